@@ -1,0 +1,84 @@
+package io.vecprop.cli;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+/** Option converters that reject bad values with a message naming the value, and number formatting. */
+final class Values {
+
+    private Values() {}
+
+    /** Output formats of the reporting commands. */
+    enum Format { text, json }
+
+    /** A positive, finite double such as a learning rate. */
+    static final class PositiveDouble implements ITypeConverter<Double> {
+        @Override
+        public Double convert(String value) {
+            double d = parseDouble(value);
+            if (!(d > 0) || !Double.isFinite(d)) {
+                throw new TypeConversionException("'" + value + "' must be a positive finite number");
+            }
+            return d;
+        }
+    }
+
+    /** A finite double of at least zero, such as a target loss. */
+    static final class NonNegativeDouble implements ITypeConverter<Double> {
+        @Override
+        public Double convert(String value) {
+            double d = parseDouble(value);
+            if (!(d >= 0) || !Double.isFinite(d)) {
+                throw new TypeConversionException("'" + value + "' must be a finite number of at least 0");
+            }
+            return d;
+        }
+    }
+
+    /** A whole number of at least 1, such as a step count or a size. */
+    static final class PositiveLong implements ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            long n;
+            try {
+                n = Long.parseLong(value.trim().replace("_", ""));
+            } catch (NumberFormatException e) {
+                throw new TypeConversionException("'" + value + "' is not a whole number");
+            }
+            if (n < 1) {
+                throw new TypeConversionException("'" + value + "' must be at least 1");
+            }
+            return n;
+        }
+    }
+
+    private static double parseDouble(String value) {
+        try {
+            return Double.parseDouble(value.trim());
+        } catch (NumberFormatException e) {
+            throw new TypeConversionException("'" + value + "' is not a number");
+        }
+    }
+
+    /**
+     * A double to 9 significant digits, as the worked example's text prints them: plain notation
+     * between 1e-4 and 1e9, scientific outside, trailing zeros dropped.
+     */
+    static String sig9(double v) {
+        if (!Double.isFinite(v)) {
+            return Double.toString(v);
+        }
+        if (v == 0) {
+            return "0";
+        }
+        BigDecimal d = new BigDecimal(v).round(new MathContext(9)).stripTrailingZeros();
+        double abs = Math.abs(v);
+        if (abs >= 1e-4 && abs < 1e9) {
+            return d.toPlainString();
+        }
+        String s = d.toString(); // such as 1.23456789E-7
+        return s.replace("E", "e").replace("e+", "e");
+    }
+}

@@ -1,0 +1,88 @@
+package io.vecprop.kernels;
+
+/**
+ * The hot arithmetic of dense layers, over row-major {@code double[]} arrays.
+ *
+ * <p>Every loop that touches a whole layer or batch lives behind this interface: the matrix
+ * products, the bias add, the sigmoid and its derivative, the deltas, the outer-product and rank-k
+ * updates and the column sums. Implementations get arrays and sizes only, never matrices or
+ * layers, and check nothing: {@link Kernels} validates shapes before it calls them.
+ *
+ * <p>Naming follows EJML: {@code mult} is C = A·B, {@code TransA}/{@code TransB} transpose that
+ * operand, {@code Add} accumulates into C. The output comes last and is the only array modified.
+ * Each output element is reduced in one fixed order (ascending index), so results do not depend
+ * on how work is split later.
+ *
+ * <p>Matrices are row-major: element (i, j) of an {@code rows x cols} matrix is at
+ * {@code i * cols + j}.
+ */
+public interface DenseKernels {
+
+    /** A short name for logs and reports, such as {@code scalar}. */
+    String name();
+
+    /**
+     * Forward product of a layer: {@code c = a · bᵀ + bias}, each row of c getting the bias.
+     *
+     * @param m rows of a and c (batch size N)
+     * @param n rows of b, columns of c (layer outputs)
+     * @param k columns of a and b (layer inputs)
+     * @param a m x k, not modified (X)
+     * @param b n x k, not modified (W)
+     * @param bias n values, not modified
+     * @param c m x n, overwritten (net)
+     */
+    void multTransBAddBias(int m, int n, int k, double[] a, double[] b, double[] bias, double[] c);
+
+    /**
+     * {@code c = a · b}.
+     *
+     * @param a m x k, not modified (Delta of the layer above)
+     * @param b k x n, not modified (W of the layer above)
+     * @param c m x n, overwritten
+     */
+    void mult(int m, int n, int k, double[] a, double[] b, double[] c);
+
+    /**
+     * Rank-k update {@code c += alpha · aᵀ · b}: the weight gradient {@code Deltaᵀ·X}, or with
+     * {@code alpha = -lr/N} plain SGD applied in place without forming dW.
+     *
+     * @param a k x m, not modified (Delta)
+     * @param b k x n, not modified (X)
+     * @param c m x n, modified (dW or W)
+     */
+    void multAddTransA(int m, int n, int k, double alpha, double[] a, double[] b, double[] c);
+
+    /**
+     * Outer-product update {@code a += alpha · x · yᵀ}, the online SGD step
+     * {@code W -= lr · delta · xᵀ} with {@code alpha = -lr}.
+     *
+     * @param x m values, not modified (delta)
+     * @param y n values, not modified (the layer's input)
+     * @param a m x n, modified (W)
+     */
+    void addOuterProd(int m, int n, double alpha, double[] x, double[] y, double[] a);
+
+    /** {@code out[i] = 1 / (1 + exp(-net[i]))} for i below n; out may be net. */
+    void sigmoid(int n, double[] net, double[] out);
+
+    /**
+     * Output delta of the half-squared-error loss through a sigmoid:
+     * {@code delta[i] = (out[i] - target[i]) · out[i] · (1 - out[i])}.
+     *
+     * @return {@code sum over i of (target[i] - out[i])²}, the loss before halving and averaging
+     */
+    double outputDelta(int n, double[] out, double[] target, double[] delta);
+
+    /** The sigmoid's derivative from its output, applied in place: {@code delta[i] *= out[i]·(1 - out[i])}. */
+    void mulSigmoidDeriv(int n, double[] out, double[] delta);
+
+    /**
+     * {@code sums[j] += alpha · (sum over rows i of a[i][j])} for an m x n matrix a: the bias
+     * gradient (into zeroed sums) or the bias update in place.
+     */
+    void addColumnSums(int m, int n, double alpha, double[] a, double[] sums);
+
+    /** {@code y[i] += alpha · x[i]} for i below n. */
+    void axpy(int n, double alpha, double[] x, double[] y);
+}

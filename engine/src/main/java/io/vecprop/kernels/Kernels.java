@@ -1,0 +1,162 @@
+package io.vecprop.kernels;
+
+import io.vecprop.kernels.scalar.ScalarDenseKernels;
+import java.util.Objects;
+import org.ejml.data.DMatrixRMaj;
+
+/**
+ * The facade the network calls for arithmetic: it checks matrix shapes, then hands the raw
+ * row-major arrays to a {@link DenseKernels} implementation, which checks nothing.
+ *
+ * <p>Shape errors throw {@link IllegalArgumentException} naming every shape involved. The checks
+ * are a handful of integer compares per call and allocate nothing on success.
+ */
+public final class Kernels {
+
+    private static final Kernels SCALAR = new Kernels(ScalarDenseKernels.INSTANCE);
+
+    private final DenseKernels impl;
+
+    private Kernels(DenseKernels impl) {
+        this.impl = Objects.requireNonNull(impl, "impl");
+    }
+
+    /** The scalar reference kernels. */
+    public static Kernels scalar() {
+        return SCALAR;
+    }
+
+    /** Kernels backed by the given implementation. */
+    public static Kernels of(DenseKernels impl) {
+        return impl == ScalarDenseKernels.INSTANCE ? SCALAR : new Kernels(impl);
+    }
+
+    /** The implementation behind this facade. */
+    public DenseKernels impl() {
+        return impl;
+    }
+
+    /** The implementation's name, such as {@code scalar}. */
+    public String name() {
+        return impl.name();
+    }
+
+    /**
+     * {@code net = x · wᵀ + b}: a dense layer's forward product for a batch.
+     *
+     * @param x N x in, not modified
+     * @param w out x in, not modified
+     * @param b out values (a vector of any orientation), not modified
+     * @param net N x out, overwritten
+     */
+    public void linearForward(DMatrixRMaj x, DMatrixRMaj w, DMatrixRMaj b, DMatrixRMaj net) {
+        if (x.numCols != w.numCols) {
+            throw new IllegalArgumentException("input is " + shape(x) + " but W is " + shape(w)
+                    + " (out x in): the input needs " + w.numCols + " columns");
+        }
+        checkLength("bias", b, w.numRows);
+        checkShape("net", net, x.numRows, w.numRows);
+        impl.multTransBAddBias(x.numRows, w.numRows, w.numCols, x.data, w.data, b.data, net.data);
+    }
+
+    /** {@code out = sigmoid(net)} elementwise; out may be net. */
+    public void sigmoid(DMatrixRMaj net, DMatrixRMaj out) {
+        checkShape("out", out, net.numRows, net.numCols);
+        impl.sigmoid(net.getNumElements(), net.data, out.data);
+    }
+
+    /**
+     * {@code delta = (out - target) ∘ out ∘ (1 - out)}, the output layer's delta under the
+     * half-squared-error loss.
+     *
+     * @return the sum over all elements of {@code (target - out)²}
+     */
+    public double outputDelta(DMatrixRMaj out, DMatrixRMaj target, DMatrixRMaj delta) {
+        if (target.numRows != out.numRows || target.numCols != out.numCols) {
+            throw new IllegalArgumentException("target is " + shape(target) + " but the output is "
+                    + shape(out) + ": they must match");
+        }
+        checkShape("delta", delta, out.numRows, out.numCols);
+        return impl.outputDelta(out.getNumElements(), out.data, target.data, delta.data);
+    }
+
+    /**
+     * The hidden delta through the layer above: {@code delta = (deltaAbove · wAbove) ∘ out ∘ (1 - out)},
+     * where out is this layer's output and wAbove the weights above as they are now.
+     *
+     * @param deltaAbove N x outAbove, not modified
+     * @param wAbove outAbove x out, not modified
+     * @param out N x out (this layer's sigmoid output), not modified
+     * @param delta N x out, overwritten
+     */
+    public void hiddenDelta(DMatrixRMaj deltaAbove, DMatrixRMaj wAbove, DMatrixRMaj out, DMatrixRMaj delta) {
+        if (deltaAbove.numCols != wAbove.numRows) {
+            throw new IllegalArgumentException("delta above is " + shape(deltaAbove) + " but W above is "
+                    + shape(wAbove) + ": delta needs " + wAbove.numRows + " columns");
+        }
+        checkShape("out", out, deltaAbove.numRows, wAbove.numCols);
+        checkShape("delta", delta, deltaAbove.numRows, wAbove.numCols);
+        impl.mult(deltaAbove.numRows, wAbove.numCols, wAbove.numRows, deltaAbove.data, wAbove.data, delta.data);
+        impl.mulSigmoidDeriv(delta.getNumElements(), out.data, delta.data);
+    }
+
+    /**
+     * {@code w += alpha · deltaᵀ · x}: the weight gradient summed over a batch (into a zeroed dW),
+     * or SGD applied in place with {@code alpha = -lr/N}.
+     *
+     * @param delta N x out, not modified
+     * @param x N x in, not modified
+     * @param w out x in, modified
+     */
+    public void multAddTransA(double alpha, DMatrixRMaj delta, DMatrixRMaj x, DMatrixRMaj w) {
+        if (delta.numRows != x.numRows) {
+            throw new IllegalArgumentException("delta is " + shape(delta) + " but the input is " + shape(x)
+                    + ": both need one row per sample");
+        }
+        checkShape("W", w, delta.numCols, x.numCols);
+        impl.multAddTransA(w.numRows, w.numCols, x.numRows, alpha, delta.data, x.data, w.data);
+    }
+
+    /**
+     * {@code a += alpha · x · yᵀ}: the online SGD update {@code W -= lr · delta · xᵀ} with
+     * {@code alpha = -lr}, without forming dW. x and y are read as flat vectors.
+     */
+    public void addOuterProd(double alpha, DMatrixRMaj x, DMatrixRMaj y, DMatrixRMaj a) {
+        checkLength("x", x, a.numRows);
+        checkLength("y", y, a.numCols);
+        impl.addOuterProd(a.numRows, a.numCols, alpha, x.data, y.data, a.data);
+    }
+
+    /** {@code sums[j] += alpha · (sum over rows i of a[i][j])}; sums is read as a flat vector. */
+    public void addColumnSums(double alpha, DMatrixRMaj a, DMatrixRMaj sums) {
+        checkLength("sums", sums, a.numCols);
+        impl.addColumnSums(a.numRows, a.numCols, alpha, a.data, sums.data);
+    }
+
+    /** {@code y += alpha · x} over all elements; both must hold the same number of elements. */
+    public void axpy(double alpha, DMatrixRMaj x, DMatrixRMaj y) {
+        if (x.getNumElements() != y.getNumElements()) {
+            throw new IllegalArgumentException("x is " + shape(x) + " but y is " + shape(y)
+                    + ": they must hold as many elements");
+        }
+        impl.axpy(x.getNumElements(), alpha, x.data, y.data);
+    }
+
+    /** {@code rows x cols}, as shapes are written in every message. */
+    public static String shape(DMatrixRMaj m) {
+        return m.numRows + "x" + m.numCols;
+    }
+
+    private static void checkShape(String what, DMatrixRMaj m, int rows, int cols) {
+        if (m.numRows != rows || m.numCols != cols) {
+            throw new IllegalArgumentException(what + " is " + shape(m) + " but must be " + rows + "x" + cols);
+        }
+    }
+
+    private static void checkLength(String what, DMatrixRMaj v, int length) {
+        if (v.getNumElements() != length || (v.numRows != 1 && v.numCols != 1)) {
+            throw new IllegalArgumentException(what + " is " + shape(v) + " but must be a vector of "
+                    + length + " values");
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package io.vecprop.kernels.scalar;
+
+import io.vecprop.kernels.DenseKernels;
+
+/**
+ * The reference implementation: plain loops, one accumulator per output element, reduced in
+ * ascending index order. Every other implementation is tested against this one.
+ */
+public final class ScalarDenseKernels implements DenseKernels {
+
+    public static final ScalarDenseKernels INSTANCE = new ScalarDenseKernels();
+
+    private ScalarDenseKernels() {}
+
+    @Override
+    public String name() {
+        return "scalar";
+    }
+
+    @Override
+    public void multTransBAddBias(int m, int n, int k, double[] a, double[] b, double[] bias, double[] c) {
+        for (int i = 0; i < m; i++) {
+            int aRow = i * k;
+            int cRow = i * n;
+            for (int j = 0; j < n; j++) {
+                // net_j = sum_k w_jk * x_k + b_j
+                double sum = 0;
+                int bRow = j * k;
+                for (int p = 0; p < k; p++) {
+                    sum += a[aRow + p] * b[bRow + p];
+                }
+                c[cRow + j] = sum + bias[j];
+            }
+        }
+    }
+
+    @Override
+    public void mult(int m, int n, int k, double[] a, double[] b, double[] c) {
+        for (int i = 0; i < m; i++) {
+            int cRow = i * n;
+            java.util.Arrays.fill(c, cRow, cRow + n, 0.0);
+            for (int p = 0; p < k; p++) {
+                double aip = a[i * k + p];
+                int bRow = p * n;
+                for (int j = 0; j < n; j++) {
+                    c[cRow + j] += aip * b[bRow + j];
+                }
+            }
+        }
+    }
+
+    @Override
+    public void multAddTransA(int m, int n, int k, double alpha, double[] a, double[] b, double[] c) {
+        // c += alpha * sum over samples p of a_p (column) times b_p (row): k rank-1 updates in order
+        for (int p = 0; p < k; p++) {
+            int aRow = p * m;
+            int bRow = p * n;
+            for (int i = 0; i < m; i++) {
+                double s = alpha * a[aRow + i];
+                int cRow = i * n;
+                for (int j = 0; j < n; j++) {
+                    c[cRow + j] += s * b[bRow + j];
+                }
+            }
+        }
+    }
+
+    @Override
+    public void addOuterProd(int m, int n, double alpha, double[] x, double[] y, double[] a) {
+        for (int i = 0; i < m; i++) {
+            double s = alpha * x[i];
+            int row = i * n;
+            for (int j = 0; j < n; j++) {
+                a[row + j] += s * y[j];
+            }
+        }
+    }
+
+    @Override
+    public void sigmoid(int n, double[] net, double[] out) {
+        for (int i = 0; i < n; i++) {
+            out[i] = 1.0 / (1.0 + Math.exp(-net[i]));
+        }
+    }
+
+    @Override
+    public double outputDelta(int n, double[] out, double[] target, double[] delta) {
+        double sumSq = 0;
+        for (int i = 0; i < n; i++) {
+            double o = out[i];
+            double diff = o - target[i];
+            sumSq += diff * diff;
+            // dE/dnet = dE/dout * dout/dnet = (out - target) * out * (1 - out)
+            delta[i] = diff * o * (1.0 - o);
+        }
+        return sumSq;
+    }
+
+    @Override
+    public void mulSigmoidDeriv(int n, double[] out, double[] delta) {
+        for (int i = 0; i < n; i++) {
+            double o = out[i];
+            delta[i] *= o * (1.0 - o);
+        }
+    }
+
+    @Override
+    public void addColumnSums(int m, int n, double alpha, double[] a, double[] sums) {
+        for (int j = 0; j < n; j++) {
+            double sum = 0;
+            for (int i = 0; i < m; i++) {
+                sum += a[i * n + j];
+            }
+            sums[j] += alpha * sum;
+        }
+    }
+
+    @Override
+    public void axpy(int n, double alpha, double[] x, double[] y) {
+        for (int i = 0; i < n; i++) {
+            y[i] += alpha * x[i];
+        }
+    }
+}

@@ -1,0 +1,267 @@
+package io.vecprop.nn;
+
+import io.vecprop.kernels.Kernels;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import org.ejml.data.DMatrixRMaj;
+
+/**
+ * An ordered list of dense sigmoid layers of any widths, trained on the half-squared-error loss
+ * by plain gradient descent.
+ *
+ * <p>Batches are {@link DMatrixRMaj} with one sample per row (N x inputs); targets are N x outputs.
+ * For one sample the loss is the worked example's {@code E_total = 1/2 · Σ (target - out)²}; for a
+ * batch it is the mean of that over the samples, so a batch of one is exactly the example.
+ *
+ * <p>Forward and backward write into a {@link Workspace} that the network keeps for the last
+ * batch size it saw: repeated steps at one batch size allocate nothing. All arithmetic goes
+ * through {@link Kernels}, so the implementation behind it can change without touching this
+ * class. A network is not thread-safe.
+ */
+public final class Network {
+
+    private final Kernels kernels;
+    private final DenseLayer[] layers;
+    private Workspace workspace;
+
+    private Network(Kernels kernels, DenseLayer[] layers) {
+        this.kernels = Objects.requireNonNull(kernels, "kernels");
+        if (layers.length == 0) {
+            throw new IllegalArgumentException("a network needs at least one layer");
+        }
+        for (int l = 1; l < layers.length; l++) {
+            if (layers[l].inputs() != layers[l - 1].outputs()) {
+                throw new IllegalArgumentException("layer " + l + " takes " + layers[l].inputs()
+                        + " inputs but layer " + (l - 1) + " gives " + layers[l - 1].outputs() + " outputs");
+            }
+        }
+        this.layers = layers;
+    }
+
+    /** A network of the given layers, in order from input to output. The layers are used, not copied. */
+    public static Network of(Kernels kernels, DenseLayer... layers) {
+        return new Network(kernels, layers.clone());
+    }
+
+    /** A network of the given layers, in order from input to output. The layers are used, not copied. */
+    public static Network of(Kernels kernels, List<DenseLayer> layers) {
+        return new Network(kernels, layers.toArray(DenseLayer[]::new));
+    }
+
+    /**
+     * A network of the given widths (inputs first, outputs last) with weights and biases drawn as
+     * {@code nn.Linear} does, uniform in ±1/sqrt(in), from one {@link SplittableRandom} seeded with
+     * seed: the same widths and seed give the same network.
+     */
+    public static Network random(Kernels kernels, long seed, int... widths) {
+        if (widths.length < 2) {
+            throw new IllegalArgumentException("widths " + java.util.Arrays.toString(widths)
+                    + ": need at least an input and an output width");
+        }
+        for (int w : widths) {
+            if (w < 1) {
+                throw new IllegalArgumentException("widths " + java.util.Arrays.toString(widths)
+                        + ": every width must be at least 1");
+            }
+        }
+        SplittableRandom rnd = new SplittableRandom(seed);
+        List<DenseLayer> layers = new ArrayList<>();
+        for (int l = 0; l + 1 < widths.length; l++) {
+            layers.add(DenseLayer.random(widths[l], widths[l + 1], rnd));
+        }
+        return of(kernels, layers);
+    }
+
+    /** A deep copy of the weights and biases, computing with the given kernels. */
+    public Network copy(Kernels kernels) {
+        DenseLayer[] copies = new DenseLayer[layers.length];
+        for (int l = 0; l < layers.length; l++) {
+            copies[l] = layers[l].copy();
+        }
+        return new Network(kernels, copies);
+    }
+
+    public Kernels kernels() {
+        return kernels;
+    }
+
+    public int layerCount() {
+        return layers.length;
+    }
+
+    /** Layer l, live: training updates it. */
+    public DenseLayer layer(int l) {
+        return layers[l];
+    }
+
+    public int inputs() {
+        return layers[0].inputs();
+    }
+
+    public int outputs() {
+        return layers[layers.length - 1].outputs();
+    }
+
+    /** The widths from input to output, such as [2, 2, 2]. */
+    public int[] widths() {
+        int[] widths = new int[layers.length + 1];
+        widths[0] = inputs();
+        for (int l = 0; l < layers.length; l++) {
+            widths[l + 1] = layers[l].outputs();
+        }
+        return widths;
+    }
+
+    /** The workspace for batches of n rows: the one kept from the last call if n matches, else a new one. */
+    public Workspace workspace(int n) {
+        if (workspace == null || workspace.batchSize() != n) {
+            workspace = new Workspace(layers, n);
+        }
+        return workspace;
+    }
+
+    /**
+     * Forward pass: for each layer, {@code net = in · Wᵀ + b} and {@code out = sigmoid(net)}.
+     *
+     * @param x N x inputs, one sample per row
+     * @return the output layer's out, N x outputs, live in the workspace (overwritten by the next pass)
+     */
+    public DMatrixRMaj forward(DMatrixRMaj x) {
+        checkInput(x);
+        Workspace ws = workspace(x.numRows);
+        DMatrixRMaj in = x;
+        for (int l = 0; l < layers.length; l++) {
+            DenseLayer layer = layers[l];
+            kernels.linearForward(in, layer.weights(), layer.bias(), ws.net(l));
+            kernels.sigmoid(ws.net(l), ws.out(l));
+            in = ws.out(l);
+        }
+        return in;
+    }
+
+    /** The loss of the current weights on a batch: the mean over samples of E_total. */
+    public double loss(DMatrixRMaj x, DMatrixRMaj target) {
+        checkTarget(x, target);
+        DMatrixRMaj out = forward(x);
+        double sumSq = 0;
+        for (int i = 0; i < out.getNumElements(); i++) {
+            double diff = target.data[i] - out.data[i];
+            sumSq += diff * diff;
+        }
+        return 0.5 * sumSq / x.numRows;
+    }
+
+    /**
+     * Forward and backward pass: fills the workspace's net, out and delta of every layer, and the
+     * gradients dE/dW = deltaᵀ · in / N and dE/db = column sums of delta / N. Weights are not
+     * changed.
+     *
+     * @return the loss E of the current weights on this batch
+     */
+    public double backward(DMatrixRMaj x, DMatrixRMaj target) {
+        double loss = forwardAndDeltas(x, target);
+        Workspace ws = workspace;
+        ws.ensureGradients(layers);
+        double invN = 1.0 / x.numRows;
+        for (int l = 0; l < layers.length; l++) {
+            DMatrixRMaj gradW = ws.gradW(l);
+            gradW.zero();
+            kernels.multAddTransA(invN, ws.delta(l), input(x, l), gradW);
+            ws.gradB(l).zero();
+            kernels.addColumnSums(invN, ws.delta(l), ws.gradB(l));
+        }
+        return loss;
+    }
+
+    /**
+     * Applies the gradients left by {@link #backward}: {@code W -= lr · dW}, and {@code b -= lr · db}
+     * unless trainBias is false (the worked example freezes its biases).
+     */
+    public void applyGradients(double lr, boolean trainBias) {
+        Workspace ws = workspace;
+        if (ws == null) {
+            throw new IllegalStateException("no gradients yet: call backward first");
+        }
+        for (int l = 0; l < layers.length; l++) {
+            kernels.axpy(-lr, ws.gradW(l), layers[l].weights());
+            if (trainBias) {
+                kernels.axpy(-lr, ws.gradB(l), layers[l].bias());
+            }
+        }
+    }
+
+    /**
+     * One step of gradient descent on a batch, updating the weights in place without forming dW:
+     * a batch of one applies the outer product {@code W -= lr · delta · inᵀ}; a larger batch the
+     * rank-N update {@code W -= lr/N · deltaᵀ · in}. Each hidden delta is taken through the weights
+     * above as they were before this step. Equivalent to {@link #backward} then
+     * {@link #applyGradients}, but cheaper.
+     *
+     * @param trainBias false freezes the biases, as the worked example does
+     * @return the loss E before the step
+     */
+    public double trainStep(DMatrixRMaj x, DMatrixRMaj target, double lr, boolean trainBias) {
+        double loss = forwardAndDeltas(x, target);
+        Workspace ws = workspace;
+        int n = x.numRows;
+        for (int l = layers.length - 1; l >= 0; l--) {
+            DenseLayer layer = layers[l];
+            DMatrixRMaj delta = ws.delta(l);
+            DMatrixRMaj in = input(x, l);
+            if (n == 1) {
+                kernels.addOuterProd(-lr, delta, in, layer.weights());
+                if (trainBias) {
+                    kernels.axpy(-lr, delta, layer.bias());
+                }
+            } else {
+                kernels.multAddTransA(-lr / n, delta, in, layer.weights());
+                if (trainBias) {
+                    // b -= lr/N · column sums of delta
+                    kernels.addColumnSums(-lr / n, delta, layer.bias());
+                }
+            }
+        }
+        return loss;
+    }
+
+    /**
+     * Forward pass, loss and every layer's delta. Output layer:
+     * {@code delta = (out - target) · out · (1 - out)}; hidden layer l:
+     * {@code delta(l) = (delta(l+1) · W(l+1)) ∘ out(l) ∘ (1 - out(l))}, all computed before any
+     * weight changes.
+     */
+    private double forwardAndDeltas(DMatrixRMaj x, DMatrixRMaj target) {
+        checkTarget(x, target);
+        forward(x);
+        Workspace ws = workspace;
+        int last = layers.length - 1;
+        // E_total = 1/2 · Σ (target - out)², averaged over the batch
+        double sumSq = kernels.outputDelta(ws.out(last), target, ws.delta(last));
+        for (int l = last; l > 0; l--) {
+            kernels.hiddenDelta(ws.delta(l), layers[l].weights(), ws.out(l - 1), ws.delta(l - 1));
+        }
+        return 0.5 * sumSq / x.numRows;
+    }
+
+    private DMatrixRMaj input(DMatrixRMaj x, int l) {
+        return l == 0 ? x : workspace.out(l - 1);
+    }
+
+    private void checkInput(DMatrixRMaj x) {
+        if (x.numRows < 1 || x.numCols != inputs()) {
+            throw new IllegalArgumentException("input is " + Kernels.shape(x) + " but the network takes N x "
+                    + inputs() + " with N >= 1 (one sample per row)");
+        }
+    }
+
+    private void checkTarget(DMatrixRMaj x, DMatrixRMaj target) {
+        checkInput(x);
+        if (target.numRows != x.numRows || target.numCols != outputs()) {
+            throw new IllegalArgumentException("target is " + Kernels.shape(target) + " but the input is "
+                    + Kernels.shape(x) + " and the network has " + outputs() + " outputs: the target must be "
+                    + x.numRows + "x" + outputs());
+        }
+    }
+}
