@@ -20,6 +20,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "explain",
         mixinStandardHelpOptions = true,
+        header = "Walk the 2-2-2 worked example step by step, every figure computed by the engine.",
         description = {
             "Walks the 2-2-2 worked example in the text's notation: the forward pass (net and out of",
             "h1, h2, o1, o2), E_total, the chain rule for each of w1..w8, the weights after one step",

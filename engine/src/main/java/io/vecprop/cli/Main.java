@@ -19,7 +19,19 @@ public final class Main {
     /** Runs the command line with the given streams and returns the exit code; used by tests. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         boolean debug = Arrays.asList(args).contains("--debug");
-        CommandLine cli = new CommandLine(new VecpropCommand());
+        int code = commandLine(new VecpropCommand(), out, err, debug).execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    /**
+     * A command line for command with vecprop's conventions: bad flags or values print one line
+     * naming them and exit 2; a failure while running prints one line and exits 1; a stack trace
+     * only when debug is set.
+     */
+    static CommandLine commandLine(Object command, PrintWriter out, PrintWriter err, boolean debug) {
+        CommandLine cli = new CommandLine(command);
         cli.setOut(out);
         cli.setErr(err);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
@@ -41,9 +53,6 @@ public final class Main {
             err.flush();
             return 1;
         });
-        int code = cli.execute(args);
-        out.flush();
-        err.flush();
-        return code;
+        return cli;
     }
 }

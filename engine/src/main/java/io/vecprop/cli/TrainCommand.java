@@ -19,6 +19,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "train",
         mixinStandardHelpOptions = true,
+        header = "Train the worked example until E_total falls below a target.",
         description = {
             "Trains the worked example's 2-2-2 network by gradient descent on its one sample until",
             "E_total falls below --target-loss or --max-steps is reached, printing progress at",

@@ -73,12 +73,14 @@ final class Values {
         if (v == 0) {
             return "0";
         }
-        BigDecimal d = new BigDecimal(v).round(new MathContext(9)).stripTrailingZeros();
         double abs = Math.abs(v);
         if (abs >= 1e-4 && abs < 1e9) {
-            return d.toPlainString();
+            return new BigDecimal(v).round(new MathContext(9)).stripTrailingZeros().toPlainString();
         }
-        String s = d.toString(); // such as 1.23456789E-7
-        return s.replace("E", "e").replace("e+", "e");
+        // scientific: 1.23456789e-7, trailing zeros of the mantissa dropped (1e-6, not 1.00000000e-06)
+        String s = String.format(java.util.Locale.ROOT, "%.8e", v);
+        int e = s.indexOf('e');
+        String mantissa = s.substring(0, e).replaceAll("\\.?0+$", "");
+        return mantissa + "e" + Integer.parseInt(s.substring(e + 1));
     }
 }

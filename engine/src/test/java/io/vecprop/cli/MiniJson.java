@@ -1,0 +1,149 @@
+package io.vecprop.cli;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A strict little JSON reader for tests: objects become LinkedHashMap, arrays List, numbers
+ * Double (or Long when integral without a fraction or exponent), true/false Boolean, null null.
+ * Written apart from {@link Json} so the tests read the output independently of the writer.
+ */
+final class MiniJson {
+
+    private final String s;
+    private int i;
+
+    private MiniJson(String s) {
+        this.s = s;
+    }
+
+    static Object parse(String text) {
+        MiniJson p = new MiniJson(text);
+        Object v = p.value();
+        p.ws();
+        if (p.i != text.length()) {
+            throw new IllegalArgumentException("trailing text at " + p.i + ": " + text.substring(p.i));
+        }
+        return v;
+    }
+
+    private Object value() {
+        ws();
+        char c = s.charAt(i);
+        return switch (c) {
+            case '{' -> object();
+            case '[' -> array();
+            case '"' -> string();
+            case 't' -> literal("true", Boolean.TRUE);
+            case 'f' -> literal("false", Boolean.FALSE);
+            case 'n' -> literal("null", null);
+            default -> number();
+        };
+    }
+
+    private Map<String, Object> object() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        i++;
+        ws();
+        if (s.charAt(i) == '}') {
+            i++;
+            return m;
+        }
+        while (true) {
+            ws();
+            String key = string();
+            ws();
+            expect(':');
+            if (m.put(key, value()) != null) {
+                throw new IllegalArgumentException("duplicate key " + key);
+            }
+            ws();
+            if (s.charAt(i) == ',') {
+                i++;
+            } else {
+                expect('}');
+                return m;
+            }
+        }
+    }
+
+    private List<Object> array() {
+        List<Object> list = new ArrayList<>();
+        i++;
+        ws();
+        if (s.charAt(i) == ']') {
+            i++;
+            return list;
+        }
+        while (true) {
+            list.add(value());
+            ws();
+            if (s.charAt(i) == ',') {
+                i++;
+            } else {
+                expect(']');
+                return list;
+            }
+        }
+    }
+
+    private String string() {
+        expect('"');
+        StringBuilder sb = new StringBuilder();
+        while (s.charAt(i) != '"') {
+            char c = s.charAt(i++);
+            if (c == '\\') {
+                char e = s.charAt(i++);
+                switch (e) {
+                    case 'n' -> sb.append('\n');
+                    case 't' -> sb.append('\t');
+                    case 'r' -> sb.append('\r');
+                    case 'u' -> {
+                        sb.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
+                        i += 4;
+                    }
+                    default -> sb.append(e);
+                }
+            } else {
+                sb.append(c);
+            }
+        }
+        i++;
+        return sb.toString();
+    }
+
+    private Object number() {
+        int start = i;
+        while (i < s.length() && "+-0123456789.eE".indexOf(s.charAt(i)) >= 0) {
+            i++;
+        }
+        String t = s.substring(start, i);
+        if (t.isEmpty()) {
+            throw new IllegalArgumentException("unexpected '" + s.charAt(i) + "' at " + i);
+        }
+        return t.matches("-?\\d+") ? (Object) Long.parseLong(t) : (Object) Double.parseDouble(t);
+    }
+
+    private Object literal(String word, Object value) {
+        if (!s.startsWith(word, i)) {
+            throw new IllegalArgumentException("expected " + word + " at " + i);
+        }
+        i += word.length();
+        return value;
+    }
+
+    private void expect(char c) {
+        if (s.charAt(i) != c) {
+            throw new IllegalArgumentException("expected '" + c + "' at " + i + " but found '" + s.charAt(i) + "'");
+        }
+        i++;
+    }
+
+    private void ws() {
+        while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
+            i++;
+        }
+    }
+}

@@ -1,0 +1,195 @@
+package io.vecprop.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vecprop.example.Explanation;
+import io.vecprop.example.WorkedExample;
+import io.vecprop.kernels.Kernels;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine.Command;
+
+class TestMain {
+
+    /** What one run printed and returned. */
+    record Run(int code, String out, String err) {
+        List<String> errLines() {
+            return err.isEmpty() ? List.of() : List.of(err.split("\n"));
+        }
+    }
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(args, new PrintWriter(out), new PrintWriter(err));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> object(Object o) {
+        return (Map<String, Object>) o;
+    }
+
+    @Test
+    void explainJsonHasExactlyTheDocumentedKeysAtFullPrecision() {
+        Run r = run("explain", "--format", "json");
+        assertEquals(0, r.code(), r.err());
+        Map<String, Object> m = object(MiniJson.parse(r.out()));
+        assertEquals(List.of("net_h1", "out_h1", "net_h2", "out_h2", "net_o1", "out_o1", "net_o2", "out_o2",
+                "e_total", "grad", "updated", "trajectory"), List.copyOf(m.keySet()));
+        Set<String> weights = Set.of("w1", "w2", "w3", "w4", "w5", "w6", "w7", "w8");
+        assertEquals(weights, object(m.get("grad")).keySet());
+        assertEquals(weights, object(m.get("updated")).keySet());
+
+        // full double precision: the printed value reads back to the exact double
+        assertEquals(0.0407338056927284, (Double) m.get("e_total"), 0.0);
+        Explanation ex = WorkedExample.explain(Kernels.scalar());
+        assertEquals(ex.outH1(), (Double) m.get("out_h1"), 0.0);
+        assertEquals(ex.netO2(), (Double) m.get("net_o2"), 0.0);
+        assertEquals(0.028133669, (Double) object(m.get("grad")).get("w6"), 1e-9);
+        assertEquals(0.347186633, (Double) object(m.get("updated")).get("w6"), 1e-9);
+        for (Explanation.WeightStep w : ex.weights()) {
+            assertEquals(w.gradient(), (Double) object(m.get("grad")).get(w.name()), 0.0, w.name());
+            assertEquals(w.updated(), (Double) object(m.get("updated")).get(w.name()), 0.0, w.name());
+        }
+
+        List<Object> trajectory = (List<Object>) m.get("trajectory");
+        assertEquals(10, trajectory.size());
+        int i = 0;
+        for (boolean trainBias : new boolean[] {false, true}) {
+            for (int steps : new int[] {1, 10, 100, 1000, 10000}) {
+                Map<String, Object> p = object(trajectory.get(i));
+                assertEquals(List.of("steps", "train_bias", "e_total", "out_o1", "out_o2"), List.copyOf(p.keySet()));
+                assertEquals((long) steps, p.get("steps"));
+                assertEquals(trainBias, p.get("train_bias"));
+                assertEquals(ex.trajectory().get(i).eTotal(), (Double) p.get("e_total"), 0.0);
+                i++;
+            }
+        }
+    }
+
+    @Test
+    void explainTextShowsTheTextsFiguresToNineDigitsAndItsSlip() {
+        Run r = run("explain");
+        assertEquals(0, r.code(), r.err());
+        for (String figure : new String[] {"0.415", "0.602286177", "0.411", "0.601327636", "0.748598311",
+                "0.759762733", "0.0407338057", "0.0281336689", "0.347186633"}) {
+            assertTrue(r.out().contains(figure), () -> "explain lacks " + figure + ":\n" + r.out());
+        }
+        assertTrue(r.out().contains("0.025283526"), "the text's wrong E_total is pointed out");
+        for (int k = 1; k <= 8; k++) {
+            assertTrue(r.out().contains("w" + k + " "), "w" + k);
+        }
+        assertEquals("", r.err());
+    }
+
+    @Test
+    void trainJsonReachesTheTarget() {
+        for (String[] args : new String[][] {{"train", "--format", "json"}, {"train", "--freeze-bias", "--format=json"}}) {
+            Run r = run(args);
+            assertEquals(0, r.code(), r.err());
+            Map<String, Object> m = object(MiniJson.parse(r.out()));
+            assertEquals(List.of("steps", "e_total", "out", "seconds"), List.copyOf(m.keySet()));
+            assertTrue((Double) m.get("e_total") < 1e-6, r.out());
+            List<Object> out = (List<Object>) m.get("out");
+            assertEquals(0.5, (Double) out.get(0), 2e-3);
+            assertEquals(0.9, (Double) out.get(1), 2e-3);
+            assertTrue((Long) m.get("steps") > 100);
+        }
+    }
+
+    @Test
+    void trainTextPrintsProgressAndSummary() {
+        Run r = run("train", "--lr", "0.5", "--target-loss", "1e-4");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("step          1"), r.out());
+        assertTrue(r.out().contains("reached the target after"), r.out());
+    }
+
+    @Test
+    void trainStopsAtMaxSteps() {
+        Run r = run("train", "--max-steps", "3", "--format", "json");
+        assertEquals(0, r.code());
+        Map<String, Object> m = object(MiniJson.parse(r.out()));
+        assertEquals(3L, m.get("steps"));
+        assertTrue((Double) m.get("e_total") > 1e-6);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "train --lr NaN          | --lr        | NaN",
+        "train --lr -0.5         | --lr        | -0.5",
+        "train --lr 0            | --lr        | 0",
+        "train --lr abc          | --lr        | abc",
+        "train --lr Infinity     | --lr        | Infinity",
+        "train --max-steps 0     | --max-steps | 0",
+        "train --max-steps -3    | --max-steps | -3",
+        "train --target-loss -1  | --target-loss | -1",
+        "explain --format xml    | --format    | xml",
+        "train --bogus           | --bogus     | --bogus",
+        "frobnicate              | frobnicate  | frobnicate",
+    })
+    void badFlagsExitTwoWithOneLineNamingFlagAndValue(String args, String flag, String value) {
+        Run r = run(args.trim().split("\\s+"));
+        assertEquals(2, r.code(), r.err());
+        assertEquals("", r.out());
+        assertEquals(1, r.errLines().size(), r.err());
+        String line = r.errLines().get(0);
+        assertTrue(line.contains(flag) && line.contains(value), line);
+        assertFalse(r.err().contains("\tat "), "no stack trace");
+    }
+
+    @Command(name = "failing")
+    static final class Failing implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            throw new IllegalStateException("the disk is full");
+        }
+    }
+
+    @Test
+    void runtimeFailureExitsOneWithOneLineAndATraceOnlyWithDebug() {
+        StringWriter err = new StringWriter();
+        int code = Main.commandLine(new Failing(), new PrintWriter(new StringWriter()), new PrintWriter(err), false)
+                .execute();
+        assertEquals(1, code);
+        assertEquals(1, err.toString().split("\n").length, err.toString());
+        assertTrue(err.toString().startsWith("vecprop: error: the disk is full"));
+
+        StringWriter debugErr = new StringWriter();
+        code = Main.commandLine(new Failing(), new PrintWriter(new StringWriter()), new PrintWriter(debugErr), true)
+                .execute();
+        assertEquals(1, code);
+        assertTrue(debugErr.toString().contains("\tat "), "a stack trace with --debug");
+    }
+
+    @Test
+    void helpOfEveryCommandSaysWhatItDoesAndShowsAnExample() {
+        for (String[] args : new String[][] {{"--help"}, {"explain", "--help"}, {"train", "--help"}}) {
+            Run r = run(args);
+            assertEquals(0, r.code());
+            assertTrue(r.out().contains("Usage:"), r.out());
+            assertTrue(r.out().contains("Example"), r.out());
+            assertTrue(r.out().contains("./vecprop"), r.out());
+        }
+    }
+
+    @Test
+    void nineSignificantDigits() {
+        assertEquals("0.602286177", Values.sig9(0.6022861768886306));
+        assertEquals("0.415", Values.sig9(0.41500000000000004));
+        assertEquals("1e-6", Values.sig9(1e-6));
+        assertEquals("1.18673233e-16", Values.sig9(1.1867323325014462E-16));
+        assertEquals("-0.0154164615", Values.sig9(-0.015416461450936439));
+        assertEquals("0", Values.sig9(0));
+    }
+}
