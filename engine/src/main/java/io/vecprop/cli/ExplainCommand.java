@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -33,13 +34,16 @@ final class ExplainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Mixin
+    KernelOptions kernelOptions;
+
     @Option(names = "--format", defaultValue = "text", paramLabel = "text|json",
             description = "text (9 significant digits, default) or json (full double precision).")
     Values.Format format;
 
     @Override
     public Integer call() {
-        Explanation ex = WorkedExample.explain(Kernels.scalar());
+        Explanation ex = WorkedExample.explain(kernelOptions.kernels(spec.commandLine().getErr()));
         PrintWriter out = spec.commandLine().getOut();
         if (format == Values.Format.json) {
             out.println(Json.write(json(ex)));

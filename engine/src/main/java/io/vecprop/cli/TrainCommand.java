@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.ejml.data.DMatrixRMaj;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -31,6 +32,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    KernelOptions kernelOptions;
 
     @Option(names = "--lr", defaultValue = "0.1", converter = Values.PositiveDouble.class, paramLabel = "RATE",
             description = "Learning rate, positive (default: ${DEFAULT-VALUE}, the text's).")
@@ -55,7 +59,7 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         boolean json = format == Values.Format.json;
-        Network network = WorkedExample.network(Kernels.scalar());
+        Network network = WorkedExample.network(kernelOptions.kernels(spec.commandLine().getErr()));
         DMatrixRMaj x = WorkedExample.input();
         DMatrixRMaj t = WorkedExample.target();
         Trainer.Options options = new Trainer.Options(lr, !freezeBias, targetLoss, maxSteps);

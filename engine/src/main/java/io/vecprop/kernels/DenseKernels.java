@@ -21,6 +21,9 @@ public interface DenseKernels {
     /** A short name for logs and reports, such as {@code scalar}. */
     String name();
 
+    /** What this implementation is: vector width, lanes, threads, sigmoid variant. */
+    KernelInfo info();
+
     /**
      * Forward product of a layer: {@code c = a · bᵀ + bias}, each row of c getting the bias.
      *
@@ -73,6 +76,34 @@ public interface DenseKernels {
      * @return {@code sum over i of (target[i] - out[i])²}, the loss before halving and averaging
      */
     double outputDelta(int n, double[] out, double[] target, double[] delta);
+
+    /**
+     * Hidden delta, fused: {@code delta = (deltaAbove · w) ∘ out ∘ (1 - out)}.
+     *
+     * @param m rows (batch size N)
+     * @param n this layer's units (columns of w)
+     * @param k units of the layer above (rows of w)
+     * @param deltaAbove m x k, not modified
+     * @param w k x n, the weights above as they were before any update, not modified
+     * @param out m x n, this layer's sigmoid output, not modified
+     * @param delta m x n, overwritten
+     */
+    void hiddenDelta(int m, int n, int k, double[] deltaAbove, double[] w, double[] out, double[] delta);
+
+    /**
+     * The fused online backward step of one layer for a batch of one, reading W once:
+     * {@code deltaIn = (wᵀ · delta) ∘ in ∘ (1 - in)} with the weights before the update, and
+     * {@code w += alpha · delta · inᵀ}. Here in is the layer's input, the sigmoid output of the
+     * layer below, so deltaIn is that layer's delta.
+     *
+     * @param m units of this layer (rows of w)
+     * @param n inputs of this layer (columns of w)
+     * @param delta m values, not modified
+     * @param in n values, not modified
+     * @param w m x n, modified
+     * @param deltaIn n values, overwritten
+     */
+    void onlineBackward(int m, int n, double alpha, double[] delta, double[] in, double[] w, double[] deltaIn);
 
     /** The sigmoid's derivative from its output, applied in place: {@code delta[i] *= out[i]·(1 - out[i])}. */
     void mulSigmoidDeriv(int n, double[] out, double[] delta);

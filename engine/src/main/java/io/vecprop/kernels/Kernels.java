@@ -41,6 +41,11 @@ public final class Kernels {
         return impl.name();
     }
 
+    /** What the implementation is: vector width, lanes, threads, sigmoid variant. */
+    public KernelInfo info() {
+        return impl.info();
+    }
+
     /**
      * {@code net = x · wᵀ + b}: a dense layer's forward product for a batch.
      *
@@ -96,8 +101,25 @@ public final class Kernels {
         }
         checkShape("out", out, deltaAbove.numRows, wAbove.numCols);
         checkShape("delta", delta, deltaAbove.numRows, wAbove.numCols);
-        impl.mult(deltaAbove.numRows, wAbove.numCols, wAbove.numRows, deltaAbove.data, wAbove.data, delta.data);
-        impl.mulSigmoidDeriv(delta.getNumElements(), out.data, delta.data);
+        impl.hiddenDelta(deltaAbove.numRows, wAbove.numCols, wAbove.numRows, deltaAbove.data, wAbove.data,
+                out.data, delta.data);
+    }
+
+    /**
+     * The fused online backward step for a batch of one, reading W once: {@code deltaIn =
+     * (Wᵀ · delta) ∘ in ∘ (1 - in)} through the weights before the update, then
+     * {@code W += alpha · delta · inᵀ} (alpha = -lr).
+     *
+     * @param delta this layer's delta, out values, not modified
+     * @param in this layer's input (the sigmoid output of the layer below), in values, not modified
+     * @param w out x in, modified
+     * @param deltaIn the layer below's delta, in values, overwritten
+     */
+    public void onlineBackward(double alpha, DMatrixRMaj delta, DMatrixRMaj in, DMatrixRMaj w, DMatrixRMaj deltaIn) {
+        checkLength("delta", delta, w.numRows);
+        checkLength("in", in, w.numCols);
+        checkLength("deltaIn", deltaIn, w.numCols);
+        impl.onlineBackward(w.numRows, w.numCols, alpha, delta.data, in.data, w.data, deltaIn.data);
     }
 
     /**

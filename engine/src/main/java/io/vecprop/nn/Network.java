@@ -203,7 +203,7 @@ public final class Network {
      * @return the loss E before the step
      */
     public double trainStep(DMatrixRMaj x, DMatrixRMaj target, double lr, boolean trainBias) {
-        double loss = forwardAndDeltas(x, target);
+        double loss = forwardAndOutputDelta(x, target);
         Workspace ws = workspace;
         int n = x.numRows;
         for (int l = layers.length - 1; l >= 0; l--) {
@@ -211,11 +211,20 @@ public final class Network {
             DMatrixRMaj delta = ws.delta(l);
             DMatrixRMaj in = input(x, l);
             if (n == 1) {
-                kernels.addOuterProd(-lr, delta, in, layer.weights());
+                if (l > 0) {
+                    // one pass over W: delta of the layer below through W before the update, then W -= lr · delta · inᵀ
+                    kernels.onlineBackward(-lr, delta, in, layer.weights(), ws.delta(l - 1));
+                } else {
+                    kernels.addOuterProd(-lr, delta, in, layer.weights());
+                }
                 if (trainBias) {
                     kernels.axpy(-lr, delta, layer.bias());
                 }
             } else {
+                if (l > 0) {
+                    // delta of the layer below, through W before the update
+                    kernels.hiddenDelta(delta, layer.weights(), ws.out(l - 1), ws.delta(l - 1));
+                }
                 kernels.multAddTransA(-lr / n, delta, in, layer.weights());
                 if (trainBias) {
                     // b -= lr/N · column sums of delta
@@ -233,15 +242,22 @@ public final class Network {
      * weight changes.
      */
     private double forwardAndDeltas(DMatrixRMaj x, DMatrixRMaj target) {
+        double loss = forwardAndOutputDelta(x, target);
+        Workspace ws = workspace;
+        for (int l = layers.length - 1; l > 0; l--) {
+            kernels.hiddenDelta(ws.delta(l), layers[l].weights(), ws.out(l - 1), ws.delta(l - 1));
+        }
+        return loss;
+    }
+
+    /** Forward pass, the loss, and the output layer's delta {@code (out - target) · out · (1 - out)}. */
+    private double forwardAndOutputDelta(DMatrixRMaj x, DMatrixRMaj target) {
         checkTarget(x, target);
         forward(x);
         Workspace ws = workspace;
         int last = layers.length - 1;
         // E_total = 1/2 · Σ (target - out)², averaged over the batch
         double sumSq = kernels.outputDelta(ws.out(last), target, ws.delta(last));
-        for (int l = last; l > 0; l--) {
-            kernels.hiddenDelta(ws.delta(l), layers[l].weights(), ws.out(l - 1), ws.delta(l - 1));
-        }
         return 0.5 * sumSq / x.numRows;
     }
 

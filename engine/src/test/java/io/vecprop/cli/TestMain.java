@@ -41,7 +41,7 @@ class TestMain {
 
     @Test
     void explainJsonHasExactlyTheDocumentedKeysAtFullPrecision() {
-        Run r = run("explain", "--format", "json");
+        Run r = run("explain", "--format", "json", "--kernels", "scalar");
         assertEquals(0, r.code(), r.err());
         Map<String, Object> m = object(MiniJson.parse(r.out()));
         assertEquals(List.of("net_h1", "out_h1", "net_h2", "out_h2", "net_o1", "out_o1", "net_o2", "out_o2",
@@ -75,6 +75,38 @@ class TestMain {
                 i++;
             }
         }
+    }
+
+    @Test
+    void explainUnderSimdAgreesWithScalar() {
+        io.vecprop.kernels.SimdSupport.simd(1);
+        Map<String, Object> scalar = object(MiniJson.parse(run("explain", "--format", "json", "--kernels", "scalar").out()));
+        Run r = run("explain", "--format", "json", "--kernels", "simd", "--threads", "2");
+        assertEquals(0, r.code(), r.err());
+        Map<String, Object> simd = object(MiniJson.parse(r.out()));
+        for (String key : List.of("net_h1", "out_h1", "net_o2", "out_o2", "e_total")) {
+            assertEquals((Double) scalar.get(key), (Double) simd.get(key), 1e-15 * Math.abs((Double) scalar.get(key)), key);
+        }
+        for (String w : object(scalar.get("grad")).keySet()) {
+            double g = (Double) object(scalar.get("grad")).get(w);
+            assertEquals(g, (Double) object(simd.get("grad")).get(w), 1e-13 * Math.abs(g), w);
+        }
+    }
+
+    @Test
+    void infoNamesKernelsSpeciesLanesThreadsAndJdk() {
+        Run r = run("info", "--kernels", "scalar", "--format", "json");
+        assertEquals(0, r.code(), r.err());
+        Map<String, Object> m = object(MiniJson.parse(r.out()));
+        assertEquals("scalar", m.get("kernels"));
+        assertEquals(1L, m.get("lanes"));
+        assertTrue(((String) m.get("jdk")).contains(Runtime.version().toString()));
+        io.vecprop.kernels.SimdSupport.simd(1);
+        r = run("info", "--kernels", "simd", "--threads", "3");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("kernels     simd"), r.out());
+        assertTrue(r.out().contains("threads     3"), r.out());
+        assertTrue(r.out().matches("(?s).*species     (128|256|512)-bit DoubleVector.*"), r.out());
     }
 
     @Test
@@ -136,6 +168,10 @@ class TestMain {
         "train --target-loss -1  | --target-loss | -1",
         "explain --format xml    | --format    | xml",
         "train --bogus           | --bogus     | --bogus",
+        "train --kernels gpu     | --kernels   | gpu",
+        "explain --threads 0     | --threads   | 0",
+        "info --vector-bits 100  | --vector-bits | 100",
+        "train --sigmoid tanh    | --sigmoid   | tanh",
         "frobnicate              | frobnicate  | frobnicate",
     })
     void badFlagsExitTwoWithOneLineNamingFlagAndValue(String args, String flag, String value) {

@@ -1,6 +1,7 @@
 package io.vecprop.kernels.scalar;
 
 import io.vecprop.kernels.DenseKernels;
+import io.vecprop.kernels.KernelInfo;
 
 /**
  * The reference implementation: plain loops, one accumulator per output element, reduced in
@@ -15,6 +16,11 @@ public final class ScalarDenseKernels implements DenseKernels {
     @Override
     public String name() {
         return "scalar";
+    }
+
+    @Override
+    public KernelInfo info() {
+        return new KernelInfo("scalar", 0, 1, 1, "exact");
     }
 
     @Override
@@ -94,6 +100,28 @@ public final class ScalarDenseKernels implements DenseKernels {
             delta[i] = diff * o * (1.0 - o);
         }
         return sumSq;
+    }
+
+    @Override
+    public void hiddenDelta(int m, int n, int k, double[] deltaAbove, double[] w, double[] out, double[] delta) {
+        mult(m, n, k, deltaAbove, w, delta);
+        mulSigmoidDeriv(m * n, out, delta);
+    }
+
+    @Override
+    public void onlineBackward(int m, int n, double alpha, double[] delta, double[] in, double[] w, double[] deltaIn) {
+        java.util.Arrays.fill(deltaIn, 0, n, 0.0);
+        for (int i = 0; i < m; i++) {
+            double d = delta[i];
+            double s = alpha * d;
+            int row = i * n;
+            for (int j = 0; j < n; j++) {
+                double wij = w[row + j];
+                deltaIn[j] += wij * d;      // (Wᵀ·delta)_j with the weight before its update
+                w[row + j] = wij + s * in[j]; // W += alpha · delta · inᵀ
+            }
+        }
+        mulSigmoidDeriv(n, in, deltaIn);
     }
 
     @Override

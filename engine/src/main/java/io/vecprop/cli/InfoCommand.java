@@ -1,0 +1,68 @@
+package io.vecprop.cli;
+
+import io.vecprop.kernels.KernelInfo;
+import io.vecprop.kernels.KernelProvider;
+import io.vecprop.kernels.Kernels;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "info",
+        mixinStandardHelpOptions = true,
+        header = "Show the kernels this JVM would use: implementation, vector width, lanes, threads, JDK.",
+        description = {
+            "Prints which kernels the other commands pick with the same flags, and why auto fell back",
+            "to scalar if it did."
+        },
+        footer = {"", "Examples:", "  ./vecprop info", "  ./vecprop info --kernels simd --vector-bits 256 --threads 1",
+            "  ./vecprop info --format json"})
+final class InfoCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    KernelOptions kernelOptions;
+
+    @Option(names = "--format", defaultValue = "text", paramLabel = "text|json", description = "text (default) or json.")
+    Values.Format format;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        Kernels kernels = kernelOptions.kernels(spec.commandLine().getErr());
+        KernelInfo info = kernels.info();
+        String why = KernelProvider.simdUnavailableReason();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("kernels", info.name());
+        m.put("vector_bits", info.vectorBits());
+        m.put("lanes", info.lanes());
+        m.put("sigmoid", info.sigmoid());
+        m.put("threads", info.threads());
+        m.put("processors", Runtime.getRuntime().availableProcessors());
+        m.put("simd_available", why == null);
+        m.put("simd_unavailable_reason", why);
+        m.put("jdk", System.getProperty("java.vm.name") + " " + Runtime.version() + " (" + System.getProperty("java.home") + ")");
+        m.put("os_arch", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        if (format == Values.Format.json) {
+            out.println(Json.write(m));
+        } else {
+            out.printf("kernels     %s%n", info.name());
+            out.printf("species     %s%n", info.vectorBits() == 0 ? "none (scalar)" : info.vectorBits() + "-bit DoubleVector");
+            out.printf("lanes       %d doubles per vector%n", info.lanes());
+            out.printf("sigmoid     %s%n", info.sigmoid());
+            out.printf("threads     %d (of %d processors)%n", info.threads(), Runtime.getRuntime().availableProcessors());
+            out.printf("simd        %s%n", why == null ? "available" : "unavailable: " + why);
+            out.printf("jdk         %s%n", m.get("jdk"));
+            out.printf("platform    %s%n", m.get("os_arch"));
+        }
+        out.flush();
+        return 0;
+    }
+}

@@ -1,0 +1,110 @@
+package io.vecprop.cli;
+
+import io.vecprop.kernels.KernelProvider;
+import io.vecprop.kernels.Kernels;
+import java.io.PrintWriter;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
+
+/** The kernel flags every computing command takes: --kernels, --vector-bits, --threads, --sigmoid. */
+final class KernelOptions {
+
+    @Option(names = "--kernels", paramLabel = "auto|scalar|simd", converter = ChoiceConverter.class,
+            description = "Kernels: auto (SIMD when the Vector API can run fast, else scalar), scalar or simd "
+                    + "(default: -Dvecprop.kernels, else auto).")
+    KernelProvider.Choice choice;
+
+    @Option(names = "--vector-bits", paramLabel = "128|256|512", converter = BitsConverter.class,
+            description = "Force the SIMD vector width (default: the CPU's preferred width).")
+    Integer vectorBits;
+
+    @Option(names = "--threads", paramLabel = "N", converter = ThreadsConverter.class,
+            description = "Threads the SIMD products and updates are split across (default: the available "
+                    + "processors). Results are identical for every count.")
+    Integer threads;
+
+    @Option(names = "--sigmoid", paramLabel = "poly|lanewise", converter = SigmoidConverter.class,
+            description = "SIMD sigmoid: poly (hand-written exp, default) or lanewise (lanewise(EXP)).")
+    String sigmoid;
+
+    /** Threads to use: the flag, else the available processors. */
+    int threads() {
+        return threads != null ? threads : Runtime.getRuntime().availableProcessors();
+    }
+
+    /**
+     * The kernels these flags ask for. Sets the SIMD class's properties before it loads; when auto
+     * falls back to scalar, prints the reason as one line on err.
+     */
+    Kernels kernels(PrintWriter err) {
+        if (vectorBits != null) {
+            System.setProperty("vecprop.vectorBits", Integer.toString(vectorBits));
+        }
+        if (sigmoid != null) {
+            System.setProperty("vecprop.sigmoid", sigmoid);
+        }
+        KernelProvider.Choice c = choice != null ? choice : KernelProvider.choiceFromProperty();
+        KernelProvider.Selection selection = KernelProvider.select(c, threads());
+        if (selection.fallbackReason() != null) {
+            err.println("vecprop: " + selection.fallbackReason());
+            err.flush();
+        }
+        Kernels kernels = selection.kernels();
+        if (vectorBits != null && kernels.info().vectorBits() != 0 && kernels.info().vectorBits() != vectorBits) {
+            throw new IllegalStateException("--vector-bits " + vectorBits + " came too late: the SIMD kernels already run at "
+                    + kernels.info().vectorBits() + " bits in this JVM");
+        }
+        return kernels;
+    }
+
+    static final class ChoiceConverter implements ITypeConverter<KernelProvider.Choice> {
+        @Override
+        public KernelProvider.Choice convert(String value) {
+            try {
+                return KernelProvider.Choice.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException("'" + value + "' must be auto, scalar or simd");
+            }
+        }
+    }
+
+    static final class BitsConverter implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            return switch (value.trim()) {
+                case "128" -> 128;
+                case "256" -> 256;
+                case "512" -> 512;
+                default -> throw new TypeConversionException("'" + value + "' must be 128, 256 or 512");
+            };
+        }
+    }
+
+    static final class ThreadsConverter implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            int n;
+            try {
+                n = Integer.parseInt(value.trim());
+            } catch (NumberFormatException e) {
+                throw new TypeConversionException("'" + value + "' is not a whole number");
+            }
+            if (n < 1 || n > 1024) {
+                throw new TypeConversionException("'" + value + "' must be between 1 and 1024");
+            }
+            return n;
+        }
+    }
+
+    static final class SigmoidConverter implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            String v = value.trim().toLowerCase(java.util.Locale.ROOT);
+            if (!v.equals("poly") && !v.equals("lanewise")) {
+                throw new TypeConversionException("'" + value + "' must be poly or lanewise");
+            }
+            return v;
+        }
+    }
+}

@@ -1,0 +1,655 @@
+package io.vecprop.kernels.simd;
+
+import static io.vecprop.kernels.Tuning.GEMM_KC;
+import static io.vecprop.kernels.Tuning.GEMM_MC;
+import static io.vecprop.kernels.Tuning.GEMM_MIN_PACKED;
+import static io.vecprop.kernels.Tuning.GEMM_MR;
+import static io.vecprop.kernels.Tuning.GEMM_NC_PANELS;
+import static io.vecprop.kernels.Tuning.GEMM_NR_VECTORS;
+import static io.vecprop.kernels.Tuning.MIN_WORK_PER_THREAD;
+
+import io.vecprop.kernels.DenseKernels;
+import io.vecprop.kernels.KernelInfo;
+import io.vecprop.kernels.Parallel;
+import io.vecprop.kernels.scalar.ScalarDenseKernels;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The kernels on the Java Vector API: the only class of vecprop that touches
+ * {@code jdk.incubator.vector}. It is loaded by name (see {@code KernelProvider}), so the rest of
+ * the engine links and runs without the module.
+ *
+ * <p>The species is fixed per JVM from {@code -Dvecprop.vectorBits=128|256|512} (default: the
+ * platform's preferred width) and held {@code static final}, so C2 folds it and vectors never box.
+ * Elementwise kernels are a vector loop to {@code loopBound} and a scalar tail. Products pack
+ * blocks of their operands and run a register-blocked {@value Tuning#GEMM_MR} x 3-vector
+ * micro-kernel; batches of one take matrix-vector paths. Work is split across threads only over
+ * output elements, so results do not depend on the thread count.
+ */
+public final class SimdDenseKernels implements DenseKernels {
+
+    /** The species of every vector here, from {@code vecprop.vectorBits}. */
+    static final VectorSpecies<Double> S = species(Integer.getInteger("vecprop.vectorBits", 0));
+    /** Lanes per vector. */
+    static final int V = S.length();
+    /** Columns of the GEMM micro-tile. */
+    static final int NR = GEMM_NR_VECTORS * V;
+    static final int MR = GEMM_MR;
+    static final int NC = NR * GEMM_NC_PANELS;
+    /** Which sigmoid {@link #sigmoid} runs: the hand-written exp (default) or {@code lanewise(EXP)}. */
+    static final boolean SIGMOID_LANEWISE = "lanewise".equals(System.getProperty("vecprop.sigmoid", "poly"));
+
+    private static final ScalarDenseKernels SCALAR = ScalarDenseKernels.INSTANCE;
+
+    private final Parallel parallel;
+    /** Packing buffers per thread chunk, allocated once. */
+    private final double[][] packA;
+    private final double[][] packB;
+    private final double[][] tiles;
+
+    public SimdDenseKernels(Parallel parallel) {
+        this.parallel = parallel;
+        int t = parallel.threads();
+        packA = new double[t][GEMM_MC * GEMM_KC];
+        packB = new double[t][GEMM_KC * NC];
+        tiles = new double[t][MR * NR];
+    }
+
+    /** Builds the kernels on a pool of the given size; the constructor {@code KernelProvider} calls by name. */
+    public SimdDenseKernels(int threads) {
+        this(Parallel.of(threads));
+    }
+
+    static VectorSpecies<Double> species(int bits) {
+        return switch (bits) {
+            case 0 -> DoubleVector.SPECIES_PREFERRED;
+            case 128 -> DoubleVector.SPECIES_128;
+            case 256 -> DoubleVector.SPECIES_256;
+            case 512 -> DoubleVector.SPECIES_512;
+            default -> throw new IllegalArgumentException("vecprop.vectorBits=" + bits + ": must be 128, 256 or 512");
+        };
+    }
+
+    @Override
+    public String name() {
+        return "simd";
+    }
+
+    @Override
+    public KernelInfo info() {
+        return new KernelInfo("simd", S.vectorBitSize(), V, parallel.threads(), sigmoidVariant());
+    }
+
+    /** Bits per vector, such as 512. */
+    public static int vectorBits() {
+        return S.vectorBitSize();
+    }
+
+    /** Doubles per vector, such as 8. */
+    public static int lanes() {
+        return V;
+    }
+
+    /** The sigmoid variant {@link #sigmoid} runs: {@code poly} or {@code lanewise}. */
+    public static String sigmoidVariant() {
+        return SIGMOID_LANEWISE ? "lanewise" : "poly";
+    }
+
+    public int threads() {
+        return parallel.threads();
+    }
+
+    // ---------------------------------------------------------------- elementwise
+
+    @Override
+    public void sigmoid(int n, double[] net, double[] out) {
+        if (SIGMOID_LANEWISE) {
+            sigmoidLanewise(n, net, out);
+        } else {
+            sigmoidPoly(n, net, out);
+        }
+    }
+
+    /** {@code 1 / (1 + exp(-x))} on {@code lanewise(EXP)}. */
+    public static void sigmoidLanewise(int n, double[] net, double[] out) {
+        int i = 0;
+        int bound = S.loopBound(n);
+        DoubleVector one = DoubleVector.broadcast(S, 1.0);
+        for (; i < bound; i += V) {
+            DoubleVector x = DoubleVector.fromArray(S, net, i);
+            one.div(x.neg().lanewise(VectorOperators.EXP).add(1.0)).intoArray(out, i);
+        }
+        for (; i < n; i++) {
+            out[i] = 1.0 / (1.0 + Math.exp(-net[i]));
+        }
+    }
+
+    private static final double LOG2E = 1.4426950408889634;
+    private static final double LN2_HI = 0.6931471803691238; // ln 2 rounded to 32 bits: k * LN2_HI is exact
+    private static final double LN2_LO = 1.9082149292705877e-10;
+    /** 1.5 · 2^52: adding it rounds to an integer held in the low mantissa bits. */
+    private static final double ROUNDER = 0x1.8p52;
+    private static final long ROUNDER_BITS = Double.doubleToRawLongBits(ROUNDER);
+
+    /**
+     * {@code 1 / (1 + exp(-x))}, the scalar formula, on a hand-written vector exp: range reduction
+     * {@code -x = k·ln2 + r} with |r| <= ln2/2, {@code e^r} as a degree-13 Taylor polynomial
+     * (truncation error below 1e-17), then scaling by 2^k built from exponent bits.
+     */
+    public static void sigmoidPoly(int n, double[] net, double[] out) {
+        int i = 0;
+        int bound = S.loopBound(n);
+        DoubleVector one = DoubleVector.broadcast(S, 1.0);
+        for (; i < bound; i += V) {
+            DoubleVector x = DoubleVector.fromArray(S, net, i);
+            one.div(exp(x.neg()).add(1.0)).intoArray(out, i);
+        }
+        for (; i < n; i++) {
+            out[i] = 1.0 / (1.0 + Math.exp(-net[i]));
+        }
+    }
+
+    /**
+     * exp(t) within about 1 ulp of {@link Math#exp}: 0 below about -745, infinity above about
+     * 709.78, NaN for NaN.
+     */
+    static DoubleVector exp(DoubleVector t) {
+        t = t.max(-746.0).min(710.0);                               // keeps k in [-1077, 1025]
+        DoubleVector shifted = t.fma(LOG2E, ROUNDER);               // k + 1.5·2^52, k = round(t/ln2)
+        DoubleVector k = shifted.sub(ROUNDER);
+        DoubleVector r = k.fma(DoubleVector.broadcast(S, -LN2_HI), t)  // r = t - k·ln2, |r| <= ln2/2
+                .sub(k.mul(LN2_LO));
+        // e^r = sum r^i / i!, i <= 13, by Horner
+        DoubleVector p = DoubleVector.broadcast(S, 1.0 / 6227020800.0);
+        p = p.fma(r, DoubleVector.broadcast(S, 1.0 / 479001600.0));
+        p = p.fma(r, DoubleVector.broadcast(S, 1.0 / 39916800.0));
+        p = p.fma(r, DoubleVector.broadcast(S, 1.0 / 3628800.0));
+        p = p.fma(r, DoubleVector.broadcast(S, 1.0 / 362880.0));
+        p = p.fma(r, DoubleVector.broadcast(S, 1.0 / 40320.0));
+        p = p.fma(r, DoubleVector.broadcast(S, 1.0 / 5040.0));
+        p = p.fma(r, DoubleVector.broadcast(S, 1.0 / 720.0));
+        p = p.fma(r, DoubleVector.broadcast(S, 1.0 / 120.0));
+        p = p.fma(r, DoubleVector.broadcast(S, 1.0 / 24.0));
+        p = p.fma(r, DoubleVector.broadcast(S, 1.0 / 6.0));
+        p = p.fma(r, DoubleVector.broadcast(S, 0.5));
+        p = p.fma(r, DoubleVector.broadcast(S, 1.0));
+        p = p.fma(r, DoubleVector.broadcast(S, 1.0));
+        // 2^k = 2^k1 · 2^k2 with k1 = k/2: each half is a normal double, and the product
+        // underflows to 0 or overflows to infinity exactly where exp does
+        LongVector kBits = shifted.viewAsIntegralLanes().sub(ROUNDER_BITS);
+        LongVector k1 = kBits.lanewise(VectorOperators.ASHR, 1);
+        LongVector k2 = kBits.sub(k1);
+        DoubleVector s1 = k1.add(1023).lanewise(VectorOperators.LSHL, 52).viewAsFloatingLanes();
+        DoubleVector s2 = k2.add(1023).lanewise(VectorOperators.LSHL, 52).viewAsFloatingLanes();
+        return p.mul(s1).mul(s2);
+    }
+
+    @Override
+    public double outputDelta(int n, double[] out, double[] target, double[] delta) {
+        DoubleVector acc = DoubleVector.zero(S);
+        int i = 0;
+        int bound = S.loopBound(n);
+        for (; i < bound; i += V) {
+            DoubleVector o = DoubleVector.fromArray(S, out, i);
+            DoubleVector diff = o.sub(DoubleVector.fromArray(S, target, i));
+            acc = diff.fma(diff, acc);
+            // (out - target) · out · (1 - out)
+            diff.mul(o).mul(o.neg().add(1.0)).intoArray(delta, i);
+        }
+        double sumSq = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            double o = out[i];
+            double diff = o - target[i];
+            sumSq += diff * diff;
+            delta[i] = diff * o * (1.0 - o);
+        }
+        return sumSq;
+    }
+
+    @Override
+    public void mulSigmoidDeriv(int n, double[] out, double[] delta) {
+        int i = 0;
+        int bound = S.loopBound(n);
+        for (; i < bound; i += V) {
+            DoubleVector o = DoubleVector.fromArray(S, out, i);
+            DoubleVector.fromArray(S, delta, i).mul(o.mul(o.neg().add(1.0))).intoArray(delta, i);
+        }
+        for (; i < n; i++) {
+            double o = out[i];
+            delta[i] *= o * (1.0 - o);
+        }
+    }
+
+    @Override
+    public void axpy(int n, double alpha, double[] x, double[] y) {
+        int chunks = parallel.chunksFor(n, 1, MIN_WORK_PER_THREAD);
+        if (chunks == 1) {
+            axpyRange(0, n, alpha, x, y);
+        } else {
+            parallel.forEachChunk(chunks, c -> axpyRange(
+                    Parallel.chunkStart(n, chunks, c, V), Parallel.chunkStart(n, chunks, c + 1, V), alpha, x, y));
+        }
+    }
+
+    private static void axpyRange(int from, int to, double alpha, double[] x, double[] y) {
+        int i = from;
+        int bound = from + S.loopBound(to - from);
+        DoubleVector av = DoubleVector.broadcast(S, alpha);
+        for (; i < bound; i += V) {
+            DoubleVector.fromArray(S, x, i).fma(av, DoubleVector.fromArray(S, y, i)).intoArray(y, i);
+        }
+        for (; i < to; i++) {
+            y[i] = Math.fma(x[i], alpha, y[i]);
+        }
+    }
+
+    @Override
+    public void addColumnSums(int m, int n, double alpha, double[] a, double[] sums) {
+        // each column sums its rows in ascending order, as the scalar kernel does
+        int j = 0;
+        int bound = S.loopBound(n);
+        DoubleVector av = DoubleVector.broadcast(S, alpha);
+        for (; j < bound; j += V) {
+            DoubleVector acc = DoubleVector.zero(S);
+            for (int i = 0; i < m; i++) {
+                acc = acc.add(DoubleVector.fromArray(S, a, i * n + j));
+            }
+            acc.fma(av, DoubleVector.fromArray(S, sums, j)).intoArray(sums, j);
+        }
+        for (; j < n; j++) {
+            double sum = 0;
+            for (int i = 0; i < m; i++) {
+                sum += a[i * n + j];
+            }
+            sums[j] = Math.fma(sum, alpha, sums[j]);
+        }
+    }
+
+    // ---------------------------------------------------------------- rank-1 updates
+
+    @Override
+    public void addOuterProd(int m, int n, double alpha, double[] x, double[] y, double[] a) {
+        int chunks = parallel.chunksFor(m, n, MIN_WORK_PER_THREAD);
+        if (chunks == 1) {
+            outerRows(0, m, n, alpha, x, y, a);
+        } else {
+            parallel.forEachChunk(chunks, c -> outerRows(
+                    Parallel.chunkStart(m, chunks, c, 1), Parallel.chunkStart(m, chunks, c + 1, 1), n, alpha, x, y, a));
+        }
+    }
+
+    /** Rows [from, to) of {@code a += alpha · x · yᵀ}. */
+    private static void outerRows(int from, int to, int n, double alpha, double[] x, double[] y, double[] a) {
+        int bound = S.loopBound(n);
+        for (int i = from; i < to; i++) {
+            double s = alpha * x[i];
+            DoubleVector sv = DoubleVector.broadcast(S, s);
+            int row = i * n;
+            int j = 0;
+            for (; j < bound; j += V) {
+                DoubleVector.fromArray(S, y, j).fma(sv, DoubleVector.fromArray(S, a, row + j)).intoArray(a, row + j);
+            }
+            for (; j < n; j++) {
+                a[row + j] = Math.fma(y[j], s, a[row + j]);
+            }
+        }
+    }
+
+    @Override
+    public void onlineBackward(int m, int n, double alpha, double[] delta, double[] in, double[] w, double[] deltaIn) {
+        // split over columns j: each thread owns deltaIn[j..] and W[.][j..], rows in ascending order
+        int chunks = parallel.chunksFor(n / V + 1, (long) m * V, MIN_WORK_PER_THREAD);
+        if (chunks == 1) {
+            onlineBackwardCols(0, n, m, n, alpha, delta, in, w, deltaIn);
+        } else {
+            parallel.forEachChunk(chunks, c -> onlineBackwardCols(Parallel.chunkStart(n, chunks, c, V),
+                    Parallel.chunkStart(n, chunks, c + 1, V), m, n, alpha, delta, in, w, deltaIn));
+        }
+    }
+
+    /** Columns [from, to) of the fused online step: one read and one write of each W element. */
+    private static void onlineBackwardCols(int from, int to, int m, int n, double alpha,
+            double[] delta, double[] in, double[] w, double[] deltaIn) {
+        java.util.Arrays.fill(deltaIn, from, to, 0.0);
+        int bound = from + S.loopBound(to - from);
+        for (int i = 0; i < m; i++) {
+            double d = delta[i];
+            double s = alpha * d;
+            DoubleVector dv = DoubleVector.broadcast(S, d);
+            DoubleVector sv = DoubleVector.broadcast(S, s);
+            int row = i * n;
+            int j = from;
+            for (; j < bound; j += V) {
+                DoubleVector wv = DoubleVector.fromArray(S, w, row + j);
+                // (Wᵀ·delta)_j with W before the update, then W += alpha · delta · inᵀ
+                wv.fma(dv, DoubleVector.fromArray(S, deltaIn, j)).intoArray(deltaIn, j);
+                DoubleVector.fromArray(S, in, j).fma(sv, wv).intoArray(w, row + j);
+            }
+            for (; j < to; j++) {
+                double wij = w[row + j];
+                deltaIn[j] = Math.fma(wij, d, deltaIn[j]);
+                w[row + j] = Math.fma(in[j], s, wij);
+            }
+        }
+        mulSigmoidDerivRange(from, to, in, deltaIn);
+    }
+
+    private static void mulSigmoidDerivRange(int from, int to, double[] out, double[] delta) {
+        int i = from;
+        int bound = from + S.loopBound(to - from);
+        for (; i < bound; i += V) {
+            DoubleVector o = DoubleVector.fromArray(S, out, i);
+            DoubleVector.fromArray(S, delta, i).mul(o.mul(o.neg().add(1.0))).intoArray(delta, i);
+        }
+        for (; i < to; i++) {
+            double o = out[i];
+            delta[i] *= o * (1.0 - o);
+        }
+    }
+
+    // ---------------------------------------------------------------- products
+
+    @Override
+    public void multTransBAddBias(int m, int n, int k, double[] a, double[] b, double[] bias, double[] c) {
+        if (m == 1) {
+            // net_j = W_j · x + b_j: one dot product per output row of W
+            int chunks = parallel.chunksFor(n, k, MIN_WORK_PER_THREAD);
+            if (chunks == 1) {
+                gemvRows(0, n, k, a, b, bias, c);
+            } else {
+                parallel.forEachChunk(chunks, ch -> gemvRows(
+                        Parallel.chunkStart(n, chunks, ch, 4), Parallel.chunkStart(n, chunks, ch + 1, 4), k, a, b, bias, c));
+            }
+            return;
+        }
+        for (int i = 0; i < m; i++) {
+            System.arraycopy(bias, 0, c, i * n, n);
+        }
+        gemm(m, n, k, 1.0, a, false, b, true, c);
+    }
+
+    /** Rows [from, to) of {@code c = W · x + bias}, four rows of W per pass over x. */
+    private static void gemvRows(int from, int to, int k, double[] x, double[] w, double[] bias, double[] c) {
+        int bound = S.loopBound(k);
+        int j = from;
+        for (; j + 4 <= to; j += 4) {
+            int r0 = j * k, r1 = r0 + k, r2 = r1 + k, r3 = r2 + k;
+            DoubleVector s0 = DoubleVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+            int p = 0;
+            for (; p < bound; p += V) {
+                DoubleVector xv = DoubleVector.fromArray(S, x, p);
+                s0 = DoubleVector.fromArray(S, w, r0 + p).fma(xv, s0);
+                s1 = DoubleVector.fromArray(S, w, r1 + p).fma(xv, s1);
+                s2 = DoubleVector.fromArray(S, w, r2 + p).fma(xv, s2);
+                s3 = DoubleVector.fromArray(S, w, r3 + p).fma(xv, s3);
+            }
+            double d0 = s0.reduceLanes(VectorOperators.ADD), d1 = s1.reduceLanes(VectorOperators.ADD);
+            double d2 = s2.reduceLanes(VectorOperators.ADD), d3 = s3.reduceLanes(VectorOperators.ADD);
+            for (; p < k; p++) {
+                double xp = x[p];
+                d0 = Math.fma(w[r0 + p], xp, d0);
+                d1 = Math.fma(w[r1 + p], xp, d1);
+                d2 = Math.fma(w[r2 + p], xp, d2);
+                d3 = Math.fma(w[r3 + p], xp, d3);
+            }
+            c[j] = d0 + bias[j];
+            c[j + 1] = d1 + bias[j + 1];
+            c[j + 2] = d2 + bias[j + 2];
+            c[j + 3] = d3 + bias[j + 3];
+        }
+        for (; j < to; j++) {
+            int r = j * k;
+            DoubleVector s = DoubleVector.zero(S);
+            int p = 0;
+            for (; p < bound; p += V) {
+                s = DoubleVector.fromArray(S, w, r + p).fma(DoubleVector.fromArray(S, x, p), s);
+            }
+            double d = s.reduceLanes(VectorOperators.ADD);
+            for (; p < k; p++) {
+                d = Math.fma(w[r + p], x[p], d);
+            }
+            c[j] = d + bias[j];
+        }
+    }
+
+    @Override
+    public void mult(int m, int n, int k, double[] a, double[] b, double[] c) {
+        java.util.Arrays.fill(c, 0, m * n, 0.0);
+        if (m == 1) {
+            // c = sum over p of a_p · (row p of b): each thread owns a range of columns
+            int chunks = parallel.chunksFor(n / V + 1, (long) k * V, MIN_WORK_PER_THREAD);
+            if (chunks == 1) {
+                axpyRows(0, n, n, k, a, b, c);
+            } else {
+                parallel.forEachChunk(chunks, ch -> axpyRows(
+                        Parallel.chunkStart(n, chunks, ch, V), Parallel.chunkStart(n, chunks, ch + 1, V), n, k, a, b, c));
+            }
+            return;
+        }
+        gemm(m, n, k, 1.0, a, false, b, false, c);
+    }
+
+    /** Columns [from, to) of {@code c += sum_p a[p] · b[p][.]}, p ascending. */
+    private static void axpyRows(int from, int to, int n, int k, double[] a, double[] b, double[] c) {
+        int bound = from + S.loopBound(to - from);
+        for (int p = 0; p < k; p++) {
+            double ap = a[p];
+            DoubleVector av = DoubleVector.broadcast(S, ap);
+            int row = p * n;
+            int j = from;
+            for (; j < bound; j += V) {
+                DoubleVector.fromArray(S, b, row + j).fma(av, DoubleVector.fromArray(S, c, j)).intoArray(c, j);
+            }
+            for (; j < to; j++) {
+                c[j] = Math.fma(b[row + j], ap, c[j]);
+            }
+        }
+    }
+
+    @Override
+    public void hiddenDelta(int m, int n, int k, double[] deltaAbove, double[] w, double[] out, double[] delta) {
+        mult(m, n, k, deltaAbove, w, delta);
+        mulSigmoidDeriv(m * n, out, delta);
+    }
+
+    @Override
+    public void multAddTransA(int m, int n, int k, double alpha, double[] a, double[] b, double[] c) {
+        if (k == 1) {
+            addOuterProd(m, n, alpha, a, b, c);
+            return;
+        }
+        gemm(m, n, k, alpha, a, true, b, false, c);
+    }
+
+    /**
+     * {@code C[m x n] += alpha · op(A) · op(B)}, op(A) m x k and op(B) k x n. A is stored m x k, or
+     * k x m when transA; B is stored k x n, or n x k when transB. Small products run direct loops;
+     * larger ones are packed into blocks and split over column ranges of C, one per thread.
+     */
+    void gemm(int m, int n, int k, double alpha, double[] a, boolean transA, double[] b, boolean transB, double[] c) {
+        if ((long) m * n * k < GEMM_MIN_PACKED) {
+            gemmDirect(m, n, k, alpha, a, transA, b, transB, c);
+            return;
+        }
+        int chunks = parallel.chunksFor((n + NR - 1) / NR, (long) m * k * NR, MIN_WORK_PER_THREAD * 8);
+        if (chunks == 1) {
+            gemmCols(0, 0, n, m, n, k, alpha, a, transA, b, transB, c);
+        } else {
+            parallel.forEachChunk(chunks, ch -> gemmCols(ch, Parallel.chunkStart(n, chunks, ch, NR),
+                    Parallel.chunkStart(n, chunks, ch + 1, NR), m, n, k, alpha, a, transA, b, transB, c));
+        }
+    }
+
+    /** Small products: plain loops, each element summed over p ascending with one fma per term. */
+    private static void gemmDirect(int m, int n, int k, double alpha, double[] a, boolean transA, double[] b,
+            boolean transB, double[] c) {
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double sum = 0;
+                for (int p = 0; p < k; p++) {
+                    double av = transA ? a[p * m + i] : a[i * k + p];
+                    double bv = transB ? b[j * k + p] : b[p * n + j];
+                    sum = Math.fma(av, bv, sum);
+                }
+                c[i * n + j] = Math.fma(alpha, sum, c[i * n + j]);
+            }
+        }
+    }
+
+    /** Columns [from, to) of C: blocked loops over NC columns, KC depth and MC rows around the micro-kernel. */
+    private void gemmCols(int chunk, int from, int to, int m, int n, int k, double alpha, double[] a, boolean transA,
+            double[] b, boolean transB, double[] c) {
+        double[] ap = packA[chunk];
+        double[] bp = packB[chunk];
+        double[] tile = tiles[chunk];
+        for (int jc = from; jc < to; jc += NC) {
+            int nc = Math.min(NC, to - jc);
+            for (int pc = 0; pc < k; pc += GEMM_KC) {
+                int kc = Math.min(GEMM_KC, k - pc);
+                packB(b, transB, k, n, pc, kc, jc, nc, bp);
+                for (int ic = 0; ic < m; ic += GEMM_MC) {
+                    int mc = Math.min(GEMM_MC, m - ic);
+                    packA(a, transA, m, k, ic, mc, pc, kc, ap);
+                    for (int jr = 0; jr < nc; jr += NR) {
+                        int cols = Math.min(NR, nc - jr);
+                        for (int ir = 0; ir < mc; ir += MR) {
+                            int rows = Math.min(MR, mc - ir);
+                            micro(kc, ap, ir * kc, bp, jr * kc, c, (ic + ir) * n + jc + jr, n, rows, cols, alpha, tile);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Packs op(B)[pc..pc+kc][jc..jc+nc] as panels of NR columns, each kc rows of NR values, zero-padded. */
+    private static void packB(double[] b, boolean transB, int k, int n, int pc, int kc, int jc, int nc, double[] bp) {
+        for (int jr = 0; jr < nc; jr += NR) {
+            int cols = Math.min(NR, nc - jr);
+            int base = jr * kc;
+            for (int p = 0; p < kc; p++) {
+                int dst = base + p * NR;
+                if (transB) {
+                    for (int j = 0; j < cols; j++) {
+                        bp[dst + j] = b[(jc + jr + j) * k + pc + p];
+                    }
+                } else {
+                    System.arraycopy(b, (pc + p) * n + jc + jr, bp, dst, cols);
+                }
+                for (int j = cols; j < NR; j++) {
+                    bp[dst + j] = 0;
+                }
+            }
+        }
+    }
+
+    /** Packs op(A)[ic..ic+mc][pc..pc+kc] as panels of MR rows, each kc columns of MR values, zero-padded. */
+    private static void packA(double[] a, boolean transA, int m, int k, int ic, int mc, int pc, int kc, double[] ap) {
+        for (int ir = 0; ir < mc; ir += MR) {
+            int rows = Math.min(MR, mc - ir);
+            int base = ir * kc;
+            for (int p = 0; p < kc; p++) {
+                int dst = base + p * MR;
+                if (transA) {
+                    System.arraycopy(a, (pc + p) * m + ic + ir, ap, dst, rows);
+                } else {
+                    for (int r = 0; r < rows; r++) {
+                        ap[dst + r] = a[(ic + ir + r) * k + pc + p];
+                    }
+                }
+                for (int r = rows; r < MR; r++) {
+                    ap[dst + r] = 0;
+                }
+            }
+        }
+    }
+
+    /**
+     * The micro-kernel: a 6 x 3-vector tile of C accumulated over kc packed steps in 18 registers,
+     * then {@code C += alpha · tile}. Edge tiles go through a buffer with the same fma per element.
+     */
+    private static void micro(int kc, double[] ap, int aOff, double[] bp, int bOff, double[] c, int cOff, int ldc,
+            int rows, int cols, double alpha, double[] tile) {
+        DoubleVector c00 = DoubleVector.zero(S), c01 = c00, c02 = c00, c10 = c00, c11 = c00, c12 = c00;
+        DoubleVector c20 = c00, c21 = c00, c22 = c00, c30 = c00, c31 = c00, c32 = c00;
+        DoubleVector c40 = c00, c41 = c00, c42 = c00, c50 = c00, c51 = c00, c52 = c00;
+        for (int p = 0; p < kc; p++) {
+            int bi = bOff + p * NR;
+            DoubleVector b0 = DoubleVector.fromArray(S, bp, bi);
+            DoubleVector b1 = DoubleVector.fromArray(S, bp, bi + V);
+            DoubleVector b2 = DoubleVector.fromArray(S, bp, bi + 2 * V);
+            int ai = aOff + p * MR;
+            DoubleVector a0 = DoubleVector.broadcast(S, ap[ai]);
+            c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01); c02 = a0.fma(b2, c02);
+            DoubleVector a1 = DoubleVector.broadcast(S, ap[ai + 1]);
+            c10 = a1.fma(b0, c10); c11 = a1.fma(b1, c11); c12 = a1.fma(b2, c12);
+            DoubleVector a2 = DoubleVector.broadcast(S, ap[ai + 2]);
+            c20 = a2.fma(b0, c20); c21 = a2.fma(b1, c21); c22 = a2.fma(b2, c22);
+            DoubleVector a3 = DoubleVector.broadcast(S, ap[ai + 3]);
+            c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31); c32 = a3.fma(b2, c32);
+            DoubleVector a4 = DoubleVector.broadcast(S, ap[ai + 4]);
+            c40 = a4.fma(b0, c40); c41 = a4.fma(b1, c41); c42 = a4.fma(b2, c42);
+            DoubleVector a5 = DoubleVector.broadcast(S, ap[ai + 5]);
+            c50 = a5.fma(b0, c50); c51 = a5.fma(b1, c51); c52 = a5.fma(b2, c52);
+        }
+        if (rows == MR && cols == NR) {
+            // full tile: C += alpha · tile, one fma per element (vectors stay in registers: no calls here)
+            DoubleVector al = DoubleVector.broadcast(S, alpha);
+            int o = cOff;
+            c00.fma(al, DoubleVector.fromArray(S, c, o)).intoArray(c, o);
+            c01.fma(al, DoubleVector.fromArray(S, c, o + V)).intoArray(c, o + V);
+            c02.fma(al, DoubleVector.fromArray(S, c, o + 2 * V)).intoArray(c, o + 2 * V);
+            o += ldc;
+            c10.fma(al, DoubleVector.fromArray(S, c, o)).intoArray(c, o);
+            c11.fma(al, DoubleVector.fromArray(S, c, o + V)).intoArray(c, o + V);
+            c12.fma(al, DoubleVector.fromArray(S, c, o + 2 * V)).intoArray(c, o + 2 * V);
+            o += ldc;
+            c20.fma(al, DoubleVector.fromArray(S, c, o)).intoArray(c, o);
+            c21.fma(al, DoubleVector.fromArray(S, c, o + V)).intoArray(c, o + V);
+            c22.fma(al, DoubleVector.fromArray(S, c, o + 2 * V)).intoArray(c, o + 2 * V);
+            o += ldc;
+            c30.fma(al, DoubleVector.fromArray(S, c, o)).intoArray(c, o);
+            c31.fma(al, DoubleVector.fromArray(S, c, o + V)).intoArray(c, o + V);
+            c32.fma(al, DoubleVector.fromArray(S, c, o + 2 * V)).intoArray(c, o + 2 * V);
+            o += ldc;
+            c40.fma(al, DoubleVector.fromArray(S, c, o)).intoArray(c, o);
+            c41.fma(al, DoubleVector.fromArray(S, c, o + V)).intoArray(c, o + V);
+            c42.fma(al, DoubleVector.fromArray(S, c, o + 2 * V)).intoArray(c, o + 2 * V);
+            o += ldc;
+            c50.fma(al, DoubleVector.fromArray(S, c, o)).intoArray(c, o);
+            c51.fma(al, DoubleVector.fromArray(S, c, o + V)).intoArray(c, o + V);
+            c52.fma(al, DoubleVector.fromArray(S, c, o + 2 * V)).intoArray(c, o + 2 * V);
+            return;
+        }
+        // edge tile: through the buffer, then the same fma per element for the rows and columns that exist
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, V);
+        c02.intoArray(tile, 2 * V);
+        c10.intoArray(tile, NR);
+        c11.intoArray(tile, NR + V);
+        c12.intoArray(tile, NR + 2 * V);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + V);
+        c22.intoArray(tile, 2 * NR + 2 * V);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + V);
+        c32.intoArray(tile, 3 * NR + 2 * V);
+        c40.intoArray(tile, 4 * NR);
+        c41.intoArray(tile, 4 * NR + V);
+        c42.intoArray(tile, 4 * NR + 2 * V);
+        c50.intoArray(tile, 5 * NR);
+        c51.intoArray(tile, 5 * NR + V);
+        c52.intoArray(tile, 5 * NR + 2 * V);
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < cols; j++) {
+                int ci = cOff + r * ldc + j;
+                c[ci] = Math.fma(alpha, tile[r * NR + j], c[ci]);
+            }
+        }
+    }
+
+
+}

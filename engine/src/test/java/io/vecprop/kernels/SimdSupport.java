@@ -1,0 +1,38 @@
+package io.vecprop.kernels;
+
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.vecprop.kernels.scalar.ScalarDenseKernels;
+import java.util.List;
+
+/**
+ * The kernels tests run under. SIMD tests skip where the Vector API cannot run, unless
+ * {@code -Dvecprop.requireSimd=true} (set by the build), which turns that skip into a failure:
+ * a missing {@code --add-modules} flag cannot leave the build green.
+ */
+public final class SimdSupport {
+
+    private SimdSupport() {}
+
+    /** The SIMD kernels on a pool of the given size, or a skip (a failure when SIMD is required). */
+    public static DenseKernels simd(int threads) {
+        String why = KernelProvider.simdUnavailableReason();
+        if (why != null) {
+            if (Boolean.getBoolean("vecprop.requireSimd")) {
+                fail("SIMD kernels are required (vecprop.requireSimd=true) but cannot run: " + why);
+            }
+            assumeTrue(false, "SIMD kernels cannot run: " + why);
+        }
+        return KernelProvider.select(KernelProvider.Choice.SIMD, threads).kernels().impl();
+    }
+
+    /** Both implementations, for suites that run under each; SIMD follows the same skip-or-fail rule. */
+    public static List<Kernels> both() {
+        return List.of(Kernels.scalar(), Kernels.of(simd(1)));
+    }
+
+    public static DenseKernels scalar() {
+        return ScalarDenseKernels.INSTANCE;
+    }
+}
