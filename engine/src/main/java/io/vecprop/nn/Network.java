@@ -141,16 +141,13 @@ public final class Network {
         return in;
     }
 
-    /** The loss of the current weights on a batch: the mean over samples of E_total. */
+    /**
+     * The loss of the current weights on a batch: the mean over samples of E_total. Computed by
+     * the same kernel as in {@link #backward} and {@link #trainStep}, so all three agree exactly
+     * (it leaves the output delta in the workspace as they do).
+     */
     public double loss(DMatrixRMaj x, DMatrixRMaj target) {
-        checkTarget(x, target);
-        DMatrixRMaj out = forward(x);
-        double sumSq = 0;
-        for (int i = 0; i < out.getNumElements(); i++) {
-            double diff = target.data[i] - out.data[i];
-            sumSq += diff * diff;
-        }
-        return 0.5 * sumSq / x.numRows;
+        return forwardAndOutputDelta(x, target);
     }
 
     /**

@@ -8,24 +8,29 @@ import io.vecprop.kernels.Kernels;
 import io.vecprop.nn.Network;
 import java.util.List;
 import org.ejml.data.DMatrixRMaj;
-import org.junit.jupiter.api.BeforeAll;
+import io.vecprop.kernels.SimdSupport;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The worked example of shared/seed/WORKED-EXAMPLE.md: the text's figures, the corrected E_total,
  * the chain rule for w1..w8 against a hand computation and against finite differences, and the
  * training trajectory.
  */
+@ParameterizedClass(name = "{0} kernels")
+@ValueSource(strings = {"scalar", "simd"})
 class TestWorkedExample {
 
     /** The text's figures carry 9 significant digits. */
     private static final double TEXT_TOL = 1e-9;
 
-    private static Explanation explanation;
+    private final Kernels kernels;
+    private final Explanation explanation;
 
-    @BeforeAll
-    static void explain() {
-        explanation = WorkedExample.explain(Kernels.scalar());
+    TestWorkedExample(String kernels) {
+        this.kernels = SimdSupport.kernels(kernels);
+        explanation = WorkedExample.explain(this.kernels);
     }
 
     private static double sigmoid(double x) {
@@ -54,7 +59,7 @@ class TestWorkedExample {
 
     @Test
     void forwardPassMatchesTheNetworkForward() {
-        Network network = WorkedExample.network(Kernels.scalar());
+        Network network = WorkedExample.network(kernels);
         DMatrixRMaj out = network.forward(WorkedExample.input());
         assertEquals(1, out.numRows);
         assertEquals(2, out.numCols);
@@ -80,7 +85,7 @@ class TestWorkedExample {
         assertEquals(WorkedExample.TEXT_E_TOTAL, first / 2 + second, 2 * TEXT_TOL);
         assertEquals(0.040733806, first + second, TEXT_TOL);
         // and the network's own loss agrees
-        double loss = WorkedExample.network(Kernels.scalar()).loss(WorkedExample.input(), WorkedExample.target());
+        double loss = WorkedExample.network(kernels).loss(WorkedExample.input(), WorkedExample.target());
         assertEquals(0.0407338056927284, loss, 1e-15);
     }
 
@@ -133,7 +138,7 @@ class TestWorkedExample {
         // wK -> (layer, row, col), W out x in: W1 = [[w1, w2], [w3, w4]], W2 = [[w5, w6], [w7, w8]]
         int[][] map = {{0, 0, 0}, {0, 0, 1}, {0, 1, 0}, {0, 1, 1}, {1, 0, 0}, {1, 0, 1}, {1, 1, 0}, {1, 1, 1}};
         double[] text = {0.25, 0.25, 0.15, 0.20, 0.30, 0.35, 0.40, 0.35};
-        Network network = WorkedExample.network(Kernels.scalar());
+        Network network = WorkedExample.network(kernels);
         for (int k = 1; k <= 8; k++) {
             assertEquals(map[k - 1][0], WorkedExample.layerOf(k), "layer of w" + k);
             assertEquals(map[k - 1][1], WorkedExample.rowOf(k), "row of w" + k);
@@ -193,9 +198,9 @@ class TestWorkedExample {
         for (int k = 1; k <= 8; k++) {
             int l = WorkedExample.layerOf(k), r = WorkedExample.rowOf(k), c = WorkedExample.colOf(k);
             double w = WorkedExample.initialWeight(k);
-            Network plus = WorkedExample.network(Kernels.scalar());
+            Network plus = WorkedExample.network(kernels);
             plus.layer(l).weights().set(r, c, w + h);
-            Network minus = WorkedExample.network(Kernels.scalar());
+            Network minus = WorkedExample.network(kernels);
             minus.layer(l).weights().set(r, c, w - h);
             double fd = (plus.loss(x, t) - minus.loss(x, t)) / (2 * h);
             assertRelative(fd, explanation.weights().get(k - 1).gradient(), 1e-6, "dE/dw" + k + " vs finite differences");
@@ -204,7 +209,7 @@ class TestWorkedExample {
 
     @Test
     void oneStepUpdatesMatchAFreshTrainStep() {
-        Network network = WorkedExample.network(Kernels.scalar());
+        Network network = WorkedExample.network(kernels);
         double before = network.trainStep(WorkedExample.input(), WorkedExample.target(), WorkedExample.LEARNING_RATE, false);
         assertEquals(explanation.eTotal(), before, 0.0);
         for (int k = 1; k <= 8; k++) {
@@ -245,7 +250,7 @@ class TestWorkedExample {
         DMatrixRMaj t = WorkedExample.target();
         for (int mode = 0; mode < 2; mode++) {
             boolean trainBias = mode == 1;
-            Network network = WorkedExample.network(Kernels.scalar());
+            Network network = WorkedExample.network(kernels);
             network.trainStep(x, t, WorkedExample.LEARNING_RATE, trainBias);
             double e = network.loss(x, t);
             DMatrixRMaj out = network.forward(x);
@@ -262,7 +267,7 @@ class TestWorkedExample {
     void lastTrajectoryPointIsTenThousandTrainSteps() {
         DMatrixRMaj x = WorkedExample.input();
         DMatrixRMaj t = WorkedExample.target();
-        Network network = WorkedExample.network(Kernels.scalar());
+        Network network = WorkedExample.network(kernels);
         for (int i = 0; i < 10000; i++) {
             network.trainStep(x, t, WorkedExample.LEARNING_RATE, true);
         }

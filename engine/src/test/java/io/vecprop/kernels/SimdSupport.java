@@ -32,6 +32,15 @@ public final class SimdSupport {
         return List.of(Kernels.scalar(), Kernels.of(simd(1)));
     }
 
+    /** {@code scalar} or {@code simd} (one thread), by name, for suites parameterized over both. */
+    public static Kernels kernels(String name) {
+        return switch (name) {
+            case "scalar" -> Kernels.scalar();
+            case "simd" -> Kernels.of(simd(1));
+            default -> throw new IllegalArgumentException(name);
+        };
+    }
+
     public static DenseKernels scalar() {
         return ScalarDenseKernels.INSTANCE;
     }

@@ -102,6 +102,20 @@ public final class SimdDenseKernels implements DenseKernels {
         return parallel.threads();
     }
 
+    /**
+     * The lanes of a vector stored at {@code buf[off..off+V)}, summed in lane order. Not
+     * {@code reduceLanes(ADD)}: its order differs between the interpreter and compiled code, so a
+     * result would change once C2 compiled the kernel. Not a method taking the vector either: C2
+     * may decline to inline it, and a vector crossing a call is boxed.
+     */
+    static double sumLanes(double[] buf, int off) {
+        double sum = buf[off];
+        for (int l = 1; l < V; l++) {
+            sum += buf[off + l];
+        }
+        return sum;
+    }
+
     // ---------------------------------------------------------------- elementwise
 
     @Override
@@ -135,57 +149,53 @@ public final class SimdDenseKernels implements DenseKernels {
     private static final long ROUNDER_BITS = Double.doubleToRawLongBits(ROUNDER);
 
     /**
-     * {@code 1 / (1 + exp(-x))}, the scalar formula, on a hand-written vector exp: range reduction
-     * {@code -x = k·ln2 + r} with |r| <= ln2/2, {@code e^r} as a degree-13 Taylor polynomial
-     * (truncation error below 1e-17), then scaling by 2^k built from exponent bits.
+     * {@code 1 / (1 + exp(-x))}, the scalar formula, on a hand-written vector exp, within about
+     * 1 ulp of {@link Math#exp}: range reduction {@code -x = k·ln2 + r} with |r| <= ln2/2,
+     * {@code e^r} as a degree-13 Taylor polynomial (truncation error below 1e-17), then 2^k built
+     * from exponent bits. exp is written inline: a vector passed to a method C2 does not inline
+     * would be boxed on every call.
      */
     public static void sigmoidPoly(int n, double[] net, double[] out) {
         int i = 0;
         int bound = S.loopBound(n);
         DoubleVector one = DoubleVector.broadcast(S, 1.0);
+        DoubleVector minusLn2Hi = DoubleVector.broadcast(S, -LN2_HI);
         for (; i < bound; i += V) {
-            DoubleVector x = DoubleVector.fromArray(S, net, i);
-            one.div(exp(x.neg()).add(1.0)).intoArray(out, i);
+            // t = -x, clamped so k stays in [-1077, 1025]; beyond, exp is 0 or infinity anyway
+            DoubleVector t = DoubleVector.fromArray(S, net, i).neg().max(-746.0).min(710.0);
+            DoubleVector shifted = t.fma(LOG2E, ROUNDER);          // k + 1.5·2^52, k = round(t/ln2)
+            DoubleVector k = shifted.sub(ROUNDER);
+            DoubleVector r = k.fma(minusLn2Hi, t).sub(k.mul(LN2_LO)); // r = t - k·ln2, |r| <= ln2/2
+            // e^r = sum of r^i / i! for i <= 13, by Horner
+            DoubleVector p = r.fma(INV_FACT13, INV_FACT12);
+            p = p.fma(r, DoubleVector.broadcast(S, 1.0 / 39916800.0));
+            p = p.fma(r, DoubleVector.broadcast(S, 1.0 / 3628800.0));
+            p = p.fma(r, DoubleVector.broadcast(S, 1.0 / 362880.0));
+            p = p.fma(r, DoubleVector.broadcast(S, 1.0 / 40320.0));
+            p = p.fma(r, DoubleVector.broadcast(S, 1.0 / 5040.0));
+            p = p.fma(r, DoubleVector.broadcast(S, 1.0 / 720.0));
+            p = p.fma(r, DoubleVector.broadcast(S, 1.0 / 120.0));
+            p = p.fma(r, DoubleVector.broadcast(S, 1.0 / 24.0));
+            p = p.fma(r, DoubleVector.broadcast(S, 1.0 / 6.0));
+            p = p.fma(r, DoubleVector.broadcast(S, 0.5));
+            p = p.fma(r, one);
+            p = p.fma(r, one);
+            // 2^k = 2^k1 · 2^k2 with k1 = k/2: each half is a normal double, and the product
+            // underflows to 0 or overflows to infinity exactly where exp does
+            LongVector kBits = shifted.viewAsIntegralLanes().sub(ROUNDER_BITS);
+            LongVector k1 = kBits.lanewise(VectorOperators.ASHR, 1);
+            DoubleVector s1 = k1.add(1023).lanewise(VectorOperators.LSHL, 52).viewAsFloatingLanes();
+            DoubleVector s2 = kBits.sub(k1).add(1023).lanewise(VectorOperators.LSHL, 52).viewAsFloatingLanes();
+            DoubleVector e = p.mul(s1).mul(s2);
+            one.div(e.add(1.0)).intoArray(out, i);
         }
         for (; i < n; i++) {
             out[i] = 1.0 / (1.0 + Math.exp(-net[i]));
         }
     }
 
-    /**
-     * exp(t) within about 1 ulp of {@link Math#exp}: 0 below about -745, infinity above about
-     * 709.78, NaN for NaN.
-     */
-    static DoubleVector exp(DoubleVector t) {
-        t = t.max(-746.0).min(710.0);                               // keeps k in [-1077, 1025]
-        DoubleVector shifted = t.fma(LOG2E, ROUNDER);               // k + 1.5·2^52, k = round(t/ln2)
-        DoubleVector k = shifted.sub(ROUNDER);
-        DoubleVector r = k.fma(DoubleVector.broadcast(S, -LN2_HI), t)  // r = t - k·ln2, |r| <= ln2/2
-                .sub(k.mul(LN2_LO));
-        // e^r = sum r^i / i!, i <= 13, by Horner
-        DoubleVector p = DoubleVector.broadcast(S, 1.0 / 6227020800.0);
-        p = p.fma(r, DoubleVector.broadcast(S, 1.0 / 479001600.0));
-        p = p.fma(r, DoubleVector.broadcast(S, 1.0 / 39916800.0));
-        p = p.fma(r, DoubleVector.broadcast(S, 1.0 / 3628800.0));
-        p = p.fma(r, DoubleVector.broadcast(S, 1.0 / 362880.0));
-        p = p.fma(r, DoubleVector.broadcast(S, 1.0 / 40320.0));
-        p = p.fma(r, DoubleVector.broadcast(S, 1.0 / 5040.0));
-        p = p.fma(r, DoubleVector.broadcast(S, 1.0 / 720.0));
-        p = p.fma(r, DoubleVector.broadcast(S, 1.0 / 120.0));
-        p = p.fma(r, DoubleVector.broadcast(S, 1.0 / 24.0));
-        p = p.fma(r, DoubleVector.broadcast(S, 1.0 / 6.0));
-        p = p.fma(r, DoubleVector.broadcast(S, 0.5));
-        p = p.fma(r, DoubleVector.broadcast(S, 1.0));
-        p = p.fma(r, DoubleVector.broadcast(S, 1.0));
-        // 2^k = 2^k1 · 2^k2 with k1 = k/2: each half is a normal double, and the product
-        // underflows to 0 or overflows to infinity exactly where exp does
-        LongVector kBits = shifted.viewAsIntegralLanes().sub(ROUNDER_BITS);
-        LongVector k1 = kBits.lanewise(VectorOperators.ASHR, 1);
-        LongVector k2 = kBits.sub(k1);
-        DoubleVector s1 = k1.add(1023).lanewise(VectorOperators.LSHL, 52).viewAsFloatingLanes();
-        DoubleVector s2 = k2.add(1023).lanewise(VectorOperators.LSHL, 52).viewAsFloatingLanes();
-        return p.mul(s1).mul(s2);
-    }
+    private static final double INV_FACT13 = 1.0 / 6227020800.0;
+    private static final double INV_FACT12 = 1.0 / 479001600.0;
 
     @Override
     public double outputDelta(int n, double[] out, double[] target, double[] delta) {
@@ -199,7 +209,9 @@ public final class SimdDenseKernels implements DenseKernels {
             // (out - target) · out · (1 - out)
             diff.mul(o).mul(o.neg().add(1.0)).intoArray(delta, i);
         }
-        double sumSq = acc.reduceLanes(VectorOperators.ADD);
+        double[] buf = tiles[0];
+        acc.intoArray(buf, 0);
+        double sumSq = sumLanes(buf, 0);
         for (; i < n; i++) {
             double o = out[i];
             double diff = o - target[i];
@@ -248,23 +260,20 @@ public final class SimdDenseKernels implements DenseKernels {
 
     @Override
     public void addColumnSums(int m, int n, double alpha, double[] a, double[] sums) {
-        // each column sums its rows in ascending order, as the scalar kernel does
-        int j = 0;
+        // row by row, sums += alpha · row: contiguous loads, and no vector carried across a nested
+        // loop (C2 fails to intrinsify such a loop once inlined into a call site that also saw the
+        // scalar kernels, and falls back to allocating Java code)
         int bound = S.loopBound(n);
         DoubleVector av = DoubleVector.broadcast(S, alpha);
-        for (; j < bound; j += V) {
-            DoubleVector acc = DoubleVector.zero(S);
-            for (int i = 0; i < m; i++) {
-                acc = acc.add(DoubleVector.fromArray(S, a, i * n + j));
+        for (int i = 0; i < m; i++) {
+            int row = i * n;
+            int j = 0;
+            for (; j < bound; j += V) {
+                DoubleVector.fromArray(S, a, row + j).fma(av, DoubleVector.fromArray(S, sums, j)).intoArray(sums, j);
             }
-            acc.fma(av, DoubleVector.fromArray(S, sums, j)).intoArray(sums, j);
-        }
-        for (; j < n; j++) {
-            double sum = 0;
-            for (int i = 0; i < m; i++) {
-                sum += a[i * n + j];
+            for (; j < n; j++) {
+                sums[j] = Math.fma(a[row + j], alpha, sums[j]);
             }
-            sums[j] = Math.fma(sum, alpha, sums[j]);
         }
     }
 
@@ -358,9 +367,9 @@ public final class SimdDenseKernels implements DenseKernels {
             // net_j = W_j · x + b_j: one dot product per output row of W
             int chunks = parallel.chunksFor(n, k, MIN_WORK_PER_THREAD);
             if (chunks == 1) {
-                gemvRows(0, n, k, a, b, bias, c);
+                gemvRows(tiles[0], 0, n, k, a, b, bias, c);
             } else {
-                parallel.forEachChunk(chunks, ch -> gemvRows(
+                parallel.forEachChunk(chunks, ch -> gemvRows(tiles[ch],
                         Parallel.chunkStart(n, chunks, ch, 4), Parallel.chunkStart(n, chunks, ch + 1, 4), k, a, b, bias, c));
             }
             return;
@@ -371,8 +380,8 @@ public final class SimdDenseKernels implements DenseKernels {
         gemm(m, n, k, 1.0, a, false, b, true, c);
     }
 
-    /** Rows [from, to) of {@code c = W · x + bias}, four rows of W per pass over x. */
-    private static void gemvRows(int from, int to, int k, double[] x, double[] w, double[] bias, double[] c) {
+    /** Rows [from, to) of {@code c = W · x + bias}, four rows of W per pass over x; buf holds 4 vectors. */
+    private static void gemvRows(double[] buf, int from, int to, int k, double[] x, double[] w, double[] bias, double[] c) {
         int bound = S.loopBound(k);
         int j = from;
         for (; j + 4 <= to; j += 4) {
@@ -386,8 +395,11 @@ public final class SimdDenseKernels implements DenseKernels {
                 s2 = DoubleVector.fromArray(S, w, r2 + p).fma(xv, s2);
                 s3 = DoubleVector.fromArray(S, w, r3 + p).fma(xv, s3);
             }
-            double d0 = s0.reduceLanes(VectorOperators.ADD), d1 = s1.reduceLanes(VectorOperators.ADD);
-            double d2 = s2.reduceLanes(VectorOperators.ADD), d3 = s3.reduceLanes(VectorOperators.ADD);
+            s0.intoArray(buf, 0);
+            s1.intoArray(buf, V);
+            s2.intoArray(buf, 2 * V);
+            s3.intoArray(buf, 3 * V);
+            double d0 = sumLanes(buf, 0), d1 = sumLanes(buf, V), d2 = sumLanes(buf, 2 * V), d3 = sumLanes(buf, 3 * V);
             for (; p < k; p++) {
                 double xp = x[p];
                 d0 = Math.fma(w[r0 + p], xp, d0);
@@ -407,7 +419,8 @@ public final class SimdDenseKernels implements DenseKernels {
             for (; p < bound; p += V) {
                 s = DoubleVector.fromArray(S, w, r + p).fma(DoubleVector.fromArray(S, x, p), s);
             }
-            double d = s.reduceLanes(VectorOperators.ADD);
+            s.intoArray(buf, 0);
+            double d = sumLanes(buf, 0);
             for (; p < k; p++) {
                 d = Math.fma(w[r + p], x[p], d);
             }
