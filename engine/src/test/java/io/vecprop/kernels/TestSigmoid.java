@@ -74,7 +74,8 @@ class TestSigmoid {
             assertTrue(Double.isNaN(y[8]), "NaN in gives NaN out");
             assertEquals(0.5, y[9], 0.0);
             assertEquals(0.5, y[10], 0.0);
-            assertTrue(y[11] > 0 && y[11] < 1e-300, "sigmoid(-709) is tiny but not 0: " + y[11]);
+            // below -708 the scalar formula gives a subnormal; poly flushes it to 0 (documented)
+            assertTrue(y[11] >= 0 && y[11] < 1e-300, "sigmoid(-709) is 0 or subnormal: " + y[11]);
         }
     }
 }

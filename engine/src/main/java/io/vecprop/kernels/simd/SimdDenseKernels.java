@@ -147,55 +147,65 @@ public final class SimdDenseKernels implements DenseKernels {
     /** 1.5 · 2^52: adding it rounds to an integer held in the low mantissa bits. */
     private static final double ROUNDER = 0x1.8p52;
     private static final long ROUNDER_BITS = Double.doubleToRawLongBits(ROUNDER);
+    /** e^-u = 1 + sum of Ei·u^i: a Chebyshev fit of e^r of degree 11 on [-ln2/2, ln2/2], odd terms negated. */
+    private static final double E11 = -2.5110037605963777e-08;
+    private static final double E10 = 2.763263963904103e-07;
+    private static final double E9 = -2.755724091857897e-06;
+    private static final double E8 = 2.4801485482328494e-05;
+    private static final double E7 = -0.00019841269890047113;
+    private static final double E6 = 0.0013888888952314775;
+    private static final double E5 = -0.008333333333319601;
+    private static final double E4 = 0.0416666666664881;
+    private static final double E3 = -0.1666666666666668;
+    private static final double E2 = 0.5000000000000019;
+    private static final double E1 = -1.0;
 
     /**
-     * {@code 1 / (1 + exp(-x))}, the scalar formula, on a hand-written vector exp, within about
-     * 1 ulp of {@link Math#exp}: range reduction {@code -x = k·ln2 + r} with |r| <= ln2/2,
-     * {@code e^r} as a degree-13 Taylor polynomial (truncation error below 1e-17), then 2^k built
-     * from exponent bits. exp is written inline: a vector passed to a method C2 does not inline
-     * would be boxed on every call.
+     * {@code 1 / (1 + exp(-x))} on a hand-written vector exp of {@code -|x|}, which never overflows:
+     * with {@code e = exp(-|x|)}, sigmoid is {@code 1/(1+e)} for x >= 0 and {@code e/(1+e)} for
+     * x < 0. exp is reduced to {@code -|x| = k·ln2 - u} with |u| <= ln2/2, {@code e^-u} is a
+     * degree-11 polynomial (a Chebyshev fit of e^r on [-ln2/2, ln2/2], relative error 1.7e-17), and
+     * 2^k comes from exponent bits. For |x| > 708, where e^-|x| would be subnormal, e is flushed to
+     * 0, so sigmoid is exactly 0 or 1 there (the scalar formula gives a subnormal below -708).
+     * Only IEEE arithmetic, so the result is the same interpreted and compiled, unlike
+     * {@code lanewise(EXP)}. exp is written inline: a vector passed to a method C2 does not inline
+     * is boxed.
      */
     public static void sigmoidPoly(int n, double[] net, double[] out) {
         int i = 0;
         int bound = S.loopBound(n);
         DoubleVector one = DoubleVector.broadcast(S, 1.0);
-        DoubleVector minusLn2Hi = DoubleVector.broadcast(S, -LN2_HI);
+        DoubleVector ln2Hi = DoubleVector.broadcast(S, LN2_HI);
+        DoubleVector ln2Lo = DoubleVector.broadcast(S, LN2_LO);
         for (; i < bound; i += V) {
-            // t = -x, clamped so k stays in [-1077, 1025]; beyond, exp is 0 or infinity anyway
-            DoubleVector t = DoubleVector.fromArray(S, net, i).neg().max(-746.0).min(710.0);
-            DoubleVector shifted = t.fma(LOG2E, ROUNDER);          // k + 1.5·2^52, k = round(t/ln2)
+            DoubleVector x = DoubleVector.fromArray(S, net, i);
+            DoubleVector ax = x.abs();
+            DoubleVector shifted = ax.fma(-LOG2E, ROUNDER);      // k + 1.5·2^52 with k = round(-|x|/ln2)
             DoubleVector k = shifted.sub(ROUNDER);
-            DoubleVector r = k.fma(minusLn2Hi, t).sub(k.mul(LN2_LO)); // r = t - k·ln2, |r| <= ln2/2
-            // e^r = sum of r^i / i! for i <= 13, by Horner
-            DoubleVector p = r.fma(INV_FACT13, INV_FACT12);
-            p = p.fma(r, DoubleVector.broadcast(S, 1.0 / 39916800.0));
-            p = p.fma(r, DoubleVector.broadcast(S, 1.0 / 3628800.0));
-            p = p.fma(r, DoubleVector.broadcast(S, 1.0 / 362880.0));
-            p = p.fma(r, DoubleVector.broadcast(S, 1.0 / 40320.0));
-            p = p.fma(r, DoubleVector.broadcast(S, 1.0 / 5040.0));
-            p = p.fma(r, DoubleVector.broadcast(S, 1.0 / 720.0));
-            p = p.fma(r, DoubleVector.broadcast(S, 1.0 / 120.0));
-            p = p.fma(r, DoubleVector.broadcast(S, 1.0 / 24.0));
-            p = p.fma(r, DoubleVector.broadcast(S, 1.0 / 6.0));
-            p = p.fma(r, DoubleVector.broadcast(S, 0.5));
-            p = p.fma(r, one);
-            p = p.fma(r, one);
-            // 2^k = 2^k1 · 2^k2 with k1 = k/2: each half is a normal double, and the product
-            // underflows to 0 or overflows to infinity exactly where exp does
-            LongVector kBits = shifted.viewAsIntegralLanes().sub(ROUNDER_BITS);
-            LongVector k1 = kBits.lanewise(VectorOperators.ASHR, 1);
-            DoubleVector s1 = k1.add(1023).lanewise(VectorOperators.LSHL, 52).viewAsFloatingLanes();
-            DoubleVector s2 = kBits.sub(k1).add(1023).lanewise(VectorOperators.LSHL, 52).viewAsFloatingLanes();
-            DoubleVector e = p.mul(s1).mul(s2);
-            one.div(e.add(1.0)).intoArray(out, i);
+            DoubleVector u = k.fma(ln2Lo, k.fma(ln2Hi, ax));    // u = |x| + k·ln2, |u| <= ln2/2
+            // e^-u by Horner, on the coefficients of e^r with the odd ones negated
+            DoubleVector p = u.fma(E11, E10);
+            p = p.fma(u, DoubleVector.broadcast(S, E9));
+            p = p.fma(u, DoubleVector.broadcast(S, E8));
+            p = p.fma(u, DoubleVector.broadcast(S, E7));
+            p = p.fma(u, DoubleVector.broadcast(S, E6));
+            p = p.fma(u, DoubleVector.broadcast(S, E5));
+            p = p.fma(u, DoubleVector.broadcast(S, E4));
+            p = p.fma(u, DoubleVector.broadcast(S, E3));
+            p = p.fma(u, DoubleVector.broadcast(S, E2));
+            p = p.fma(u, DoubleVector.broadcast(S, E1));
+            p = p.fma(u, one);
+            // e = p · 2^k, k in [-1022, 0] while |x| <= 708; beyond (infinities too) e is 0
+            DoubleVector scale = shifted.viewAsIntegralLanes().add(1023L - ROUNDER_BITS)
+                    .lanewise(VectorOperators.LSHL, 52).viewAsFloatingLanes();
+            DoubleVector e = p.mul(scale).blend(0.0, ax.compare(VectorOperators.GT, 708.0));
+            DoubleVector s = one.div(e.add(1.0));
+            s.blend(e.mul(s), x.compare(VectorOperators.LT, 0.0)).intoArray(out, i);
         }
         for (; i < n; i++) {
             out[i] = 1.0 / (1.0 + Math.exp(-net[i]));
         }
     }
-
-    private static final double INV_FACT13 = 1.0 / 6227020800.0;
-    private static final double INV_FACT12 = 1.0 / 479001600.0;
 
     @Override
     public double outputDelta(int n, double[] out, double[] target, double[] delta) {
