@@ -471,8 +471,8 @@ class TestNetwork {
         // SIMD: in a fresh JVM, as a user's is. In this one, hundreds of other tests have run the
         // kernels on other shapes and with the scalar twin, and a profile that polluted can make
         // C2 box a vector on some rare path, which says nothing about a training run.
-        java.nio.file.Path java = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java");
-        Process p = new ProcessBuilder(java.toString(), "--add-modules", "jdk.incubator.vector",
+        java.nio.file.Path javaBin = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java");
+        Process p = new ProcessBuilder(javaBin.toString(), "--add-modules", "jdk.incubator.vector",
                 "-cp", System.getProperty("java.class.path"), AllocationProbe.class.getName(), K.name())
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);

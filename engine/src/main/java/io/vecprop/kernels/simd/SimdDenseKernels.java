@@ -116,6 +116,26 @@ public final class SimdDenseKernels implements DenseKernels {
         return sum;
     }
 
+    /**
+     * The machine's FMA ceiling, for benchmark reports: {@code iterations} steps of 12 independent
+     * fma chains (enough to cover the latency of two FMA units), 2 · 12 · V · iterations flops.
+     * Returns a value that depends on every chain, so nothing is dead code.
+     */
+    public static double fmaPeak(int iterations, double seed) {
+        DoubleVector x = DoubleVector.broadcast(S, 1.0 - 1e-9);
+        DoubleVector y = DoubleVector.broadcast(S, 1e-9);
+        DoubleVector a0 = DoubleVector.broadcast(S, seed), a1 = a0.add(1), a2 = a0.add(2), a3 = a0.add(3);
+        DoubleVector a4 = a0.add(4), a5 = a0.add(5), a6 = a0.add(6), a7 = a0.add(7);
+        DoubleVector a8 = a0.add(8), a9 = a0.add(9), a10 = a0.add(10), a11 = a0.add(11);
+        for (int i = 0; i < iterations; i++) {
+            a0 = a0.fma(x, y); a1 = a1.fma(x, y); a2 = a2.fma(x, y); a3 = a3.fma(x, y);
+            a4 = a4.fma(x, y); a5 = a5.fma(x, y); a6 = a6.fma(x, y); a7 = a7.fma(x, y);
+            a8 = a8.fma(x, y); a9 = a9.fma(x, y); a10 = a10.fma(x, y); a11 = a11.fma(x, y);
+        }
+        DoubleVector sum = a0.add(a1).add(a2).add(a3).add(a4).add(a5).add(a6).add(a7).add(a8).add(a9).add(a10).add(a11);
+        return sum.lane(0) + sum.lane(V - 1);
+    }
+
     // ---------------------------------------------------------------- elementwise
 
     @Override
