@@ -17,7 +17,7 @@ public final class Tuning {
     /** Rows of a packed block of A, kept in L2 (a multiple of {@link #GEMM_MR}). */
     public static final int GEMM_MC = 96;
     /** Micro-panels of B per packed block (NC = NR · this). */
-    public static final int GEMM_NC_PANELS = 40;
+    public static final int GEMM_NC_PANELS = 48;
     /** Below this many multiply-adds (m·n·k) a product skips packing and runs direct loops. */
     public static final long GEMM_MIN_PACKED = 24L * 24 * 24;
     /** Least work (multiply-adds or element updates) a thread's chunk should get before work is split. */

@@ -613,79 +613,78 @@ public final class SimdDenseKernels implements DenseKernels {
     /**
      * The micro-kernel: a 6 x 3-vector tile of C accumulated over kc packed steps in 18 registers,
      * then {@code C += alpha · tile}. Edge tiles go through a buffer with the same fma per element.
+     * Written out in full: a vector passed to a helper C2 does not inline would be boxed.
      */
     private static void micro(int kc, double[] ap, int aOff, double[] bp, int bOff, double[] c, int cOff, int ldc,
             int rows, int cols, double alpha, double[] tile) {
-        DoubleVector c00 = DoubleVector.zero(S), c01 = c00, c02 = c00, c10 = c00, c11 = c00, c12 = c00;
-        DoubleVector c20 = c00, c21 = c00, c22 = c00, c30 = c00, c31 = c00, c32 = c00;
-        DoubleVector c40 = c00, c41 = c00, c42 = c00, c50 = c00, c51 = c00, c52 = c00;
-        for (int p = 0; p < kc; p++) {
-            int bi = bOff + p * NR;
+        DoubleVector c0a = DoubleVector.zero(S);
+        DoubleVector c0b = c0a, c0c = c0a, c1a = c0a, c1b = c0a, c1c = c0a, c2a = c0a;
+        DoubleVector c2b = c0a, c2c = c0a, c3a = c0a, c3b = c0a, c3c = c0a, c4a = c0a;
+        DoubleVector c4b = c0a, c4c = c0a, c5a = c0a, c5b = c0a, c5c = c0a;
+        for (int p = 0, ai = aOff, bi = bOff; p < kc; p++, ai += MR, bi += NR) {
             DoubleVector b0 = DoubleVector.fromArray(S, bp, bi);
-            DoubleVector b1 = DoubleVector.fromArray(S, bp, bi + V);
+            DoubleVector b1 = DoubleVector.fromArray(S, bp, bi + 1 * V);
             DoubleVector b2 = DoubleVector.fromArray(S, bp, bi + 2 * V);
-            int ai = aOff + p * MR;
             DoubleVector a0 = DoubleVector.broadcast(S, ap[ai]);
-            c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01); c02 = a0.fma(b2, c02);
+            c0a = a0.fma(b0, c0a); c0b = a0.fma(b1, c0b); c0c = a0.fma(b2, c0c);
             DoubleVector a1 = DoubleVector.broadcast(S, ap[ai + 1]);
-            c10 = a1.fma(b0, c10); c11 = a1.fma(b1, c11); c12 = a1.fma(b2, c12);
+            c1a = a1.fma(b0, c1a); c1b = a1.fma(b1, c1b); c1c = a1.fma(b2, c1c);
             DoubleVector a2 = DoubleVector.broadcast(S, ap[ai + 2]);
-            c20 = a2.fma(b0, c20); c21 = a2.fma(b1, c21); c22 = a2.fma(b2, c22);
+            c2a = a2.fma(b0, c2a); c2b = a2.fma(b1, c2b); c2c = a2.fma(b2, c2c);
             DoubleVector a3 = DoubleVector.broadcast(S, ap[ai + 3]);
-            c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31); c32 = a3.fma(b2, c32);
+            c3a = a3.fma(b0, c3a); c3b = a3.fma(b1, c3b); c3c = a3.fma(b2, c3c);
             DoubleVector a4 = DoubleVector.broadcast(S, ap[ai + 4]);
-            c40 = a4.fma(b0, c40); c41 = a4.fma(b1, c41); c42 = a4.fma(b2, c42);
+            c4a = a4.fma(b0, c4a); c4b = a4.fma(b1, c4b); c4c = a4.fma(b2, c4c);
             DoubleVector a5 = DoubleVector.broadcast(S, ap[ai + 5]);
-            c50 = a5.fma(b0, c50); c51 = a5.fma(b1, c51); c52 = a5.fma(b2, c52);
+            c5a = a5.fma(b0, c5a); c5b = a5.fma(b1, c5b); c5c = a5.fma(b2, c5c);
         }
         if (rows == MR && cols == NR) {
-            // full tile: C += alpha · tile, one fma per element (vectors stay in registers: no calls here)
             DoubleVector al = DoubleVector.broadcast(S, alpha);
             int o = cOff;
-            c00.fma(al, DoubleVector.fromArray(S, c, o)).intoArray(c, o);
-            c01.fma(al, DoubleVector.fromArray(S, c, o + V)).intoArray(c, o + V);
-            c02.fma(al, DoubleVector.fromArray(S, c, o + 2 * V)).intoArray(c, o + 2 * V);
+            c0a.fma(al, DoubleVector.fromArray(S, c, o)).intoArray(c, o);
+            c0b.fma(al, DoubleVector.fromArray(S, c, o + 1 * V)).intoArray(c, o + 1 * V);
+            c0c.fma(al, DoubleVector.fromArray(S, c, o + 2 * V)).intoArray(c, o + 2 * V);
             o += ldc;
-            c10.fma(al, DoubleVector.fromArray(S, c, o)).intoArray(c, o);
-            c11.fma(al, DoubleVector.fromArray(S, c, o + V)).intoArray(c, o + V);
-            c12.fma(al, DoubleVector.fromArray(S, c, o + 2 * V)).intoArray(c, o + 2 * V);
+            c1a.fma(al, DoubleVector.fromArray(S, c, o)).intoArray(c, o);
+            c1b.fma(al, DoubleVector.fromArray(S, c, o + 1 * V)).intoArray(c, o + 1 * V);
+            c1c.fma(al, DoubleVector.fromArray(S, c, o + 2 * V)).intoArray(c, o + 2 * V);
             o += ldc;
-            c20.fma(al, DoubleVector.fromArray(S, c, o)).intoArray(c, o);
-            c21.fma(al, DoubleVector.fromArray(S, c, o + V)).intoArray(c, o + V);
-            c22.fma(al, DoubleVector.fromArray(S, c, o + 2 * V)).intoArray(c, o + 2 * V);
+            c2a.fma(al, DoubleVector.fromArray(S, c, o)).intoArray(c, o);
+            c2b.fma(al, DoubleVector.fromArray(S, c, o + 1 * V)).intoArray(c, o + 1 * V);
+            c2c.fma(al, DoubleVector.fromArray(S, c, o + 2 * V)).intoArray(c, o + 2 * V);
             o += ldc;
-            c30.fma(al, DoubleVector.fromArray(S, c, o)).intoArray(c, o);
-            c31.fma(al, DoubleVector.fromArray(S, c, o + V)).intoArray(c, o + V);
-            c32.fma(al, DoubleVector.fromArray(S, c, o + 2 * V)).intoArray(c, o + 2 * V);
+            c3a.fma(al, DoubleVector.fromArray(S, c, o)).intoArray(c, o);
+            c3b.fma(al, DoubleVector.fromArray(S, c, o + 1 * V)).intoArray(c, o + 1 * V);
+            c3c.fma(al, DoubleVector.fromArray(S, c, o + 2 * V)).intoArray(c, o + 2 * V);
             o += ldc;
-            c40.fma(al, DoubleVector.fromArray(S, c, o)).intoArray(c, o);
-            c41.fma(al, DoubleVector.fromArray(S, c, o + V)).intoArray(c, o + V);
-            c42.fma(al, DoubleVector.fromArray(S, c, o + 2 * V)).intoArray(c, o + 2 * V);
+            c4a.fma(al, DoubleVector.fromArray(S, c, o)).intoArray(c, o);
+            c4b.fma(al, DoubleVector.fromArray(S, c, o + 1 * V)).intoArray(c, o + 1 * V);
+            c4c.fma(al, DoubleVector.fromArray(S, c, o + 2 * V)).intoArray(c, o + 2 * V);
             o += ldc;
-            c50.fma(al, DoubleVector.fromArray(S, c, o)).intoArray(c, o);
-            c51.fma(al, DoubleVector.fromArray(S, c, o + V)).intoArray(c, o + V);
-            c52.fma(al, DoubleVector.fromArray(S, c, o + 2 * V)).intoArray(c, o + 2 * V);
+            c5a.fma(al, DoubleVector.fromArray(S, c, o)).intoArray(c, o);
+            c5b.fma(al, DoubleVector.fromArray(S, c, o + 1 * V)).intoArray(c, o + 1 * V);
+            c5c.fma(al, DoubleVector.fromArray(S, c, o + 2 * V)).intoArray(c, o + 2 * V);
             return;
         }
         // edge tile: through the buffer, then the same fma per element for the rows and columns that exist
-        c00.intoArray(tile, 0);
-        c01.intoArray(tile, V);
-        c02.intoArray(tile, 2 * V);
-        c10.intoArray(tile, NR);
-        c11.intoArray(tile, NR + V);
-        c12.intoArray(tile, NR + 2 * V);
-        c20.intoArray(tile, 2 * NR);
-        c21.intoArray(tile, 2 * NR + V);
-        c22.intoArray(tile, 2 * NR + 2 * V);
-        c30.intoArray(tile, 3 * NR);
-        c31.intoArray(tile, 3 * NR + V);
-        c32.intoArray(tile, 3 * NR + 2 * V);
-        c40.intoArray(tile, 4 * NR);
-        c41.intoArray(tile, 4 * NR + V);
-        c42.intoArray(tile, 4 * NR + 2 * V);
-        c50.intoArray(tile, 5 * NR);
-        c51.intoArray(tile, 5 * NR + V);
-        c52.intoArray(tile, 5 * NR + 2 * V);
+        c0a.intoArray(tile, 0 * NR);
+        c0b.intoArray(tile, 0 * NR + 1 * V);
+        c0c.intoArray(tile, 0 * NR + 2 * V);
+        c1a.intoArray(tile, 1 * NR);
+        c1b.intoArray(tile, 1 * NR + 1 * V);
+        c1c.intoArray(tile, 1 * NR + 2 * V);
+        c2a.intoArray(tile, 2 * NR);
+        c2b.intoArray(tile, 2 * NR + 1 * V);
+        c2c.intoArray(tile, 2 * NR + 2 * V);
+        c3a.intoArray(tile, 3 * NR);
+        c3b.intoArray(tile, 3 * NR + 1 * V);
+        c3c.intoArray(tile, 3 * NR + 2 * V);
+        c4a.intoArray(tile, 4 * NR);
+        c4b.intoArray(tile, 4 * NR + 1 * V);
+        c4c.intoArray(tile, 4 * NR + 2 * V);
+        c5a.intoArray(tile, 5 * NR);
+        c5b.intoArray(tile, 5 * NR + 1 * V);
+        c5c.intoArray(tile, 5 * NR + 2 * V);
         for (int r = 0; r < rows; r++) {
             for (int j = 0; j < cols; j++) {
                 int ci = cOff + r * ldc + j;
@@ -693,6 +692,4 @@ public final class SimdDenseKernels implements DenseKernels {
             }
         }
     }
-
-
 }
