@@ -34,6 +34,7 @@ public class ElementwiseBench {
 
     DenseKernels scalar, simd;
     double[] x, out, w, wStart, u, v;
+    org.ejml.data.DMatrixRMaj uv, vv, wm;
 
     @Setup
     public void setup() {
@@ -46,6 +47,9 @@ public class ElementwiseBench {
         v = rnd.doubles(n, -1, 1).toArray();
         wStart = rnd.doubles((long) n * n, -1, 1).toArray();
         w = wStart.clone();
+        uv = org.ejml.data.DMatrixRMaj.wrap(n, 1, u);
+        vv = org.ejml.data.DMatrixRMaj.wrap(n, 1, v);
+        wm = org.ejml.data.DMatrixRMaj.wrap(n, n, w);
     }
 
     /** In-place updates drift: start each iteration from the same W. */
@@ -76,6 +80,13 @@ public class ElementwiseBench {
     public double[] outerScalar() {
         scalar.addOuterProd(n, n, -1e-9, u, v, w);
         return w;
+    }
+
+    /** EJML's own rank-1 update, the baseline: A += gamma · x · yᵀ. */
+    @Benchmark
+    public org.ejml.data.DMatrixRMaj outerEjml() {
+        org.ejml.dense.row.mult.VectorVectorMult_DDRM.addOuterProd(-1e-9, uv, vv, wm);
+        return wm;
     }
 
     @Benchmark

@@ -39,6 +39,7 @@ public class GemmBench {
 
     DenseKernels k;
     double[] a, b, bias, c;
+    org.ejml.data.DMatrixRMaj am, bm, cm;
 
     @Setup
     public void setup() {
@@ -48,12 +49,22 @@ public class GemmBench {
         b = rnd.doubles((long) n * n, -1, 1).toArray();
         bias = new double[n];
         c = new double[n * n];
+        am = org.ejml.data.DMatrixRMaj.wrap(n, n, a);
+        bm = org.ejml.data.DMatrixRMaj.wrap(n, n, b);
+        cm = new org.ejml.data.DMatrixRMaj(n, n);
     }
 
     @Benchmark
     public double[] mult() {
         k.mult(n, n, n, a, b, c);
         return c;
+    }
+
+    /** EJML's own product, the baseline (single-threaded). */
+    @Benchmark
+    public org.ejml.data.DMatrixRMaj ejmlMult() {
+        org.ejml.dense.row.CommonOps_DDRM.mult(am, bm, cm);
+        return cm;
     }
 
     @Benchmark

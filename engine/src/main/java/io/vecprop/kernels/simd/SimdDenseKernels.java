@@ -26,8 +26,12 @@ import jdk.incubator.vector.VectorSpecies;
  * platform's preferred width) and held {@code static final}, so C2 folds it and vectors never box.
  * Elementwise kernels are a vector loop to {@code loopBound} and a scalar tail. Products pack
  * blocks of their operands and run a register-blocked {@value Tuning#GEMM_MR} x 3-vector
- * micro-kernel; batches of one take matrix-vector paths. Work is split across threads only over
- * output elements, so results do not depend on the thread count.
+ * micro-kernel; batches of one take matrix-vector paths. Rows shorter than one vector go to the
+ * scalar kernels, where a vector loop would only run its tail. Work is split across threads only
+ * over output elements, so results do not depend on the thread count.
+ *
+ * <p>An instance keeps packing buffers, so it serves one caller at a time, as a network does;
+ * {@code KernelProvider.select} makes a new one per call.
  */
 public final class SimdDenseKernels implements DenseKernels {
 
@@ -140,6 +144,10 @@ public final class SimdDenseKernels implements DenseKernels {
 
     @Override
     public void sigmoid(int n, double[] net, double[] out) {
+        if (n < V) {
+            SCALAR.sigmoid(n, net, out);
+            return;
+        }
         if (SIGMOID_LANEWISE) {
             sigmoidLanewise(n, net, out);
         } else {
@@ -229,6 +237,9 @@ public final class SimdDenseKernels implements DenseKernels {
 
     @Override
     public double outputDelta(int n, double[] out, double[] target, double[] delta) {
+        if (n < V) {
+            return SCALAR.outputDelta(n, out, target, delta);
+        }
         DoubleVector acc = DoubleVector.zero(S);
         int i = 0;
         int bound = S.loopBound(n);
@@ -253,6 +264,10 @@ public final class SimdDenseKernels implements DenseKernels {
 
     @Override
     public void mulSigmoidDeriv(int n, double[] out, double[] delta) {
+        if (n < V) {
+            SCALAR.mulSigmoidDeriv(n, out, delta);
+            return;
+        }
         int i = 0;
         int bound = S.loopBound(n);
         for (; i < bound; i += V) {
@@ -267,6 +282,10 @@ public final class SimdDenseKernels implements DenseKernels {
 
     @Override
     public void axpy(int n, double alpha, double[] x, double[] y) {
+        if (n < V) {
+            SCALAR.axpy(n, alpha, x, y);
+            return;
+        }
         int chunks = parallel.chunksFor(n, 1, MIN_WORK_PER_THREAD);
         if (chunks == 1) {
             axpyRange(0, n, alpha, x, y);
@@ -290,6 +309,10 @@ public final class SimdDenseKernels implements DenseKernels {
 
     @Override
     public void addColumnSums(int m, int n, double alpha, double[] a, double[] sums) {
+        if (n < V) {
+            SCALAR.addColumnSums(m, n, alpha, a, sums);
+            return;
+        }
         // row by row, sums += alpha · row: contiguous loads, and no vector carried across a nested
         // loop (C2 fails to intrinsify such a loop once inlined into a call site that also saw the
         // scalar kernels, and falls back to allocating Java code)
@@ -311,6 +334,10 @@ public final class SimdDenseKernels implements DenseKernels {
 
     @Override
     public void addOuterProd(int m, int n, double alpha, double[] x, double[] y, double[] a) {
+        if (n < V) {
+            SCALAR.addOuterProd(m, n, alpha, x, y, a);
+            return;
+        }
         int chunks = parallel.chunksFor(m, n, MIN_WORK_PER_THREAD);
         if (chunks == 1) {
             outerRows(0, m, n, alpha, x, y, a);
@@ -339,6 +366,10 @@ public final class SimdDenseKernels implements DenseKernels {
 
     @Override
     public void onlineBackward(int m, int n, double alpha, double[] delta, double[] in, double[] w, double[] deltaIn) {
+        if (n < V) {
+            SCALAR.onlineBackward(m, n, alpha, delta, in, w, deltaIn);
+            return;
+        }
         // split over columns j: each thread owns deltaIn[j..] and W[.][j..], rows in ascending order
         int chunks = parallel.chunksFor(n / V + 1, (long) m * V, MIN_WORK_PER_THREAD);
         if (chunks == 1) {
@@ -393,6 +424,10 @@ public final class SimdDenseKernels implements DenseKernels {
 
     @Override
     public void multTransBAddBias(int m, int n, int k, double[] a, double[] b, double[] bias, double[] c) {
+        if (k < V && n < V) {
+            SCALAR.multTransBAddBias(m, n, k, a, b, bias, c);
+            return;
+        }
         if (m == 1) {
             // net_j = W_j · x + b_j: one dot product per output row of W
             int chunks = parallel.chunksFor(n, k, MIN_WORK_PER_THREAD);
@@ -460,6 +495,10 @@ public final class SimdDenseKernels implements DenseKernels {
 
     @Override
     public void mult(int m, int n, int k, double[] a, double[] b, double[] c) {
+        if (n < V) {
+            SCALAR.mult(m, n, k, a, b, c);
+            return;
+        }
         java.util.Arrays.fill(c, 0, m * n, 0.0);
         if (m == 1) {
             // c = sum over p of a_p · (row p of b): each thread owns a range of columns
@@ -494,12 +533,20 @@ public final class SimdDenseKernels implements DenseKernels {
 
     @Override
     public void hiddenDelta(int m, int n, int k, double[] deltaAbove, double[] w, double[] out, double[] delta) {
+        if (n < V) {
+            SCALAR.hiddenDelta(m, n, k, deltaAbove, w, out, delta);
+            return;
+        }
         mult(m, n, k, deltaAbove, w, delta);
         mulSigmoidDeriv(m * n, out, delta);
     }
 
     @Override
     public void multAddTransA(int m, int n, int k, double alpha, double[] a, double[] b, double[] c) {
+        if (n < V) {
+            SCALAR.multAddTransA(m, n, k, alpha, a, b, c);
+            return;
+        }
         if (k == 1) {
             addOuterProd(m, n, alpha, a, b, c);
             return;
