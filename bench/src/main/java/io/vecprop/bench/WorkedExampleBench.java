@@ -30,13 +30,19 @@ public class WorkedExampleBench {
     @Param({"scalar", "simd"})
     public String kernels;
 
+    Kernels k;
     Network net;
     DMatrixRMaj x, t;
+
+    @Setup(Level.Trial)
+    public void kernels() {
+        k = Kernels.of(KernelState.kernels(kernels, 1));
+    }
 
     /** A fresh network each iteration, so every iteration trains from the text's weights. */
     @Setup(Level.Iteration)
     public void setup() {
-        net = WorkedExample.network(Kernels.of(KernelState.kernels(kernels, 1)));
+        net = WorkedExample.network(k);
         x = WorkedExample.input();
         t = WorkedExample.target();
     }

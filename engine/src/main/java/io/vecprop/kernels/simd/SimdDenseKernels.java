@@ -49,7 +49,7 @@ public final class SimdDenseKernels implements DenseKernels {
     private static final ScalarDenseKernels SCALAR = ScalarDenseKernels.INSTANCE;
 
     private final Parallel parallel;
-    /** Packing buffers per thread chunk, allocated once. */
+    /** Packing buffers per thread chunk, allocated by the first product that packs (a few MB). */
     private final double[][] packA;
     private final double[][] packB;
     private final double[][] tiles;
@@ -57,9 +57,12 @@ public final class SimdDenseKernels implements DenseKernels {
     public SimdDenseKernels(Parallel parallel) {
         this.parallel = parallel;
         int t = parallel.threads();
-        packA = new double[t][GEMM_MC * GEMM_KC];
-        packB = new double[t][GEMM_KC * NC];
-        tiles = new double[t][MR * NR];
+        packA = new double[t][];
+        packB = new double[t][];
+        tiles = new double[t][];
+        for (int i = 0; i < t; i++) {
+            tiles[i] = new double[MR * NR];
+        }
     }
 
     /** Builds the kernels on a pool of the given size; the constructor {@code KernelProvider} calls by name. */
@@ -592,6 +595,10 @@ public final class SimdDenseKernels implements DenseKernels {
     /** Columns [from, to) of C: blocked loops over NC columns, KC depth and MC rows around the micro-kernel. */
     private void gemmCols(int chunk, int from, int to, int m, int n, int k, double alpha, double[] a, boolean transA,
             double[] b, boolean transB, double[] c) {
+        if (packA[chunk] == null) {
+            packA[chunk] = new double[GEMM_MC * GEMM_KC];
+            packB[chunk] = new double[GEMM_KC * NC];
+        }
         double[] ap = packA[chunk];
         double[] bp = packB[chunk];
         double[] tile = tiles[chunk];
