@@ -7,6 +7,11 @@ import io.vecprop.kernels.Kernels;
 import io.vecprop.nn.Network;
 import io.vecprop.train.Trainer;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import jdk.jfr.Recording;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +20,7 @@ import org.ejml.data.DMatrixRMaj;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -27,6 +33,7 @@ import picocli.CommandLine.Model.CommandSpec;
             "1, 2, 5, 10, 20, 50, ... steps and a summary (steps, outputs, E_total, wall time)."
         },
         footer = {"", "Examples:", "  ./vecprop train", "  ./vecprop train --freeze-bias --lr 0.5",
+            "  ./vecprop train --target-loss 0 --max-steps 2000000 --jfr /tmp/train.jfr",
             "  ./vecprop train --format json"})
 final class TrainCommand implements Callable<Integer> {
 
@@ -55,8 +62,20 @@ final class TrainCommand implements Callable<Integer> {
             description = "text (progress and summary, default) or json (one summary object: steps, e_total, out, seconds).")
     Values.Format format;
 
+    @Option(names = "--jfr", paramLabel = "FILE",
+            description = "Record the run with Java Flight Recorder (1 ms method sampling) into FILE, then print "
+                    + "its ten hottest methods.")
+    Path jfr;
+
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
+        if (jfr != null) {
+            Path parent = jfr.toAbsolutePath().getParent();
+            if (parent == null || !Files.isDirectory(parent)) {
+                throw new ParameterException(spec.commandLine(), "Invalid value for option '--jfr': '" + jfr
+                        + "' is in a folder that does not exist");
+            }
+        }
         PrintWriter out = spec.commandLine().getOut();
         boolean json = format == Values.Format.json;
         Network network = WorkedExample.network(kernelOptions.kernels(spec.commandLine().getErr()));
@@ -73,7 +92,27 @@ final class TrainCommand implements Callable<Integer> {
                     out.printf("  step %10d   E_total %s%n", steps, sig9(loss));
                     out.flush();
                 };
+        Recording recording = null;
+        if (jfr != null) {
+            recording = new Recording();
+            recording.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(1));
+            recording.start();
+        }
         Trainer.Result result = Trainer.train(network, x, t, options, listener);
+        if (recording != null) {
+            recording.stop();
+            Path tmp = jfr.toAbsolutePath().resolveSibling("." + jfr.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+            try {
+                recording.dump(tmp);
+                Files.move(tmp, jfr, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                recording.close();
+                Files.deleteIfExists(tmp);
+            }
+            PrintWriter to = json ? spec.commandLine().getErr() : out;
+            to.print(JfrHotMethods.report(jfr, 10));
+            to.flush();
+        }
         DMatrixRMaj o = network.forward(x);
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();

@@ -43,7 +43,7 @@ class TestMain {
     void explainJsonHasExactlyTheDocumentedKeysAtFullPrecision() {
         Run r = run("explain", "--format", "json", "--kernels", "scalar");
         assertEquals(0, r.code(), r.err());
-        Map<String, Object> m = object(MiniJson.parse(r.out()));
+        Map<String, Object> m = object(JsonReader.parse(r.out()));
         assertEquals(List.of("net_h1", "out_h1", "net_h2", "out_h2", "net_o1", "out_o1", "net_o2", "out_o2",
                 "e_total", "grad", "updated", "trajectory"), List.copyOf(m.keySet()));
         Set<String> weights = Set.of("w1", "w2", "w3", "w4", "w5", "w6", "w7", "w8");
@@ -80,10 +80,10 @@ class TestMain {
     @Test
     void explainUnderSimdAgreesWithScalar() {
         io.vecprop.kernels.SimdSupport.simd(1);
-        Map<String, Object> scalar = object(MiniJson.parse(run("explain", "--format", "json", "--kernels", "scalar").out()));
+        Map<String, Object> scalar = object(JsonReader.parse(run("explain", "--format", "json", "--kernels", "scalar").out()));
         Run r = run("explain", "--format", "json", "--kernels", "simd", "--threads", "2");
         assertEquals(0, r.code(), r.err());
-        Map<String, Object> simd = object(MiniJson.parse(r.out()));
+        Map<String, Object> simd = object(JsonReader.parse(r.out()));
         for (String key : List.of("net_h1", "out_h1", "net_o2", "out_o2", "e_total")) {
             assertEquals((Double) scalar.get(key), (Double) simd.get(key), 1e-15 * Math.abs((Double) scalar.get(key)), key);
         }
@@ -97,7 +97,7 @@ class TestMain {
     void infoNamesKernelsSpeciesLanesThreadsAndJdk() {
         Run r = run("info", "--kernels", "scalar", "--format", "json");
         assertEquals(0, r.code(), r.err());
-        Map<String, Object> m = object(MiniJson.parse(r.out()));
+        Map<String, Object> m = object(JsonReader.parse(r.out()));
         assertEquals("scalar", m.get("kernels"));
         assertEquals(1L, m.get("lanes"));
         assertTrue(((String) m.get("jdk")).contains(Runtime.version().toString()));
@@ -129,7 +129,7 @@ class TestMain {
         for (String[] args : new String[][] {{"train", "--format", "json"}, {"train", "--freeze-bias", "--format=json"}}) {
             Run r = run(args);
             assertEquals(0, r.code(), r.err());
-            Map<String, Object> m = object(MiniJson.parse(r.out()));
+            Map<String, Object> m = object(JsonReader.parse(r.out()));
             assertEquals(List.of("steps", "e_total", "out", "seconds"), List.copyOf(m.keySet()));
             assertTrue((Double) m.get("e_total") < 1e-6, r.out());
             List<Object> out = (List<Object>) m.get("out");
@@ -151,7 +151,7 @@ class TestMain {
     void trainStopsAtMaxSteps() {
         Run r = run("train", "--max-steps", "3", "--format", "json");
         assertEquals(0, r.code());
-        Map<String, Object> m = object(MiniJson.parse(r.out()));
+        Map<String, Object> m = object(JsonReader.parse(r.out()));
         assertEquals(3L, m.get("steps"));
         assertTrue((Double) m.get("e_total") > 1e-6);
     }

@@ -6,21 +6,21 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A strict little JSON reader for tests: objects become LinkedHashMap, arrays List, numbers
+ * A strict little JSON reader: objects become LinkedHashMap, arrays List, numbers
  * Double (or Long when integral without a fraction or exponent), true/false Boolean, null null.
- * Written apart from {@link Json} so the tests read the output independently of the writer.
+ * Reads the JSON that JMH writes.
  */
-final class MiniJson {
+final class JsonReader {
 
     private final String s;
     private int i;
 
-    private MiniJson(String s) {
+    private JsonReader(String s) {
         this.s = s;
     }
 
     static Object parse(String text) {
-        MiniJson p = new MiniJson(text);
+        JsonReader p = new JsonReader(text);
         Object v = p.value();
         p.ws();
         if (p.i != text.length()) {

@@ -1,0 +1,217 @@
+package io.vecprop.cli;
+
+import io.vecprop.kernels.KernelProvider;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import java.util.stream.Stream;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "bench",
+        mixinStandardHelpOptions = true,
+        header = "Run the JMH suite: scalar against SIMD against EJML, and against the machine's measured ceilings.",
+        description = {
+            "Builds bench/target/benchmarks.jar if needed, runs the kernel, training-step and ceiling",
+            "benchmarks, and writes into --out: jmh.json (JMH's raw results), report.md (the table) and",
+            "chart.png (scalar against SIMD per kernel and size). The text output prints the table.",
+            "Modes: --quick (default; about 2 minutes on 2 cores, enough to see a 2x regression),",
+            "--full (2 forks, 5 measured iterations, every size: for published figures), --smoke (proves",
+            "the harness runs; its numbers mean nothing)."
+        },
+        footer = {"", "Examples:", "  ./vecprop bench", "  ./vecprop bench --only Gemm --threads 1",
+            "  ./vecprop bench --full --out results/today", "  ./vecprop bench --only Sigmoid --profile gc --format json"})
+final class BenchCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    static final class ModeFlags {
+        @Option(names = "--quick", description = "A short run, a subset of sizes (default).")
+        boolean quick;
+
+        @Option(names = "--full", description = "Two forks, every size: for published figures.")
+        boolean full;
+
+        @Option(names = "--smoke", description = "One 100 ms iteration of two benchmarks: proves the harness.")
+        boolean smoke;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
+    ModeFlags modeFlags;
+
+    @Option(names = "--only", paramLabel = "REGEX", converter = RegexConverter.class,
+            description = "Only benchmarks whose name (such as io.vecprop.bench.GemmBench.mult) matches; the ceilings always run.")
+    Pattern only;
+
+    @Option(names = "--threads", paramLabel = "N", converter = KernelOptions.ThreadsConverter.class,
+            description = "Only this thread count (default: 1 and 2 where a benchmark has both).")
+    Integer threads;
+
+    @Option(names = "--format", defaultValue = "text", paramLabel = "text|json",
+            description = "text (the table, default) or json (one object with a list results).")
+    Values.Format format;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Where to write jmh.json, report.md and chart.png "
+            + "(default: bench-results/<date-time>).")
+    Path out;
+
+    @Option(names = "--profile", paramLabel = "gc|stack|perfasm|jfr", converter = ProfileConverter.class,
+            description = "Pass a JMH profiler through (perfasm needs Linux perf).")
+    String profile;
+
+    @Option(names = "--jar", paramLabel = "FILE", hidden = true, description = "Use this benchmarks.jar as it is.")
+    Path jar;
+
+    BenchPlan.Mode mode() {
+        if (modeFlags == null || modeFlags.quick) {
+            return BenchPlan.Mode.quick;
+        }
+        return modeFlags.full ? BenchPlan.Mode.full : BenchPlan.Mode.smoke;
+    }
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        BenchPlan.Mode mode = mode();
+        List<BenchPlan.Run> runs = BenchPlan.runs(mode, only, threads);
+        if (runs.isEmpty()) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--only '" + only + "' matches no benchmark of the " + mode + " run");
+        }
+        List<String> profileArgs = profileArgs();
+        Path benchJar = jar != null ? jar : BenchBuild.ensureJar(err);
+        Path dir = out != null ? out : Path.of("bench-results",
+                LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Files.createDirectories(dir);
+        Path log = dir.resolve("jmh.log");
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        List<Object> results = new ArrayList<>();
+        Path raw = Files.createTempFile(dir, ".jmh-", ".json");
+        try {
+            Files.deleteIfExists(log);
+            for (int i = 0; i < runs.size(); i++) {
+                BenchPlan.Run run = runs.get(i);
+                err.printf("vecprop: [%d/%d] %s %s%s%n", i + 1, runs.size(), shortNames(run), run.params(),
+                        run.jmhThreads() > 1 ? " on " + run.jmhThreads() + " JMH threads" : "");
+                err.flush();
+                List<String> cmd = new ArrayList<>(List.of(java.toString(), "-jar", benchJar.toString()));
+                cmd.addAll(run.args());
+                cmd.addAll(mode.jmhArgs);
+                cmd.addAll(profileArgs);
+                cmd.addAll(List.of("-rf", "json", "-rff", raw.toString()));
+                Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+                int code = p.waitFor();
+                if (code != 0) {
+                    throw new IllegalStateException("JMH failed (exit " + code + ") on " + shortNames(run) + "; see " + log);
+                }
+                Object parsed = JsonReader.parse(Files.readString(raw, StandardCharsets.UTF_8));
+                if (!(parsed instanceof List<?> list)) {
+                    throw new IllegalStateException("JMH wrote no result list for " + shortNames(run) + "; see " + log);
+                }
+                results.addAll(list);
+            }
+        } finally {
+            Files.deleteIfExists(raw);
+        }
+        int lanes = KernelProvider.simdUnavailableReason() == null
+                ? KernelProvider.select(KernelProvider.Choice.SIMD, 1).kernels().info().lanes() : 8;
+        BenchReport report = BenchReport.of(results, lanes);
+        String title = "vecprop bench --" + mode + " (" + LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE) + ")";
+        writeAtomically(dir.resolve("jmh.json"), Json.write(results));
+        writeAtomically(dir.resolve("report.md"), report.markdown(title));
+        Path chart = dir.resolve("chart.png");
+        Path tmpChart = tempBeside(chart);
+        try {
+            BenchChart.write(report, title, tmpChart);
+            Files.move(tmpChart, chart, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException | Error e) {
+            err.println("vecprop: no chart written (" + e + "); the table and the raw results are there");
+        } finally {
+            Files.deleteIfExists(tmpChart);
+        }
+        if (format == Values.Format.json) {
+            stdout.println(Json.write(report.json(dir.toString())));
+        } else {
+            stdout.print(report.text());
+            stdout.println("Wrote " + dir.resolve("report.md") + ", " + chart + ", " + dir.resolve("jmh.json")
+                    + " and the JMH log " + log + ".");
+        }
+        stdout.flush();
+        return 0;
+    }
+
+    private List<String> profileArgs() {
+        if (profile == null) {
+            return List.of();
+        }
+        return switch (profile) {
+            case "perfasm" -> {
+                String why = BenchBuild.perfUnavailableReason();
+                if (why != null) {
+                    throw new IllegalStateException("--profile perfasm needs Linux perf with hardware counters: " + why);
+                }
+                yield List.of("-prof", "perfasm");
+            }
+            case "jfr" -> List.of("-prof", "jfr");
+            default -> List.of("-prof", profile);
+        };
+    }
+
+    private static String shortNames(BenchPlan.Run run) {
+        return String.join(", ", run.benchmarks().stream().map(b -> b.substring(BenchPlan.PKG.length())).toList());
+    }
+
+    /** Writes to a temporary file beside file, then renames it: a crash never leaves half a file. */
+    static void writeAtomically(Path file, String text) throws IOException {
+        Path tmp = tempBeside(file);
+        try {
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static Path tempBeside(Path file) {
+        return file.toAbsolutePath().resolveSibling("." + file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+    }
+
+    static final class RegexConverter implements ITypeConverter<Pattern> {
+        @Override
+        public Pattern convert(String value) {
+            try {
+                return Pattern.compile(value);
+            } catch (PatternSyntaxException e) {
+                throw new TypeConversionException("'" + value + "' is not a regular expression: " + e.getDescription());
+            }
+        }
+    }
+
+    static final class ProfileConverter implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            if (!Stream.of("gc", "stack", "perfasm", "jfr").toList().contains(value)) {
+                throw new TypeConversionException("'" + value + "' must be gc, stack, perfasm or jfr");
+            }
+            return value;
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package io.vecprop.train;
+
+/**
+ * The fixed training workloads the benchmarks and reports use: W1 the worked example, online; W2
+ * 1024-1024-1024, online; W3 784-1024-1024-10, batch 128; W4 4096-4096, batch 256.
+ */
+public final class Workloads {
+
+    private Workloads() {}
+
+    public static int[] widths(String workload) {
+        return switch (workload) {
+            case "W1" -> new int[] {2, 2, 2};
+            case "W2" -> new int[] {1024, 1024, 1024};
+            case "W3" -> new int[] {784, 1024, 1024, 10};
+            case "W4" -> new int[] {4096, 4096};
+            default -> throw new IllegalArgumentException("workload " + workload + ": W1, W2, W3 or W4");
+        };
+    }
+
+    public static int batch(String workload) {
+        return switch (workload) {
+            case "W3" -> 128;
+            case "W4" -> 256;
+            default -> 1;
+        };
+    }
+
+    /** Like "(784-1024-1024-10, N=128)". */
+    public static String describe(String workload) {
+        StringBuilder sb = new StringBuilder("(");
+        int[] w = widths(workload);
+        for (int i = 0; i < w.length; i++) {
+            sb.append(i == 0 ? "" : "-").append(w[i]);
+        }
+        return sb.append(", N=").append(batch(workload)).append(')').toString();
+    }
+
+    /**
+     * Flops of one step: per layer 2·N·in·out for the forward product, as many for the weight
+     * update, and as many again for the delta of the layer below (not for the first layer).
+     */
+    public static double flops(String workload) {
+        int[] w = widths(workload);
+        double n = batch(workload);
+        double flops = 0;
+        for (int l = 0; l + 1 < w.length; l++) {
+            double mac = n * w[l] * w[l + 1];
+            flops += 2 * mac * (l == 0 ? 2 : 3);
+        }
+        return flops;
+    }
+}
