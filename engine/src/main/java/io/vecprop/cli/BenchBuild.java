@@ -1,7 +1,6 @@
 package io.vecprop.cli;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -9,7 +8,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-/** Finds the project and builds bench/target/benchmarks.jar when it is missing or older than its sources. */
+/** Finds the project and its bench/target/benchmarks.jar, and checks that perf can profile. */
 final class BenchBuild {
 
     private BenchBuild() {}
@@ -29,31 +28,21 @@ final class BenchBuild {
         }
     }
 
-    static Path ensureJar(PrintWriter err) throws IOException, InterruptedException {
+    /**
+     * The bench jar, when it exists and is newer than its sources. The launcher builds it before
+     * the JVM starts ({@code ./vecprop bench}); this JVM does not, since that build also rewrites
+     * the engine jar it may be running from.
+     */
+    static Path ensureJar() throws IOException {
         Path root = root();
         if (!Files.isRegularFile(root.resolve("bench").resolve("pom.xml"))) {
             throw new IllegalStateException("the bench module is not at " + root.resolve("bench")
                     + " (run vecprop from its repository, or set -Dvecprop.home)");
         }
         Path jar = root.resolve("bench/target/benchmarks.jar");
-        if (!stale(root, jar)) {
-            return jar;
-        }
-        err.println("vecprop: building the bench jar (first use or sources changed)...");
-        err.flush();
-        Path log = root.resolve("bench/target/vecprop-bench-build.log");
-        Files.createDirectories(log.getParent());
-        ProcessBuilder pb = new ProcessBuilder("mvn", "-B", "-q", "-DskipTests", "package", "-pl", "bench", "-am")
-                .directory(root.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        Process p;
-        try {
-            p = pb.start();
-        } catch (IOException e) {
-            throw new IllegalStateException("Maven 3.8+ (mvn on PATH) is needed to build the bench jar");
-        }
-        if (p.waitFor() != 0 || !Files.isRegularFile(jar)) {
-            throw new IllegalStateException("building the bench jar failed; see " + log);
+        if (stale(root, jar)) {
+            throw new IllegalStateException(jar + " is missing or older than its sources: run ./vecprop bench, "
+                    + "which builds it, or mvn -q -DskipTests package -pl bench -am");
         }
         return jar;
     }

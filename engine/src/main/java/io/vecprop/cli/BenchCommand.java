@@ -78,6 +78,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--jar", paramLabel = "FILE", hidden = true, description = "Use this benchmarks.jar as it is.")
     Path jar;
 
+    @Option(names = "--from", paramLabel = "JMH_JSON",
+            description = "Run nothing: rebuild the report, chart and output from a jmh.json an earlier run wrote.")
+    Path from;
+
     BenchPlan.Mode mode() {
         if (modeFlags == null || modeFlags.quick) {
             return BenchPlan.Mode.quick;
@@ -95,14 +99,32 @@ final class BenchCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--only '" + only + "' matches no benchmark of the " + mode + " run");
         }
-        List<String> profileArgs = profileArgs();
-        Path benchJar = jar != null ? jar : BenchBuild.ensureJar(err);
         Path dir = out != null ? out : Path.of("bench-results",
                 LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        Files.createDirectories(dir);
         Path log = dir.resolve("jmh.log");
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<Object> results = new ArrayList<>();
+        if (from != null) {
+            if (!Files.isRegularFile(from)) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "Invalid value for option '--from': '" + from + "' is not a file");
+            }
+            Object parsed;
+            try {
+                parsed = JsonReader.parse(Files.readString(from, StandardCharsets.UTF_8));
+            } catch (RuntimeException e) {
+                throw new IllegalStateException(from + " is not JMH's JSON: " + e.getMessage());
+            }
+            if (!(parsed instanceof List<?> list)) {
+                throw new IllegalStateException(from + " is not a JMH result list");
+            }
+            results.addAll(list);
+            Files.createDirectories(dir);
+            return report(results, dir, log, "vecprop bench --from " + from.getFileName(), stdout, err);
+        }
+        List<String> profileArgs = profileArgs();
+        Path benchJar = jar != null ? jar : BenchBuild.ensureJar();
+        Files.createDirectories(dir);
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Path raw = Files.createTempFile(dir, ".jmh-", ".json");
         try {
             Files.deleteIfExists(log);
@@ -131,10 +153,15 @@ final class BenchCommand implements Callable<Integer> {
         } finally {
             Files.deleteIfExists(raw);
         }
+        return report(results, dir, log, "vecprop bench --" + mode, stdout, err);
+    }
+
+    private int report(List<Object> results, Path dir, Path log, String what, PrintWriter stdout, PrintWriter err)
+            throws IOException {
         int lanes = KernelProvider.simdUnavailableReason() == null
                 ? KernelProvider.select(KernelProvider.Choice.SIMD, 1).kernels().info().lanes() : 8;
         BenchReport report = BenchReport.of(results, lanes);
-        String title = "vecprop bench --" + mode + " (" + LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE) + ")";
+        String title = what + " (" + LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE) + ")";
         writeAtomically(dir.resolve("jmh.json"), Json.write(results));
         writeAtomically(dir.resolve("report.md"), report.markdown(title));
         Path chart = dir.resolve("chart.png");
@@ -151,8 +178,8 @@ final class BenchCommand implements Callable<Integer> {
             stdout.println(Json.write(report.json(dir.toString())));
         } else {
             stdout.print(report.text());
-            stdout.println("Wrote " + dir.resolve("report.md") + ", " + chart + ", " + dir.resolve("jmh.json")
-                    + " and the JMH log " + log + ".");
+            stdout.println("Wrote " + dir.resolve("report.md") + ", " + chart + " and " + dir.resolve("jmh.json")
+                    + (Files.exists(log) ? ", and the JMH log " + log : "") + ".");
         }
         stdout.flush();
         return 0;

@@ -70,6 +70,19 @@ final class BenchReport {
             String n = (String) params.get("n");
             String workload = (String) params.get("workload");
             double seconds = median * secondsPerUnit(unit);
+            if (workload != null) {
+                // a step is reported in the unit that suits its size: ns for W1, µs for W2, ms for W3 and W4
+                String want = switch (workload) {
+                    case "W1" -> "ns/op";
+                    case "W2" -> "us/op";
+                    default -> "ms/op";
+                };
+                double factor = secondsPerUnit(unit) / secondsPerUnit(want);
+                median *= factor;
+                score *= factor;
+                error *= factor;
+                unit = want;
+            }
             Work work = work(name, params, lanes);
             double throughput = work.amount / seconds / work.scale;
             if (name.equals("PeakBench.fma")) {

@@ -63,6 +63,10 @@ class TestBench {
         assertEquals(16.0 * 4096 * 4096 / 10e-3 / 1e9, row(r, "UpdateBench.outerProduct", "simd", 1).throughput(), 1e-9);
         assertEquals(4096 / 3500.0, row(r, "SigmoidBench.sigmoid", "poly", 1).throughput(), 1e-12);
         assertTrue(Double.isNaN(row(r, "SigmoidBench.sigmoid", "poly", 1).speedup()), "no scalar row to compare with");
+        // W1 is reported per step in ns (JMH measured 0.09 µs)
+        BenchReport.Row w1 = row(r, "TrainingBench.step", "simd", 1);
+        assertEquals("ns/op", w1.unit());
+        assertEquals(90.0, w1.median(), 1e-9);
     }
 
     @Test
