@@ -121,7 +121,7 @@ final class BenchCommand implements Callable<Integer> {
             Files.createDirectories(dir);
             return report(results, dir, log, "vecprop bench --from " + from.getFileName(), stdout, err);
         }
-        List<String> profileArgs = profileArgs();
+        List<String> profileArgs = profileArgs(dir);
         Path benchJar = jar != null ? jar : BenchBuild.ensureJar();
         Files.createDirectories(dir);
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
@@ -180,12 +180,17 @@ final class BenchCommand implements Callable<Integer> {
             stdout.print(report.text());
             stdout.println("Wrote " + dir.resolve("report.md") + ", " + chart + " and " + dir.resolve("jmh.json")
                     + (Files.exists(log) ? ", and the JMH log " + log : "") + ".");
+            if (profile != null) {
+                stdout.println("The " + profile + " profiler's output is in " + log
+                        + (profile.equals("jfr") ? " and its recordings in " + dir.resolve("jfr") : "")
+                        + (profile.equals("gc") ? " and in the results (gc.alloc.rate.norm)" : "") + ".");
+            }
         }
         stdout.flush();
         return 0;
     }
 
-    private List<String> profileArgs() {
+    private List<String> profileArgs(Path dir) {
         if (profile == null) {
             return List.of();
         }
@@ -197,7 +202,7 @@ final class BenchCommand implements Callable<Integer> {
                 }
                 yield List.of("-prof", "perfasm");
             }
-            case "jfr" -> List.of("-prof", "jfr");
+            case "jfr" -> List.of("-prof", "jfr:dir=" + dir.toAbsolutePath().resolve("jfr"));
             default -> List.of("-prof", profile);
         };
     }
