@@ -25,7 +25,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>The species is fixed per JVM from {@code -Dvecprop.vectorBits=128|256|512} (default: the
  * platform's preferred width) and held {@code static final}, so C2 folds it and vectors never box.
  * Elementwise kernels are a vector loop to {@code loopBound} and a scalar tail. Products pack
- * blocks of their operands and run a register-blocked {@value Tuning#GEMM_MR} x 3-vector
+ * blocks of their operands and run a register-blocked 6 x 3-vector (see {@code Tuning})
  * micro-kernel; batches of one take matrix-vector paths. Rows shorter than one vector go to the
  * scalar kernels, where a vector loop would only run its tail. Work is split across threads only
  * over output elements, so results do not depend on the thread count.
