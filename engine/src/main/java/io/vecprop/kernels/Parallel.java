@@ -1,36 +1,42 @@
 package io.vecprop.kernels;
 
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 
 /**
  * A fixed pool that splits a kernel's output into chunks, one per thread. The caller runs chunk 0
- * itself and waits for the others. Kernels split only over output elements, never over a
+ * itself; worker w runs chunk w + 1. Kernels split only over output elements, never over a
  * reduction, so every element is summed in the same order for any thread count and results are
  * bit-identical whatever the pool size.
  *
- * <p>One thread means no pool at all: chunk 0 runs on the caller and nothing is allocated.
+ * <p>A split call allocates nothing: the workers are started once and wait parked, a call hands
+ * them the body through a field and wakes them, and the last to finish wakes the caller. The body
+ * should be a reusable object too (a capturing lambda would be allocated per call). Pools are shared
+ * by size; calls from several threads at once take turns.
  */
 public final class Parallel {
 
     private static final Parallel SERIAL = new Parallel(1);
     /** One pool per size, shared by every kernel instance, its threads daemons. */
-    private static final java.util.concurrent.ConcurrentHashMap<Integer, Parallel> POOLS =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<Integer, Parallel> POOLS = new ConcurrentHashMap<>();
 
     private final int threads;
-    private final ExecutorService pool;
+    private final Worker[] workers;
+    private final AtomicInteger pending = new AtomicInteger();
+    private volatile IntConsumer body;
+    private volatile Thread caller;
+    private volatile Throwable failure;
 
     private Parallel(int threads) {
         this.threads = threads;
-        this.pool = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1, r -> {
-            Thread t = new Thread(r, "vecprop-kernel");
-            t.setDaemon(true);
-            return t;
-        });
+        this.workers = new Worker[threads - 1];
+        for (int w = 0; w < workers.length; w++) {
+            workers[w] = new Worker(w + 1);
+            workers[w].setDaemon(true);
+            workers[w].start();
+        }
     }
 
     /** The shared pool of the given size (1 runs everything on the caller). */
@@ -52,49 +58,81 @@ public final class Parallel {
 
     /**
      * Runs {@code body.accept(c)} for each chunk c in {@code [0, chunks)}, chunk 0 on the caller,
-     * the rest on the pool, and returns when all are done. The first failure is rethrown.
+     * the rest on the pool, and returns when all are done. chunks is at most the pool size. The
+     * first failure is rethrown.
      */
-    public void forEachChunk(int chunks, IntConsumer body) {
-        if (chunks <= 1 || pool == null) {
+    public synchronized void forEachChunk(int chunks, IntConsumer body) {
+        if (chunks <= 1 || workers.length == 0) {
             for (int c = 0; c < chunks; c++) {
                 body.accept(c);
             }
             return;
         }
-        CountDownLatch done = new CountDownLatch(chunks - 1);
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        for (int c = 1; c < chunks; c++) {
-            int chunk = c;
-            pool.execute(() -> {
-                try {
-                    body.accept(chunk);
-                } catch (Throwable t) {
-                    failure.compareAndSet(null, t);
-                } finally {
-                    done.countDown();
-                }
-            });
+        if (chunks > threads) {
+            throw new IllegalArgumentException(chunks + " chunks for a pool of " + threads);
+        }
+        this.failure = null;
+        this.caller = Thread.currentThread();
+        this.body = body;
+        pending.set(chunks - 1);
+        for (int w = 0; w < chunks - 1; w++) {
+            workers[w].go();
         }
         try {
             body.accept(0);
         } catch (Throwable t) {
-            failure.compareAndSet(null, t);
+            failure = t;
         }
-        try {
-            done.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for kernel threads", e);
+        while (pending.get() > 0) {
+            LockSupport.park(this);
         }
-        Throwable t = failure.get();
-        if (t instanceof RuntimeException re) {
-            throw re;
-        }
-        if (t instanceof Error err) {
-            throw err;
-        }
+        this.body = null;
+        Throwable t = failure;
         if (t != null) {
+            failure = null;
+            if (t instanceof RuntimeException re) {
+                throw re;
+            }
+            if (t instanceof Error err) {
+                throw err;
+            }
             throw new IllegalStateException(t);
+        }
+    }
+
+    /** A parked thread that runs one chunk each time it is told to go. */
+    private final class Worker extends Thread {
+        private final int chunk;
+        private volatile int requested;
+        private int done;
+
+        Worker(int chunk) {
+            super("vecprop-kernel-" + chunk);
+            this.chunk = chunk;
+        }
+
+        void go() {
+            requested++;
+            LockSupport.unpark(this);
+        }
+
+        @Override
+        public void run() {
+            while (true) {
+                while (requested == done) {
+                    LockSupport.park(this);
+                }
+                done++;
+                try {
+                    body.accept(chunk);
+                } catch (Throwable t) {
+                    failure = t;
+                } finally {
+                    if (pending.decrementAndGet() == 0) {
+                        LockSupport.unpark(caller);
+                    }
+                }
+            }
         }
     }
 

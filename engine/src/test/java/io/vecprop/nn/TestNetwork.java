@@ -479,7 +479,7 @@ class TestNetwork {
         assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "probe finished");
         assertEquals(0, p.exitValue(), out);
         java.util.List<String> lines = out.lines().filter(l -> l.startsWith("N=")).toList();
-        assertEquals(2, lines.size(), out);
+        assertEquals(4, lines.size(), out);
         for (String line : lines) {
             long least = Long.parseLong(line.substring(line.indexOf("least=") + 6).trim());
             assertTrue(least < 1024, "1000 steps at " + line + " bytes");
@@ -495,6 +495,26 @@ class TestNetwork {
                     io.vecprop.kernels.KernelProvider.Choice.parse(args[0]), 1).kernels();
             for (int n : new int[] {1, 9}) {
                 System.out.println("N=" + n + " least=" + leastAllocatedPer1000Steps(sun, kernels, n));
+            }
+            // and on two threads, wide enough that the products and updates are split across them
+            Kernels two = io.vecprop.kernels.KernelProvider.select(
+                    io.vecprop.kernels.KernelProvider.Choice.parse(args[0]), 2).kernels();
+            for (int n : new int[] {1, 32}) {
+                Network network = Network.random(two, 7, 512, 512, 10);
+                DMatrixRMaj x = inputs(7, n, 512);
+                DMatrixRMaj t = targets(7, n, 10);
+                for (int i = 0; i < 3000; i++) {
+                    network.trainStep(x, t, 0.01, true);
+                }
+                long least = Long.MAX_VALUE;
+                for (int round = 0; round < 3; round++) {
+                    long start = sun.getCurrentThreadAllocatedBytes();
+                    for (int i = 0; i < 1000; i++) {
+                        network.trainStep(x, t, 0.01, true);
+                    }
+                    least = Math.min(least, sun.getCurrentThreadAllocatedBytes() - start);
+                }
+                System.out.println("N=" + n + " on 2 threads least=" + least);
             }
         }
     }

@@ -53,6 +53,8 @@ public final class SimdDenseKernels implements DenseKernels {
     private final double[][] packA;
     private final double[][] packB;
     private final double[][] tiles;
+    /** The arguments of the call being split across threads, reused: a split call allocates nothing. */
+    private final Split split = new Split();
 
     public SimdDenseKernels(Parallel parallel) {
         this.parallel = parallel;
@@ -293,8 +295,7 @@ public final class SimdDenseKernels implements DenseKernels {
         if (chunks == 1) {
             axpyRange(0, n, alpha, x, y);
         } else {
-            parallel.forEachChunk(chunks, c -> axpyRange(
-                    Parallel.chunkStart(n, chunks, c, V), Parallel.chunkStart(n, chunks, c + 1, V), alpha, x, y));
+            split.run(Split.AXPY, chunks, 0, n, 0, alpha, x, y, null, null);
         }
     }
 
@@ -345,8 +346,7 @@ public final class SimdDenseKernels implements DenseKernels {
         if (chunks == 1) {
             outerRows(0, m, n, alpha, x, y, a);
         } else {
-            parallel.forEachChunk(chunks, c -> outerRows(
-                    Parallel.chunkStart(m, chunks, c, 1), Parallel.chunkStart(m, chunks, c + 1, 1), n, alpha, x, y, a));
+            split.run(Split.OUTER, chunks, m, n, 0, alpha, x, y, a, null);
         }
     }
 
@@ -378,8 +378,7 @@ public final class SimdDenseKernels implements DenseKernels {
         if (chunks == 1) {
             onlineBackwardCols(0, n, m, n, alpha, delta, in, w, deltaIn);
         } else {
-            parallel.forEachChunk(chunks, c -> onlineBackwardCols(Parallel.chunkStart(n, chunks, c, V),
-                    Parallel.chunkStart(n, chunks, c + 1, V), m, n, alpha, delta, in, w, deltaIn));
+            split.run(Split.ONLINE, chunks, m, n, 0, alpha, delta, in, w, deltaIn);
         }
     }
 
@@ -437,8 +436,7 @@ public final class SimdDenseKernels implements DenseKernels {
             if (chunks == 1) {
                 gemvRows(tiles[0], 0, n, k, a, b, bias, c);
             } else {
-                parallel.forEachChunk(chunks, ch -> gemvRows(tiles[ch],
-                        Parallel.chunkStart(n, chunks, ch, 4), Parallel.chunkStart(n, chunks, ch + 1, 4), k, a, b, bias, c));
+                split.run(Split.GEMV, chunks, 0, n, k, 0, a, b, bias, c);
             }
             return;
         }
@@ -509,8 +507,7 @@ public final class SimdDenseKernels implements DenseKernels {
             if (chunks == 1) {
                 axpyRows(0, n, n, k, a, b, c);
             } else {
-                parallel.forEachChunk(chunks, ch -> axpyRows(
-                        Parallel.chunkStart(n, chunks, ch, V), Parallel.chunkStart(n, chunks, ch + 1, V), n, k, a, b, c));
+                split.run(Split.AXPY_ROWS, chunks, 0, n, k, 0, a, b, c, null);
             }
             return;
         }
@@ -571,8 +568,7 @@ public final class SimdDenseKernels implements DenseKernels {
         if (chunks == 1) {
             gemmCols(0, 0, n, m, n, k, alpha, a, transA, b, transB, c);
         } else {
-            parallel.forEachChunk(chunks, ch -> gemmCols(ch, Parallel.chunkStart(n, chunks, ch, NR),
-                    Parallel.chunkStart(n, chunks, ch + 1, NR), m, n, k, alpha, a, transA, b, transB, c));
+            split.gemm(chunks, m, n, k, alpha, a, transA, b, transB, c);
         }
     }
 
@@ -660,6 +656,61 @@ public final class SimdDenseKernels implements DenseKernels {
                 for (int r = rows; r < MR; r++) {
                     ap[dst + r] = 0;
                 }
+            }
+        }
+    }
+
+    /**
+     * One split call: which kernel, its sizes and arrays, and how to cut it into chunks. A single
+     * instance, reused for every call, so handing work to the pool allocates nothing.
+     */
+    private final class Split implements java.util.function.IntConsumer {
+        static final int AXPY = 0, OUTER = 1, ONLINE = 2, GEMV = 3, AXPY_ROWS = 4, GEMM = 5;
+
+        private int op, chunks, m, n, k;
+        private double alpha;
+        private double[] a, b, c, d;
+        private boolean transA, transB;
+
+        void run(int op, int chunks, int m, int n, int k, double alpha, double[] a, double[] b, double[] c, double[] d) {
+            this.op = op;
+            this.chunks = chunks;
+            this.m = m;
+            this.n = n;
+            this.k = k;
+            this.alpha = alpha;
+            this.a = a;
+            this.b = b;
+            this.c = c;
+            this.d = d;
+            try {
+                parallel.forEachChunk(chunks, this);
+            } finally {
+                this.a = this.b = this.c = this.d = null; // keep no caller's array alive
+            }
+        }
+
+        void gemm(int chunks, int m, int n, int k, double alpha, double[] a, boolean transA, double[] b, boolean transB,
+                double[] c) {
+            this.transA = transA;
+            this.transB = transB;
+            run(GEMM, chunks, m, n, k, alpha, a, b, c, null);
+        }
+
+        private int start(int units, int align, int chunk) {
+            return Parallel.chunkStart(units, chunks, chunk, align);
+        }
+
+        @Override
+        public void accept(int ch) {
+            switch (op) {
+                case AXPY -> axpyRange(start(n, V, ch), start(n, V, ch + 1), alpha, a, b);
+                case OUTER -> outerRows(start(m, 1, ch), start(m, 1, ch + 1), n, alpha, a, b, c);
+                case ONLINE -> onlineBackwardCols(start(n, V, ch), start(n, V, ch + 1), m, n, alpha, a, b, c, d);
+                case GEMV -> gemvRows(tiles[ch], start(n, 4, ch), start(n, 4, ch + 1), k, a, b, c, d);
+                case AXPY_ROWS -> axpyRows(start(n, V, ch), start(n, V, ch + 1), n, k, a, b, c);
+                case GEMM -> gemmCols(ch, start(n, NR, ch), start(n, NR, ch + 1), m, n, k, alpha, a, transA, b, transB, c);
+                default -> throw new IllegalStateException("no split operation " + op);
             }
         }
     }
