@@ -123,11 +123,21 @@ final class BenchPlan {
                 narrowed.add(run);
             }
         }
+        // with --threads, a run narrowed to some kernels may now repeat part of one that runs them all
+        narrowed.removeIf(r -> r.params().containsKey("kernels") && narrowed.stream().anyMatch(o -> o != r
+                && o.benchmarks().equals(r.benchmarks()) && !o.params().containsKey("kernels")
+                && withoutKernels(r.params()).equals(o.params())));
         // the ceilings alone are not a run worth making
         if (narrowed.stream().allMatch(r -> r.benchmarks().get(0).contains("PeakBench"))) {
             return List.of();
         }
         return narrowed;
+    }
+
+    private static Map<String, String> withoutKernels(Map<String, String> params) {
+        Map<String, String> copy = new LinkedHashMap<>(params);
+        copy.remove("kernels");
+        return copy;
     }
 
     private static boolean declaresThreads(String benchmark) {

@@ -110,6 +110,9 @@ class TestBench {
         assertTrue(gemm.stream().allMatch(r -> r.benchmarks().get(0).contains("Gemm") || r.benchmarks().get(0).contains("Peak")));
         assertTrue(gemm.stream().filter(r -> r.benchmarks().get(0).contains("Gemm")).allMatch(r -> r.params().get("threads").equals("1")));
         assertTrue(BenchPlan.runs(BenchPlan.Mode.full, Pattern.compile("NoSuchBench"), null).isEmpty());
+        // --threads 2 on the full run: the simd-only two-thread run is part of the all-kernels one now
+        List<BenchPlan.Run> gemm2 = BenchPlan.runs(BenchPlan.Mode.full, Pattern.compile("GemmBench.mult"), 2);
+        assertEquals(1, gemm2.stream().filter(r -> r.benchmarks().get(0).contains("Gemm")).count(), gemm2.toString());
         List<String> args = quick.get(0).args();
         assertEquals("^(\\Qio.vecprop.bench.SigmoidBench.sigmoid\\E)$", args.get(0));
         assertTrue(args.contains("-t"));
