@@ -273,16 +273,7 @@ public final class SimdDenseKernels implements DenseKernels {
             SCALAR.mulSigmoidDeriv(n, out, delta);
             return;
         }
-        int i = 0;
-        int bound = S.loopBound(n);
-        for (; i < bound; i += V) {
-            DoubleVector o = DoubleVector.fromArray(S, out, i);
-            DoubleVector.fromArray(S, delta, i).mul(o.mul(o.neg().add(1.0))).intoArray(delta, i);
-        }
-        for (; i < n; i++) {
-            double o = out[i];
-            delta[i] *= o * (1.0 - o);
-        }
+        mulSigmoidDerivRange(0, n, out, delta);
     }
 
     @Override
