@@ -26,14 +26,13 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "bench",
         mixinStandardHelpOptions = true,
         header = "Run the JMH suite: scalar against SIMD against EJML, and against the machine's measured ceilings.",
-        description = {
-            "Builds bench/target/benchmarks.jar if needed, runs the kernel, training-step and ceiling",
-            "benchmarks, and writes into --out: jmh.json (JMH's raw results), report.md (the table) and",
-            "chart.png (scalar against SIMD per kernel and size). The text output prints the table.",
-            "Modes: --quick (default; about 2 minutes on 2 cores, enough to see a 2x regression),",
-            "--full (2 forks, 5 measured iterations, every size: for published figures), --smoke (proves",
-            "the harness runs; its numbers mean nothing)."
-        },
+        description = 
+            "Builds bench/target/benchmarks.jar if needed, runs the kernel, training-step and "
+                + "ceiling benchmarks, and writes into --out: jmh.json (JMH's raw results), report.md "
+                + "(the table) and chart.png (scalar against SIMD per kernel and size). The text output "
+                + "prints the table. Modes: --quick (default; about 2 minutes on 2 cores, enough to see a "
+                + "2x regression), --full (2 forks, 5 measured iterations, every size: for published "
+                + "figures), --smoke (proves the harness runs; its numbers mean nothing).",
         footer = {"", "Examples:", "  ./vecprop bench", "  ./vecprop bench --only Gemm --threads 1",
             "  ./vecprop bench --full --out results/today", "  ./vecprop bench --only Sigmoid --profile gc --format json"})
 final class BenchCommand implements Callable<Integer> {

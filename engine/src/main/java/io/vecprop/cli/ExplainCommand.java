@@ -22,12 +22,12 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "explain",
         mixinStandardHelpOptions = true,
         header = "Walk the 2-2-2 worked example step by step, every figure computed by the engine.",
-        description = {
-            "Walks the 2-2-2 worked example in the text's notation: the forward pass (net and out of",
-            "h1, h2, o1, o2), E_total, the chain rule for each of w1..w8, the weights after one step",
-            "of lr 0.1 with the biases frozen, and E_total and the outputs after 1, 10, 100, 1000 and",
-            "10000 steps, with the biases frozen and trained. Every figure is computed by the engine."
-        },
+        description = 
+            "Walks the 2-2-2 worked example in the text's notation: the forward pass (net and out "
+                + "of h1, h2, o1, o2), E_total, the chain rule for each of w1..w8, the weights after one "
+                + "step of lr 0.1 with the biases frozen, and E_total and the outputs after 1, 10, 100, "
+                + "1000 and 10000 steps, with the biases frozen and trained. Every figure is computed by "
+                + "the engine.",
         footer = {"", "Examples:", "  ./vecprop explain", "  ./vecprop explain --format json | jq .grad"})
 final class ExplainCommand implements Callable<Integer> {
 

@@ -16,10 +16,9 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "info",
         mixinStandardHelpOptions = true,
         header = "Show the kernels this JVM would use: implementation, vector width, lanes, threads, JDK.",
-        description = {
-            "Prints which kernels the other commands pick with the same flags, and why auto fell back",
-            "to scalar if it did."
-        },
+        description = 
+            "Prints which kernels the other commands pick with the same flags, and why auto fell "
+                + "back to scalar if it did.",
         footer = {"", "Examples:", "  ./vecprop info", "  ./vecprop info --kernels simd --vector-bits 256 --threads 1",
             "  ./vecprop info --format json"})
 final class InfoCommand implements Callable<Integer> {

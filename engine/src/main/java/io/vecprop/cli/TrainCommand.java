@@ -27,11 +27,10 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "train",
         mixinStandardHelpOptions = true,
         header = "Train the worked example until E_total falls below a target.",
-        description = {
-            "Trains the worked example's 2-2-2 network by gradient descent on its one sample until",
-            "E_total falls below --target-loss or --max-steps is reached, printing progress at",
-            "1, 2, 5, 10, 20, 50, ... steps and a summary (steps, outputs, E_total, wall time)."
-        },
+        description = 
+            "Trains the worked example's 2-2-2 network by gradient descent on its one sample until "
+                + "E_total falls below --target-loss or --max-steps is reached, printing progress at 1, "
+                + "2, 5, 10, 20, 50, ... steps and a summary (steps, outputs, E_total, wall time).",
         footer = {"", "Examples:", "  ./vecprop train", "  ./vecprop train --freeze-bias --lr 0.5",
             "  ./vecprop train --target-loss 0 --max-steps 2000000 --jfr /tmp/train.jfr",
             "  ./vecprop train --format json"})

@@ -9,10 +9,9 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "vecprop",
         mixinStandardHelpOptions = true,
         versionProvider = VecpropCommand.Version.class,
-        description = {
-            "Trains dense sigmoid networks by backpropagation on EJML matrices.",
-            "Starts from the classic 2-2-2 worked example and explains it step by step."
-        },
+        description = 
+            "Trains dense sigmoid networks by backpropagation on EJML matrices. Starts from the "
+                + "classic 2-2-2 worked example and explains it step by step.",
         subcommands = {ExplainCommand.class, TrainCommand.class, InfoCommand.class, BenchCommand.class, picocli.CommandLine.HelpCommand.class},
         footer = {
             "",
