@@ -6,7 +6,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -161,17 +160,13 @@ final class BenchCommand implements Callable<Integer> {
                 ? KernelProvider.select(KernelProvider.Choice.SIMD, 1).kernels().info().lanes() : 8;
         BenchReport report = BenchReport.of(results, lanes);
         String title = what + " (" + LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE) + ")";
-        writeAtomically(dir.resolve("jmh.json"), Json.write(results));
-        writeAtomically(dir.resolve("report.md"), report.markdown(title));
+        AtomicFiles.writeString(dir.resolve("jmh.json"), Json.write(results));
+        AtomicFiles.writeString(dir.resolve("report.md"), report.markdown(title));
         Path chart = dir.resolve("chart.png");
-        Path tmpChart = tempBeside(chart);
         try {
-            BenchChart.write(report, title, tmpChart);
-            Files.move(tmpChart, chart, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.write(chart, tmp -> BenchChart.write(report, title, tmp));
         } catch (IOException | RuntimeException | Error e) {
             err.println("vecprop: no chart written (" + e + "); the table and the raw results are there");
-        } finally {
-            Files.deleteIfExists(tmpChart);
         }
         if (format == Values.Format.json) {
             stdout.println(Json.write(report.json(dir.toString())));
@@ -208,21 +203,6 @@ final class BenchCommand implements Callable<Integer> {
 
     private static String shortNames(BenchPlan.Run run) {
         return String.join(", ", run.benchmarks().stream().map(b -> b.substring(BenchPlan.PKG.length())).toList());
-    }
-
-    /** Writes to a temporary file beside file, then renames it: a crash never leaves half a file. */
-    static void writeAtomically(Path file, String text) throws IOException {
-        Path tmp = tempBeside(file);
-        try {
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-    }
-
-    private static Path tempBeside(Path file) {
-        return file.toAbsolutePath().resolveSibling("." + file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
     }
 
     static final class RegexConverter implements ITypeConverter<Pattern> {

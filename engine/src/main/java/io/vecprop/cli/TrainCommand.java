@@ -9,7 +9,6 @@ import io.vecprop.train.Trainer;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import jdk.jfr.Recording;
 import java.util.LinkedHashMap;
@@ -100,13 +99,10 @@ final class TrainCommand implements Callable<Integer> {
         Trainer.Result result = Trainer.train(network, x, t, options, listener);
         if (recording != null) {
             recording.stop();
-            Path tmp = jfr.toAbsolutePath().resolveSibling("." + jfr.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
             try {
-                recording.dump(tmp);
-                Files.move(tmp, jfr, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                AtomicFiles.write(jfr, recording::dump);
             } finally {
                 recording.close();
-                Files.deleteIfExists(tmp);
             }
             PrintWriter to = json ? spec.commandLine().getErr() : out;
             to.print(JfrHotMethods.report(jfr, 10));

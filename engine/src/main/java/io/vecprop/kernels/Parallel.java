@@ -47,11 +47,6 @@ public final class Parallel {
         return threads == 1 ? SERIAL : POOLS.computeIfAbsent(threads, Parallel::new);
     }
 
-    /** The single-threaded instance. */
-    public static Parallel serial() {
-        return SERIAL;
-    }
-
     public int threads() {
         return threads;
     }

@@ -130,6 +130,11 @@ public final class Network {
      */
     public DMatrixRMaj forward(DMatrixRMaj x) {
         checkInput(x);
+        return propagate(x);
+    }
+
+    /** The forward pass on an input already checked. */
+    private DMatrixRMaj propagate(DMatrixRMaj x) {
         Workspace ws = workspace(x.numRows);
         DMatrixRMaj in = x;
         for (int l = 0; l < layers.length; l++) {
@@ -249,8 +254,8 @@ public final class Network {
 
     /** Forward pass, the loss, and the output layer's delta {@code (out - target) · out · (1 - out)}. */
     private double forwardAndOutputDelta(DMatrixRMaj x, DMatrixRMaj target) {
-        checkTarget(x, target);
-        forward(x);
+        checkTarget(x, target); // checks the input too
+        propagate(x);
         Workspace ws = workspace;
         int last = layers.length - 1;
         // E_total = 1/2 · Σ (target - out)², averaged over the batch

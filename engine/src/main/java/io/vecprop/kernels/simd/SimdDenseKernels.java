@@ -92,23 +92,9 @@ public final class SimdDenseKernels implements DenseKernels {
         return new KernelInfo("simd", S.vectorBitSize(), V, parallel.threads(), sigmoidVariant());
     }
 
-    /** Bits per vector, such as 512. */
-    public static int vectorBits() {
-        return S.vectorBitSize();
-    }
-
-    /** Doubles per vector, such as 8. */
-    public static int lanes() {
-        return V;
-    }
-
     /** The sigmoid variant {@link #sigmoid} runs: {@code poly} or {@code lanewise}. */
-    public static String sigmoidVariant() {
+    private static String sigmoidVariant() {
         return SIGMOID_LANEWISE ? "lanewise" : "poly";
-    }
-
-    public int threads() {
-        return parallel.threads();
     }
 
     /**
@@ -524,10 +510,7 @@ public final class SimdDenseKernels implements DenseKernels {
 
     @Override
     public void hiddenDelta(int m, int n, int k, double[] deltaAbove, double[] w, double[] out, double[] delta) {
-        if (n < V) {
-            SCALAR.hiddenDelta(m, n, k, deltaAbove, w, out, delta);
-            return;
-        }
+        // both halves hand short rows to the scalar kernels themselves
         mult(m, n, k, deltaAbove, w, delta);
         mulSigmoidDeriv(m * n, out, delta);
     }
