@@ -1,5 +1,8 @@
 package io.vecprop.cli;
 
+import io.vecprop.io.AtomicFiles;
+import io.vecprop.io.Json;
+import io.vecprop.io.JsonReader;
 import io.vecprop.kernels.KernelProvider;
 import java.io.IOException;
 import java.io.PrintWriter;

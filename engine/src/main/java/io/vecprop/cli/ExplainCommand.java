@@ -1,5 +1,6 @@
 package io.vecprop.cli;
 
+import io.vecprop.io.Json;
 import static io.vecprop.cli.Values.sig9;
 
 import io.vecprop.example.Explanation;

@@ -1,5 +1,6 @@
 package io.vecprop.cli;
 
+import io.vecprop.io.Json;
 import io.vecprop.kernels.KernelInfo;
 import io.vecprop.kernels.KernelProvider;
 import io.vecprop.kernels.Kernels;

@@ -1,5 +1,7 @@
 package io.vecprop.cli;
 
+import io.vecprop.io.AtomicFiles;
+import io.vecprop.io.Json;
 import static io.vecprop.cli.Values.sig9;
 
 import io.vecprop.example.WorkedExample;

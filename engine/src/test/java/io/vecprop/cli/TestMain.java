@@ -1,5 +1,6 @@
 package io.vecprop.cli;
 
+import io.vecprop.io.JsonReader;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package io.vecprop.cli;
+package io.vecprop.io;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,7 +10,7 @@ import java.util.Map;
  * Double (or Long when integral without a fraction or exponent), true/false Boolean, null null.
  * Reads the JSON that JMH writes.
  */
-final class JsonReader {
+public final class JsonReader {
 
     private final String s;
     private int i;
@@ -19,7 +19,7 @@ final class JsonReader {
         this.s = s;
     }
 
-    static Object parse(String text) {
+    public static Object parse(String text) {
         JsonReader p = new JsonReader(text);
         Object v = p.value();
         p.ws();

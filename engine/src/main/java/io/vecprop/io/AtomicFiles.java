@@ -1,4 +1,4 @@
-package io.vecprop.cli;
+package io.vecprop.io;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -7,17 +7,17 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 /** Writes a file to a temporary name beside it, then renames it: a crash never leaves half a file. */
-final class AtomicFiles {
+public final class AtomicFiles {
 
     /** Writes the content to the given (temporary) path. */
     @FunctionalInterface
-    interface Content {
+    public interface Content {
         void writeTo(Path tmp) throws IOException;
     }
 
     private AtomicFiles() {}
 
-    static void write(Path file, Content content) throws IOException {
+    public static void write(Path file, Content content) throws IOException {
         Path tmp = file.toAbsolutePath().resolveSibling("." + file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
         try {
             content.writeTo(tmp);
@@ -27,7 +27,7 @@ final class AtomicFiles {
         }
     }
 
-    static void writeString(Path file, String text) throws IOException {
+    public static void writeString(Path file, String text) throws IOException {
         write(file, tmp -> Files.writeString(tmp, text, StandardCharsets.UTF_8));
     }
 }

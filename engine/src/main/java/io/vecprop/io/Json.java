@@ -1,4 +1,4 @@
-package io.vecprop.cli;
+package io.vecprop.io;
 
 import java.util.List;
 import java.util.Map;
@@ -8,11 +8,11 @@ import java.util.Map;
  * booleans and numbers. Doubles are written with {@link Double#toString}, the shortest form that
  * reads back to the same double, so reports carry full precision; NaN and infinities become null.
  */
-final class Json {
+public final class Json {
 
     private Json() {}
 
-    static String write(Object value) {
+    public static String write(Object value) {
         StringBuilder sb = new StringBuilder();
         write(value, sb);
         return sb.toString();
