@@ -116,4 +116,29 @@ public interface DenseKernels {
 
     /** {@code y[i] += alpha · x[i]} for i below n. */
     void axpy(int n, double alpha, double[] x, double[] y);
+
+    /** {@code x[i] *= alpha} for i below n: the momentum decay {@code v = mu · v}. */
+    void scale(int n, double alpha, double[] x);
+
+    /**
+     * Row-wise softmax: for each of the m rows of n values,
+     * {@code out[j] = exp(net[j] - max) / sum over the row of exp(net - max)}; out may be net.
+     */
+    void softmax(int m, int n, double[] net, double[] out);
+
+    /**
+     * Softmax output and its cross-entropy loss, fused: per row, {@code out = softmax(net)},
+     * {@code delta = out · sum(target) - target} (dE/dnet; {@code out - target} for a target row
+     * that sums to 1, such as a one-hot label), and the row's loss
+     * {@code -sum over j of target[j] · log(out[j])}, computed as
+     * {@code target[j] · (max + log(sum of exp(net - max)) - net[j])} so it stays finite when an
+     * output underflows to 0.
+     *
+     * @param net m x n, not modified
+     * @param target m x n, not modified
+     * @param out m x n, overwritten (may not be net)
+     * @param delta m x n, overwritten
+     * @return the sum of the rows' losses
+     */
+    double softmaxCrossEntropy(int m, int n, double[] net, double[] target, double[] out, double[] delta);
 }

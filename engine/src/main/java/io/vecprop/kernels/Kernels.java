@@ -164,6 +164,41 @@ public final class Kernels {
         impl.axpy(x.getNumElements(), alpha, x.data, y.data);
     }
 
+    /** {@code x *= alpha} over all elements: the momentum decay {@code v = mu · v}. */
+    public void scale(double alpha, DMatrixRMaj x) {
+        impl.scale(x.getNumElements(), alpha, x.data);
+    }
+
+    /** Row-wise {@code out = softmax(net)}, each row summing to 1; out may be net. */
+    public void softmax(DMatrixRMaj net, DMatrixRMaj out) {
+        checkShape("out", out, net.numRows, net.numCols);
+        impl.softmax(net.numRows, net.numCols, net.data, out.data);
+    }
+
+    /**
+     * The softmax output layer under the cross-entropy loss, fused: {@code out = softmax(net)}
+     * row by row, {@code delta = out - target} (for target rows summing to 1; in general
+     * {@code out · sum(target) - target}).
+     *
+     * @param net N x classes, not modified
+     * @param target N x classes, not modified (one-hot labels or probabilities)
+     * @param out N x classes, overwritten; must not be net
+     * @param delta N x classes, overwritten
+     * @return the sum over rows of {@code -Σ target · log(out)}
+     */
+    public double softmaxCrossEntropy(DMatrixRMaj net, DMatrixRMaj target, DMatrixRMaj out, DMatrixRMaj delta) {
+        if (target.numRows != net.numRows || target.numCols != net.numCols) {
+            throw new IllegalArgumentException("target is " + shape(target) + " but the output is "
+                    + shape(net) + ": they must match");
+        }
+        checkShape("out", out, net.numRows, net.numCols);
+        checkShape("delta", delta, net.numRows, net.numCols);
+        if (out.data == net.data) {
+            throw new IllegalArgumentException("out must not share its array with net: the loss reads net after out is written");
+        }
+        return impl.softmaxCrossEntropy(net.numRows, net.numCols, net.data, target.data, out.data, delta.data);
+    }
+
     /** {@code rows x cols}, as shapes are written in every message. */
     public static String shape(DMatrixRMaj m) {
         return m.numRows + "x" + m.numCols;

@@ -8,26 +8,32 @@ import java.util.SplittableRandom;
 import org.ejml.data.DMatrixRMaj;
 
 /**
- * An ordered list of dense sigmoid layers of any widths, trained on the half-squared-error loss
- * by plain gradient descent.
+ * An ordered list of dense layers of any widths, trained by gradient descent (plain or with
+ * classical momentum). Hidden layers are sigmoid; the output layer is sigmoid under the
+ * half-squared-error loss (the worked example) or softmax under cross-entropy ({@link Loss}).
  *
  * <p>Batches are {@link DMatrixRMaj} with one sample per row (N x inputs); targets are N x outputs.
  * For one sample the loss is the worked example's {@code E_total = 1/2 · Σ (target - out)²}; for a
  * batch it is the mean of that over the samples, so a batch of one is exactly the example.
  *
- * <p>Forward and backward write into a {@link Workspace} that the network keeps for the last
- * batch size it saw: repeated steps at one batch size allocate nothing. All arithmetic goes
+ * <p>Forward and backward write into a {@link Workspace} that the network keeps, sized for the
+ * largest batch it has seen: steps at that size or smaller allocate nothing. All arithmetic goes
  * through {@link Kernels}, so the implementation behind it can change without touching this
  * class. A network is not thread-safe.
  */
 public final class Network {
 
     private final Kernels kernels;
+    private final Loss loss;
     private final DenseLayer[] layers;
     private Workspace workspace;
+    /** Momentum buffers (the running sums v of dW and db), allocated on the first step with momentum. */
+    private DMatrixRMaj[] velocityW;
+    private DMatrixRMaj[] velocityB;
 
-    private Network(Kernels kernels, DenseLayer[] layers) {
+    private Network(Kernels kernels, Loss loss, DenseLayer[] layers) {
         this.kernels = Objects.requireNonNull(kernels, "kernels");
+        this.loss = Objects.requireNonNull(loss, "loss");
         if (layers.length == 0) {
             throw new IllegalArgumentException("a network needs at least one layer");
         }
@@ -40,14 +46,19 @@ public final class Network {
         this.layers = layers;
     }
 
-    /** A network of the given layers, in order from input to output. The layers are used, not copied. */
+    /** A sigmoid network on the half-squared error of the given layers, input to output. The layers are used, not copied. */
     public static Network of(Kernels kernels, DenseLayer... layers) {
-        return new Network(kernels, layers.clone());
+        return new Network(kernels, Loss.HALF_SQUARED_ERROR, layers.clone());
     }
 
-    /** A network of the given layers, in order from input to output. The layers are used, not copied. */
+    /** A sigmoid network on the half-squared error of the given layers, input to output. The layers are used, not copied. */
     public static Network of(Kernels kernels, List<DenseLayer> layers) {
-        return new Network(kernels, layers.toArray(DenseLayer[]::new));
+        return of(kernels, Loss.HALF_SQUARED_ERROR, layers);
+    }
+
+    /** A network of the given layers, input to output, whose output layer and loss are loss's. The layers are used, not copied. */
+    public static Network of(Kernels kernels, Loss loss, List<DenseLayer> layers) {
+        return new Network(kernels, loss, layers.toArray(DenseLayer[]::new));
     }
 
     /**
@@ -56,6 +67,11 @@ public final class Network {
      * seed: the same widths and seed give the same network.
      */
     public static Network random(Kernels kernels, long seed, int... widths) {
+        return random(kernels, Loss.HALF_SQUARED_ERROR, seed, widths);
+    }
+
+    /** As {@link #random(Kernels, long, int...)}, with the output layer and loss of loss. */
+    public static Network random(Kernels kernels, Loss loss, long seed, int... widths) {
         if (widths.length < 2) {
             throw new IllegalArgumentException("widths " + java.util.Arrays.toString(widths)
                     + ": need at least an input and an output width");
@@ -71,7 +87,7 @@ public final class Network {
         for (int l = 0; l + 1 < widths.length; l++) {
             layers.add(DenseLayer.random(widths[l], widths[l + 1], rnd));
         }
-        return of(kernels, layers);
+        return of(kernels, loss, layers);
     }
 
     /** A deep copy of the weights and biases, computing with the given kernels. */
@@ -80,11 +96,16 @@ public final class Network {
         for (int l = 0; l < layers.length; l++) {
             copies[l] = layers[l].copy();
         }
-        return new Network(kernels, copies);
+        return new Network(kernels, loss, copies);
     }
 
     public Kernels kernels() {
         return kernels;
+    }
+
+    /** The loss this network is trained on, which also fixes its output activation. */
+    public Loss lossFunction() {
+        return loss;
     }
 
     public int layerCount() {
@@ -114,16 +135,19 @@ public final class Network {
         return widths;
     }
 
-    /** The workspace for batches of n rows: the one kept from the last call if n matches, else a new one. */
+    /** The workspace shaped for batches of n rows: the one kept if it holds n rows, else a new one for n. */
     public Workspace workspace(int n) {
-        if (workspace == null || workspace.batchSize() != n) {
+        if (workspace == null || workspace.capacity() < n) {
             workspace = new Workspace(layers, n);
+        } else {
+            workspace.resize(n);
         }
         return workspace;
     }
 
     /**
-     * Forward pass: for each layer, {@code net = in · Wᵀ + b} and {@code out = sigmoid(net)}.
+     * Forward pass: for each layer, {@code net = in · Wᵀ + b} and {@code out = sigmoid(net)}, or
+     * {@code out = softmax(net)} row by row for the output layer under cross-entropy.
      *
      * @param x N x inputs, one sample per row
      * @return the output layer's out, N x outputs, live in the workspace (overwritten by the next pass)
@@ -137,10 +161,15 @@ public final class Network {
     private DMatrixRMaj propagate(DMatrixRMaj x) {
         Workspace ws = workspace(x.numRows);
         DMatrixRMaj in = x;
-        for (int l = 0; l < layers.length; l++) {
+        int last = layers.length - 1;
+        for (int l = 0; l <= last; l++) {
             DenseLayer layer = layers[l];
             kernels.linearForward(in, layer.weights(), layer.bias(), ws.net(l));
-            kernels.sigmoid(ws.net(l), ws.out(l));
+            if (l == last && loss == Loss.CROSS_ENTROPY) {
+                kernels.softmax(ws.net(l), ws.out(l));
+            } else {
+                kernels.sigmoid(ws.net(l), ws.out(l));
+            }
             in = ws.out(l);
         }
         return in;
@@ -238,6 +267,68 @@ public final class Network {
     }
 
     /**
+     * One step of gradient descent with classical momentum (as PyTorch's {@code SGD(momentum=mu)}):
+     * per layer {@code v = mu · v + dW}, then {@code W -= lr · v}, and the same for the biases
+     * unless they are frozen. The velocities start at zero and persist across steps, batch sizes
+     * included, until {@link #resetMomentum()}. With {@code mu = 0} this is {@link #trainStep(DMatrixRMaj,
+     * DMatrixRMaj, double, boolean)}, which forms no gradient and is taken instead.
+     *
+     * @param mu the momentum, in [0, 1)
+     * @return the loss E before the step
+     */
+    public double trainStep(DMatrixRMaj x, DMatrixRMaj target, double lr, double mu, boolean trainBias) {
+        if (!(mu >= 0 && mu < 1)) {
+            throw new IllegalArgumentException("momentum " + mu + " must be in [0, 1)");
+        }
+        if (mu == 0) {
+            return trainStep(x, target, lr, trainBias);
+        }
+        double e = forwardAndOutputDelta(x, target);
+        ensureVelocity();
+        Workspace ws = workspace;
+        double invN = 1.0 / x.numRows;
+        for (int l = layers.length - 1; l >= 0; l--) {
+            DenseLayer layer = layers[l];
+            DMatrixRMaj delta = ws.delta(l);
+            if (l > 0) {
+                // delta of the layer below, through W before the update
+                kernels.hiddenDelta(delta, layer.weights(), ws.out(l - 1), ws.delta(l - 1));
+            }
+            // v = mu · v + dW with dW = deltaᵀ · in / N; W -= lr · v
+            kernels.scale(mu, velocityW[l]);
+            kernels.multAddTransA(invN, delta, input(x, l), velocityW[l]);
+            kernels.axpy(-lr, velocityW[l], layer.weights());
+            if (trainBias) {
+                kernels.scale(mu, velocityB[l]);
+                kernels.addColumnSums(invN, delta, velocityB[l]);
+                kernels.axpy(-lr, velocityB[l], layer.bias());
+            }
+        }
+        return e;
+    }
+
+    /** Sets the momentum velocities to zero, as at the start of training. */
+    public void resetMomentum() {
+        if (velocityW != null) {
+            for (int l = 0; l < layers.length; l++) {
+                velocityW[l].zero();
+                velocityB[l].zero();
+            }
+        }
+    }
+
+    private void ensureVelocity() {
+        if (velocityW == null) {
+            velocityW = new DMatrixRMaj[layers.length];
+            velocityB = new DMatrixRMaj[layers.length];
+            for (int l = 0; l < layers.length; l++) {
+                velocityW[l] = new DMatrixRMaj(layers[l].outputs(), layers[l].inputs());
+                velocityB[l] = new DMatrixRMaj(layers[l].outputs(), 1);
+            }
+        }
+    }
+
+    /**
      * Forward pass, loss and every layer's delta. Output layer:
      * {@code delta = (out - target) · out · (1 - out)}; hidden layer l:
      * {@code delta(l) = (delta(l+1) · W(l+1)) ∘ out(l) ∘ (1 - out(l))}, all computed before any
@@ -252,12 +343,27 @@ public final class Network {
         return loss;
     }
 
-    /** Forward pass, the loss, and the output layer's delta {@code (out - target) · out · (1 - out)}. */
+    /**
+     * Forward pass, the loss, and the output layer's delta: {@code (out - target) · out · (1 - out)}
+     * for sigmoid outputs on the half-squared error, {@code out - target} for softmax on cross-entropy.
+     */
     private double forwardAndOutputDelta(DMatrixRMaj x, DMatrixRMaj target) {
         checkTarget(x, target); // checks the input too
-        propagate(x);
-        Workspace ws = workspace;
+        Workspace ws = workspace(x.numRows);
         int last = layers.length - 1;
+        if (loss == Loss.CROSS_ENTROPY) {
+            // the forward pass up to net of the output layer; softmax, E and delta in one kernel
+            DMatrixRMaj in = x;
+            for (int l = 0; l < last; l++) {
+                kernels.linearForward(in, layers[l].weights(), layers[l].bias(), ws.net(l));
+                kernels.sigmoid(ws.net(l), ws.out(l));
+                in = ws.out(l);
+            }
+            kernels.linearForward(in, layers[last].weights(), layers[last].bias(), ws.net(last));
+            // E = -Σ target · log(out), averaged over the batch
+            return kernels.softmaxCrossEntropy(ws.net(last), target, ws.out(last), ws.delta(last)) / x.numRows;
+        }
+        propagate(x);
         // E_total = 1/2 · Σ (target - out)², averaged over the batch
         double sumSq = kernels.outputDelta(ws.out(last), target, ws.delta(last));
         return 0.5 * sumSq / x.numRows;

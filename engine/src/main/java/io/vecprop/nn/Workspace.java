@@ -3,8 +3,9 @@ package io.vecprop.nn;
 import org.ejml.data.DMatrixRMaj;
 
 /**
- * Every buffer a forward and backward pass needs for one batch size, allocated once and reused,
- * so a training step allocates nothing. Per layer l, with N samples and {@code out} units:
+ * Every buffer a forward and backward pass needs for batches of up to a capacity of rows,
+ * allocated once and reused, so a training step allocates nothing; a smaller batch (the last
+ * one of an epoch) uses the first rows of the same arrays. Per layer l, with N samples and {@code out} units:
  * {@code net} and {@code out} (N x out, the text's net and out), {@code delta} (N x out,
  * dE/dnet), and, allocated on first use by {@link Network#backward}, the gradients {@code gradW}
  * (out x in) and {@code gradB} (out x 1).
@@ -13,15 +14,18 @@ import org.ejml.data.DMatrixRMaj;
  */
 public final class Workspace {
 
-    private final int batch;
+    private final int capacity;
+    private int batch;
     private final DMatrixRMaj[] net;
     private final DMatrixRMaj[] out;
     private final DMatrixRMaj[] delta;
     private DMatrixRMaj[] gradW;
     private DMatrixRMaj[] gradB;
 
-    Workspace(DenseLayer[] layers, int batch) {
-        this.batch = batch;
+    Workspace(DenseLayer[] layers, int capacity) {
+        this.capacity = capacity;
+        this.batch = capacity;
+        int batch = capacity;
         int count = layers.length;
         net = new DMatrixRMaj[count];
         out = new DMatrixRMaj[count];
@@ -46,9 +50,30 @@ public final class Workspace {
         }
     }
 
-    /** The batch size N these buffers are for. */
+    /** The batch size N the buffers are shaped for now. */
     public int batchSize() {
         return batch;
+    }
+
+    /** The largest batch these buffers hold without growing. */
+    public int capacity() {
+        return capacity;
+    }
+
+    /** Shapes the buffers for n rows, n at most the capacity; allocates nothing. */
+    void resize(int n) {
+        if (n == batch) {
+            return;
+        }
+        if (n < 1 || n > capacity) {
+            throw new IllegalArgumentException("batch " + n + " outside 1.." + capacity);
+        }
+        for (int l = 0; l < net.length; l++) {
+            net[l].reshape(n, net[l].numCols);
+            out[l].reshape(n, out[l].numCols);
+            delta[l].reshape(n, delta[l].numCols);
+        }
+        batch = n;
     }
 
     /** net of layer l: N x out, {@code x · Wᵀ + b}. */

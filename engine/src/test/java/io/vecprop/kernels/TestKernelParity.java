@@ -146,6 +146,57 @@ class TestKernelParity {
     }
 
     @Test
+    void scaleAndSoftmax() {
+        SplittableRandom rnd = new SplittableRandom(17);
+        for (int n : SIZES) {
+            double[] x = random(rnd, n, -3, 3);
+            double[] e = x.clone(), a = x.clone();
+            scalar.scale(n, 0.9, e);
+            simd.scale(n, 0.9, a);
+            assertUlps(e, a, n, "scale n=" + n);
+        }
+        for (int n : SIZES) {
+            for (int m : new int[] {1, 3}) {
+                // logits spread wide enough that some outputs underflow, and one-hot or soft targets
+                double[] net = random(rnd, m * n, -60, 60);
+                double[] target = new double[m * n];
+                for (int r = 0; r < m; r++) {
+                    if (r % 2 == 0) {
+                        target[r * n + rnd.nextInt(n)] = 1;
+                    } else {
+                        for (int j = 0; j < n; j++) {
+                            target[r * n + j] = rnd.nextDouble() / n;
+                        }
+                    }
+                }
+                double[] oe = new double[m * n], oa = new double[m * n];
+                scalar.softmax(m, n, net, oe);
+                simd.softmax(m, n, net, oa);
+                assertSoftmax(oe, oa, n, "softmax m=" + m + " n=" + n);
+                double[] de = new double[m * n], da = new double[m * n];
+                double le = scalar.softmaxCrossEntropy(m, n, net, target, oe, de);
+                double la = simd.softmaxCrossEntropy(m, n, net, target, oa, da);
+                assertSoftmax(oe, oa, n, "softmaxCrossEntropy out m=" + m + " n=" + n);
+                assertEquals(le, la, 1e-12 * (1 + Math.abs(le)) * n, "softmaxCrossEntropy loss m=" + m + " n=" + n);
+                for (int i = 0; i < m * n; i++) {
+                    assertEquals(de[i], da[i], (8 + n) * 0x1p-52, "softmaxCrossEntropy delta m=" + m + " n=" + n + " [" + i + "]");
+                }
+            }
+        }
+        CHECKED.addAll(Set.of("scale", "softmax", "softmaxCrossEntropy"));
+    }
+
+    /** Probabilities agree within (8 + n) ulp-sized relative steps: exp may differ by an ulp or two, the row sum of n terms in its order. */
+    static void assertSoftmax(double[] expected, double[] actual, int n, String what) {
+        for (int i = 0; i < expected.length; i++) {
+            double tol = (8 + n) * 0x1p-52 * expected[i] + Double.MIN_NORMAL;
+            if (!(Math.abs(expected[i] - actual[i]) <= tol)) {
+                fail(what + " [" + i + "]: scalar " + expected[i] + ", simd " + actual[i] + ", tolerance " + tol);
+            }
+        }
+    }
+
+    @Test
     void columnSums() {
         SplittableRandom rnd = new SplittableRandom(12);
         for (int n : SIZES) {

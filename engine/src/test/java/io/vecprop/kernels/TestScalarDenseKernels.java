@@ -292,6 +292,42 @@ class TestScalarDenseKernels {
     }
 
     @Test
+    void softmaxOfAKnownCase() {
+        // softmax(1, 2, 3) = e^i / (e + e^2 + e^3); a shift by 1000 changes nothing and overflows nothing
+        double z = Math.exp(1) + Math.exp(2) + Math.exp(3);
+        double[] expected = {Math.exp(1) / z, Math.exp(2) / z, Math.exp(3) / z};
+        double[] net = {1, 2, 3, 1001, 1002, 1003};
+        double[] out = new double[6];
+        S.softmax(2, 3, net, out);
+        for (int j = 0; j < 3; j++) {
+            assertEquals(expected[j], out[j], 1e-15);
+            assertEquals(expected[j], out[3 + j], 1e-15);
+        }
+        // cross-entropy of the one-hot class 2 is -log(out[1]); delta = out - target
+        double[] target = {0, 1, 0, 0.25, 0.25, 0.5};
+        double[] out2 = new double[6], delta = new double[6];
+        double loss = S.softmaxCrossEntropy(2, 3, net, target, out2, delta);
+        double expectedLoss = -Math.log(expected[1])
+                - 0.25 * Math.log(expected[0]) - 0.25 * Math.log(expected[1]) - 0.5 * Math.log(expected[2]);
+        assertEquals(expectedLoss, loss, 1e-12); // row 2 works at logits near 1000, whose ulp is 1.1e-13
+        assertArrayEquals(out, out2);
+        for (int i = 0; i < 6; i++) {
+            assertEquals(out[i] - target[i], delta[i], 1e-16);
+        }
+        // a logit so low its probability underflows to 0 still gives a finite loss: 2000 - 0
+        double[] far = {0, -2000};
+        double farLoss = S.softmaxCrossEntropy(1, 2, far, new double[] {0, 1}, new double[2], new double[2]);
+        assertEquals(2000, farLoss, 1e-12);
+    }
+
+    @Test
+    void scaleMultipliesEveryElement() {
+        double[] x = {1, -2, 0.5};
+        S.scale(3, 0.5, x);
+        assertArrayEquals(new double[] {0.5, -1, 0.25}, x);
+    }
+
+    @Test
     void sumOfSquaresOfAKnownCase() {
         double[] out = {0.75, 0.25, 0.5};
         double[] target = {0.5, 0.5, 1.0};

@@ -80,19 +80,21 @@ class TestNetwork {
     }
 
     static java.util.stream.Stream<Arguments> shapesAndBatches() {
-        return java.util.stream.Stream.of(
-                Arguments.of(new int[] {5, 7, 3}, 1, 11L),
-                Arguments.of(new int[] {5, 7, 3}, 9, 12L),
-                Arguments.of(new int[] {13, 31, 17, 4}, 1, 13L),
-                Arguments.of(new int[] {13, 31, 17, 4}, 9, 14L));
+        return java.util.stream.Stream.of(Loss.values()).flatMap(loss -> java.util.stream.Stream.of(
+                Arguments.of(new int[] {5, 7, 3}, 1, 11L, loss),
+                Arguments.of(new int[] {5, 7, 3}, 9, 12L, loss),
+                Arguments.of(new int[] {13, 31, 17, 4}, 1, 13L, loss),
+                Arguments.of(new int[] {13, 31, 17, 4}, 9, 14L, loss),
+                Arguments.of(new int[] {3, 21}, 4, 15L, loss)));
     }
 
     // ---------------------------------------------------------------- gradients
 
-    @ParameterizedTest(name = "widths {0}, N = {1}")
+    @ParameterizedTest(name = "widths {0}, N = {1}, {3}")
     @MethodSource("shapesAndBatches")
-    void gradientsMatchCentralFiniteDifferences(int[] widths, int n, long seed) {
-        Network network = Network.random(K, seed, widths);
+    void gradientsMatchCentralFiniteDifferences(int[] widths, int n, long seed, Loss loss) {
+        // targets are arbitrary numbers in [0, 1), not rows summing to 1: the cross-entropy delta holds for any target
+        Network network = Network.random(K, loss, seed, widths);
         DMatrixRMaj x = inputs(seed, n, widths[0]);
         DMatrixRMaj t = targets(seed, n, widths[widths.length - 1]);
         double e = network.backward(x, t);
@@ -124,7 +126,8 @@ class TestNetwork {
                     param.data[i] = saved;
                     double fd = (plus - minus) / (2 * h);
                     double g = grads[l].data[i];
-                    assertTrue(close(fd, g, 1e-6, 1e-10),
+                    // the rounding error of the difference quotient grows with the loss: eps · |E| / h
+                    assertTrue(close(fd, g, 1e-6, 1e-10 * Math.max(1, Math.abs(e))),
                             (grads == gradW ? "dW" : "db") + " of layer " + l + " [" + i + "]: backward " + g
                                     + " but finite differences " + fd);
                     checked++;
@@ -138,6 +141,73 @@ class TestNetwork {
         assertEquals(params, checked);
         // the parameters are back as they were
         assertEquals(e, network.loss(x, t), 0.0);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.EnumSource(Loss.class)
+    void momentumStepsMatchGradientsAppliedByHand(Loss loss) {
+        // v = mu·v + dW; W -= lr·v, as PyTorch's SGD(momentum=mu), over batches of 6, 6 and 2 rows
+        int[] widths = {5, 9, 4};
+        Network fused = Network.random(K, loss, 31, widths);
+        Network byHand = fused.copy(K);
+        double lr = 0.3, mu = 0.9;
+        DMatrixRMaj[] vW = new DMatrixRMaj[2], vB = new DMatrixRMaj[2];
+        for (int l = 0; l < 2; l++) {
+            vW[l] = new DMatrixRMaj(widths[l + 1], widths[l]);
+            vB[l] = new DMatrixRMaj(widths[l + 1], 1);
+        }
+        int[] batches = {6, 6, 2};
+        for (int step = 0; step < batches.length; step++) {
+            DMatrixRMaj x = inputs(40 + step, batches[step], 5), t = targets(40 + step, batches[step], 4);
+            double e = fused.trainStep(x, t, lr, mu, true);
+            assertEquals(byHand.loss(x, t), e, 1e-15, "the loss before the step");
+            byHand.backward(x, t);
+            for (int l = 0; l < 2; l++) {
+                Workspace ws = byHand.workspace(batches[step]);
+                for (int i = 0; i < vW[l].data.length; i++) {
+                    vW[l].data[i] = mu * vW[l].data[i] + ws.gradW(l).data[i];
+                    byHand.layer(l).weights().data[i] -= lr * vW[l].data[i];
+                }
+                for (int i = 0; i < vB[l].data.length; i++) {
+                    vB[l].data[i] = mu * vB[l].data[i] + ws.gradB(l).data[i];
+                    byHand.layer(l).bias().data[i] -= lr * vB[l].data[i];
+                }
+            }
+            assertSameParameters(byHand, fused, 1e-12, "after step " + (step + 1));
+        }
+        // momentum 0 is plain SGD; after a reset the velocity starts again from zero
+        Network plain = fused.copy(K);
+        fused.resetMomentum();
+        DMatrixRMaj x = inputs(50, 3, 5), t = targets(50, 3, 4);
+        fused.trainStep(x, t, lr, mu, true);
+        plain.trainStep(x, t, lr, true);
+        assertSameParameters(plain, fused, 1e-12, "the first step after a reset");
+        assertThrows(IllegalArgumentException.class, () -> fused.trainStep(x, t, lr, 1.0, true));
+        assertThrows(IllegalArgumentException.class, () -> fused.trainStep(x, t, lr, -0.1, true));
+    }
+
+    @Test
+    void crossEntropyOutputsAreProbabilities() {
+        Network network = Network.random(K, Loss.CROSS_ENTROPY, 5, 6, 8, 11);
+        DMatrixRMaj x = inputs(6, 7, 6);
+        DMatrixRMaj out = network.forward(x);
+        for (int r = 0; r < 7; r++) {
+            double sum = 0;
+            for (int j = 0; j < 11; j++) {
+                assertTrue(out.get(r, j) > 0 && out.get(r, j) < 1);
+                sum += out.get(r, j);
+            }
+            assertEquals(1.0, sum, 1e-14);
+        }
+        // one-hot targets: the loss is the mean of -log(probability of the true class)
+        DMatrixRMaj t = new DMatrixRMaj(7, 11);
+        double expected = 0;
+        for (int r = 0; r < 7; r++) {
+            t.set(r, (3 * r) % 11, 1);
+            expected -= Math.log(out.get(r, (3 * r) % 11)) / 7;
+        }
+        assertEquals(expected, network.loss(x, t), 1e-14);
+        assertEquals(Loss.CROSS_ENTROPY, network.copy(K).lossFunction());
     }
 
     @Test
@@ -559,7 +629,7 @@ class TestNetwork {
     }
 
     @Test
-    void workspaceIsReusedForTheSameBatchSize() {
+    void workspaceIsReusedForTheSameOrASmallerBatch() {
         Network network = Network.random(K, 3, 5, 7, 3);
         DMatrixRMaj x4 = inputs(3, 4, 5), t4 = targets(3, 4, 3);
         DMatrixRMaj x2 = inputs(4, 2, 5), t2 = targets(4, 2, 3);
@@ -573,13 +643,29 @@ class TestNetwork {
         network.backward(x4, t4);
         assertSame(gradW, network.workspace(4).gradW(0));
         assertSame(ws.out(1), network.forward(x4), "forward returns the live output of the workspace");
-        network.loss(x2, t2);
+        // a smaller batch (an epoch's last) reuses the same arrays, reshaped
+        double[] outData = ws.out(0).data;
+        double smallLoss = network.loss(x2, t2);
         Workspace ws2 = network.workspace(2);
-        assertNotSame(ws, ws2);
+        assertSame(ws, ws2);
         assertEquals(2, ws2.batchSize());
+        assertEquals(4, ws2.capacity());
         assertEquals(2, ws2.out(0).numRows);
         assertEquals(7, ws2.out(0).numCols);
-        assertSame(ws2, network.workspace(2));
+        assertSame(outData, ws2.out(0).data);
+        assertEquals(fresh(network).loss(x2, t2), smallLoss,
+                "a reshaped workspace computes what a fresh one does");
+        // a larger batch needs new buffers
+        DMatrixRMaj x8 = inputs(5, 8, 5), t8 = targets(5, 8, 3);
+        network.loss(x8, t8);
+        Workspace ws8 = network.workspace(8);
+        assertNotSame(ws, ws8);
+        assertEquals(8, ws8.capacity());
+        assertSame(ws8, network.workspace(4));
+    }
+
+    private static Network fresh(Network network) {
+        return network.copy(network.kernels());
     }
 
     @Test

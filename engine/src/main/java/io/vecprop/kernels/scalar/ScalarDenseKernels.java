@@ -149,4 +149,63 @@ public final class ScalarDenseKernels implements DenseKernels {
             y[i] += alpha * x[i];
         }
     }
+
+    @Override
+    public void scale(int n, double alpha, double[] x) {
+        for (int i = 0; i < n; i++) {
+            x[i] *= alpha;
+        }
+    }
+
+    @Override
+    public void softmax(int m, int n, double[] net, double[] out) {
+        for (int r = 0, o = 0; r < m; r++, o += n) {
+            double max = rowMax(n, net, o);
+            double sum = 0;
+            for (int j = o; j < o + n; j++) {
+                out[j] = Math.exp(net[j] - max);
+                sum += out[j];
+            }
+            double inv = 1.0 / sum;
+            for (int j = o; j < o + n; j++) {
+                out[j] *= inv;
+            }
+        }
+    }
+
+    @Override
+    public double softmaxCrossEntropy(int m, int n, double[] net, double[] target, double[] out, double[] delta) {
+        double loss = 0;
+        for (int r = 0, o = 0; r < m; r++, o += n) {
+            double max = rowMax(n, net, o);
+            double sum = 0;
+            for (int j = o; j < o + n; j++) {
+                out[j] = Math.exp(net[j] - max);
+                sum += out[j];
+            }
+            double inv = 1.0 / sum;
+            double logSum = max + Math.log(sum); // log of the softmax denominator
+            double targetSum = 0;
+            for (int j = o; j < o + n; j++) {
+                out[j] *= inv;
+                targetSum += target[j];
+                // -target · log(out) = target · (log sum - net)
+                loss += target[j] * (logSum - net[j]);
+            }
+            // dE/dnet = out · sum(target) - target
+            for (int j = o; j < o + n; j++) {
+                delta[j] = out[j] * targetSum - target[j];
+            }
+        }
+        return loss;
+    }
+
+    /** The largest of a[from .. from+n). */
+    public static double rowMax(int n, double[] a, int from) {
+        double max = a[from];
+        for (int j = from + 1; j < from + n; j++) {
+            max = Math.max(max, a[j]);
+        }
+        return max;
+    }
 }

@@ -194,36 +194,157 @@ public final class SimdDenseKernels implements DenseKernels {
         int i = 0;
         int bound = S.loopBound(n);
         DoubleVector one = DoubleVector.broadcast(S, 1.0);
-        DoubleVector ln2Hi = DoubleVector.broadcast(S, LN2_HI);
-        DoubleVector ln2Lo = DoubleVector.broadcast(S, LN2_LO);
         for (; i < bound; i += V) {
             DoubleVector x = DoubleVector.fromArray(S, net, i);
-            DoubleVector ax = x.abs();
-            DoubleVector shifted = ax.fma(-LOG2E, ROUNDER);      // k + 1.5·2^52 with k = round(-|x|/ln2)
-            DoubleVector k = shifted.sub(ROUNDER);
-            DoubleVector u = k.fma(ln2Lo, k.fma(ln2Hi, ax));    // u = |x| + k·ln2, |u| <= ln2/2
-            // e^-u by Horner, on the coefficients of e^r with the odd ones negated
-            DoubleVector p = u.fma(E11, E10);
-            p = p.fma(u, DoubleVector.broadcast(S, E9));
-            p = p.fma(u, DoubleVector.broadcast(S, E8));
-            p = p.fma(u, DoubleVector.broadcast(S, E7));
-            p = p.fma(u, DoubleVector.broadcast(S, E6));
-            p = p.fma(u, DoubleVector.broadcast(S, E5));
-            p = p.fma(u, DoubleVector.broadcast(S, E4));
-            p = p.fma(u, DoubleVector.broadcast(S, E3));
-            p = p.fma(u, DoubleVector.broadcast(S, E2));
-            p = p.fma(u, DoubleVector.broadcast(S, E1));
-            p = p.fma(u, one);
-            // e = p · 2^k, k in [-1022, 0] while |x| <= 708; beyond (infinities too) e is 0
-            DoubleVector scale = shifted.viewAsIntegralLanes().add(1023L - ROUNDER_BITS)
-                    .lanewise(VectorOperators.LSHL, 52).viewAsFloatingLanes();
-            DoubleVector e = p.mul(scale).blend(0.0, ax.compare(VectorOperators.GT, 708.0));
+            DoubleVector e = expNegAbs(x.abs());
             DoubleVector s = one.div(e.add(1.0));
             s.blend(e.mul(s), x.compare(VectorOperators.LT, 0.0)).intoArray(out, i);
         }
         for (; i < n; i++) {
             out[i] = 1.0 / (1.0 + Math.exp(-net[i]));
         }
+    }
+
+    /**
+     * {@code e^-ax} for ax >= 0, flushed to 0 beyond 708 (see {@link #sigmoidPoly}). Small and
+     * called from hot loops only, so C2 inlines it and the vector never leaves registers (the
+     * allocation probe and the sigmoid benchmark's 0 B/op check that).
+     */
+    private static DoubleVector expNegAbs(DoubleVector ax) {
+        DoubleVector shifted = ax.fma(-LOG2E, ROUNDER);      // k + 1.5·2^52 with k = round(-ax/ln2)
+        DoubleVector k = shifted.sub(ROUNDER);
+        DoubleVector u = k.fma(DoubleVector.broadcast(S, LN2_LO), k.fma(DoubleVector.broadcast(S, LN2_HI), ax)); // u = ax + k·ln2, |u| <= ln2/2
+        // e^-u by Horner, on the coefficients of e^r with the odd ones negated
+        DoubleVector p = u.fma(E11, E10);
+        p = p.fma(u, DoubleVector.broadcast(S, E9));
+        p = p.fma(u, DoubleVector.broadcast(S, E8));
+        p = p.fma(u, DoubleVector.broadcast(S, E7));
+        p = p.fma(u, DoubleVector.broadcast(S, E6));
+        p = p.fma(u, DoubleVector.broadcast(S, E5));
+        p = p.fma(u, DoubleVector.broadcast(S, E4));
+        p = p.fma(u, DoubleVector.broadcast(S, E3));
+        p = p.fma(u, DoubleVector.broadcast(S, E2));
+        p = p.fma(u, DoubleVector.broadcast(S, E1));
+        p = p.fma(u, DoubleVector.broadcast(S, 1.0));
+        // e = p · 2^k, k in [-1022, 0] while ax <= 708; beyond (infinity too) e is 0
+        DoubleVector scale = shifted.viewAsIntegralLanes().add(1023L - ROUNDER_BITS)
+                .lanewise(VectorOperators.LSHL, 52).viewAsFloatingLanes();
+        return p.mul(scale).blend(0.0, ax.compare(VectorOperators.GT, 708.0));
+    }
+
+    @Override
+    public void scale(int n, double alpha, double[] x) {
+        if (n < V) {
+            SCALAR.scale(n, alpha, x);
+            return;
+        }
+        int i = 0;
+        int bound = S.loopBound(n);
+        for (; i < bound; i += V) {
+            DoubleVector.fromArray(S, x, i).mul(alpha).intoArray(x, i);
+        }
+        for (; i < n; i++) {
+            x[i] *= alpha;
+        }
+    }
+
+    @Override
+    public void softmax(int m, int n, double[] net, double[] out) {
+        if (n < V) {
+            SCALAR.softmax(m, n, net, out);
+            return;
+        }
+        for (int o = 0; o < m * n; o += n) {
+            double sum = expShifted(n, net, o, rowMax(n, net, o), out);
+            double inv = 1.0 / sum;
+            int j = 0;
+            for (int bound = S.loopBound(n); j < bound; j += V) {
+                DoubleVector.fromArray(S, out, o + j).mul(inv).intoArray(out, o + j);
+            }
+            for (; j < n; j++) {
+                out[o + j] *= inv;
+            }
+        }
+    }
+
+    @Override
+    public double softmaxCrossEntropy(int m, int n, double[] net, double[] target, double[] out, double[] delta) {
+        if (n < V) {
+            return SCALAR.softmaxCrossEntropy(m, n, net, target, out, delta);
+        }
+        double[] buf = tiles[0];
+        double loss = 0;
+        for (int o = 0; o < m * n; o += n) {
+            double max = rowMax(n, net, o);
+            double sum = expShifted(n, net, o, max, out);
+            double inv = 1.0 / sum;
+            double logSum = max + Math.log(sum); // log of the softmax denominator
+            // out /= sum; loss terms target · (log sum - net); the row's target sum
+            DoubleVector lossAcc = DoubleVector.zero(S);
+            DoubleVector targetAcc = DoubleVector.zero(S);
+            int j = 0;
+            int bound = S.loopBound(n);
+            for (; j < bound; j += V) {
+                DoubleVector t = DoubleVector.fromArray(S, target, o + j);
+                DoubleVector.fromArray(S, out, o + j).mul(inv).intoArray(out, o + j);
+                lossAcc = t.fma(DoubleVector.fromArray(S, net, o + j).neg().add(logSum), lossAcc);
+                targetAcc = targetAcc.add(t);
+            }
+            lossAcc.intoArray(buf, 0);
+            targetAcc.intoArray(buf, V);
+            double rowLoss = sumLanes(buf, 0);
+            double targetSum = sumLanes(buf, V);
+            for (; j < n; j++) {
+                out[o + j] *= inv;
+                rowLoss += target[o + j] * (logSum - net[o + j]);
+                targetSum += target[o + j];
+            }
+            loss += rowLoss;
+            // dE/dnet = out · sum(target) - target
+            j = 0;
+            for (; j < bound; j += V) {
+                DoubleVector.fromArray(S, out, o + j)
+                        .mul(targetSum).sub(DoubleVector.fromArray(S, target, o + j)).intoArray(delta, o + j);
+            }
+            for (; j < n; j++) {
+                delta[o + j] = out[o + j] * targetSum - target[o + j];
+            }
+        }
+        return loss;
+    }
+
+    /** The largest of a[from .. from+n), n >= V; max is exact in any order, so reduceLanes is safe here. */
+    private static double rowMax(int n, double[] a, int from) {
+        DoubleVector acc = DoubleVector.fromArray(S, a, from);
+        int j = V;
+        for (int bound = S.loopBound(n); j < bound; j += V) {
+            acc = acc.max(DoubleVector.fromArray(S, a, from + j));
+        }
+        double max = acc.reduceLanes(VectorOperators.MAX);
+        for (; j < n; j++) {
+            max = Math.max(max, a[from + j]);
+        }
+        return max;
+    }
+
+    /** {@code out[from+j] = exp(a[from+j] - max)} for j below n (n >= V, max the row's largest); returns their sum. */
+    private double expShifted(int n, double[] a, int from, double max, double[] out) {
+        DoubleVector acc = DoubleVector.zero(S);
+        int j = 0;
+        for (int bound = S.loopBound(n); j < bound; j += V) {
+            // a - max <= 0, so exp(a - max) = e^-|max - a|
+            DoubleVector e = expNegAbs(DoubleVector.fromArray(S, a, from + j).neg().add(max));
+            e.intoArray(out, from + j);
+            acc = acc.add(e);
+        }
+        double[] buf = tiles[0];
+        acc.intoArray(buf, 0);
+        double sum = sumLanes(buf, 0);
+        for (; j < n; j++) {
+            out[from + j] = Math.exp(a[from + j] - max);
+            sum += out[from + j];
+        }
+        return sum;
     }
 
     @Override
