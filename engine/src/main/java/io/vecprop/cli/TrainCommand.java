@@ -27,12 +27,23 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "train",
         mixinStandardHelpOptions = true,
-        header = "Train the worked example until E_total falls below a target.",
-        description = 
-            "Trains the worked example's 2-2-2 network by gradient descent on its one sample until "
-                + "E_total falls below --target-loss or --max-steps is reached, printing progress at 1, "
-                + "2, 5, 10, 20, 50, ... steps and a summary (steps, outputs, E_total, wall time).",
-        footer = {"", "Examples:", "  ./vecprop train", "  ./vecprop train --freeze-bias --lr 0.5",
+        header = "Train a network on data by mini-batch SGD, or the worked example until E_total falls below a target.",
+        description = {
+            "With --data: trains a network of --layers (or the model of --init) on a CSV file, MNIST IDX files or a "
+                + "synthetic set by mini-batch SGD with optional momentum, shuffling each epoch from --seed; reports "
+                + "training loss, validation loss and accuracy and samples/s per epoch (a progress bar on a terminal), "
+                + "stops early at --target-loss, and saves the model (safetensors) and a loss plot (PNG) if asked.",
+            "",
+            "Without --data: trains the worked example's 2-2-2 network by gradient descent on its one sample until "
+                + "E_total falls below --target-loss (default 1e-6) or --max-steps is reached, printing progress at 1, "
+                + "2, 5, 10, 20, 50, ... steps and a summary (steps, outputs, E_total, wall time)."},
+        footer = {"", "Examples:",
+            "  ./vecprop train --data synthetic:blobs --layers 64,256,256,10 --loss cross-entropy --epochs 5 --batch 32 \\",
+            "      --lr 0.1 --momentum 0.9 --validation 0.1 --model-out blobs.safetensors --plot blobs.png",
+            "  ./vecprop train --data train-images-idx3-ubyte.gz --labels train-labels-idx1-ubyte.gz \\",
+            "      --layers 784,1024,1024,10 --loss cross-entropy --batch 128 --epochs 10 --validation 0.1",
+            "  ./vecprop train --data iris.csv --label-column species --scale standard --layers 4,16,3 --epochs 200",
+            "  ./vecprop train", "  ./vecprop train --freeze-bias --lr 0.5",
             "  ./vecprop train --target-loss 0 --max-steps 2000000 --jfr /tmp/train.jfr",
             "  ./vecprop train --format json"})
 final class TrainCommand implements Callable<Integer> {
@@ -43,23 +54,78 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     KernelOptions kernelOptions;
 
+    @Mixin
+    DataOptions dataOptions;
+
+    @Option(names = "--layers", converter = Values.Widths.class, paramLabel = "WIDTHS",
+            description = "With --data: the widths from input to output, such as 784,1024,1024,10 (not needed with --init).")
+    int[] layers;
+
+    @Option(names = "--loss", paramLabel = "LOSS", converter = Values.LossConverter.class,
+            description = "With --data: half-squared-error (sigmoid outputs, the worked example's; default) or cross-entropy "
+                    + "(softmax outputs, for classes).")
+    io.vecprop.nn.Loss loss;
+
+    @Option(names = "--epochs", converter = Values.PositiveLong.class, paramLabel = "E",
+            description = "With --data: passes over the training samples (default: 10).")
+    Long epochs;
+
+    @Option(names = "--batch", converter = Values.PositiveLong.class, paramLabel = "B",
+            description = "With --data: samples per step (default: 64).")
+    Long batch;
+
     @Option(names = "--lr", defaultValue = "0.1", converter = Values.PositiveDouble.class, paramLabel = "RATE",
             description = "Learning rate, positive (default: ${DEFAULT-VALUE}, the text's).")
     double lr;
 
+    @Option(names = "--momentum", converter = Values.Fraction.class, paramLabel = "M",
+            description = "With --data: classical momentum in [0, 1), v = M·v + dW, W -= lr·v (default: 0, plain SGD).")
+    Double momentum;
+
+    @Option(names = "--seed", converter = Values.PositiveLong.class, paramLabel = "S",
+            description = "With --data: seeds the initial weights, the validation split, the shuffle and synthetic data (default: 1).")
+    Long seed;
+
+    @Option(names = "--validation", converter = Values.Fraction.class, paramLabel = "SHARE",
+            description = "With --data: the share of samples held out to validate after each epoch, such as 0.1 (default: 0, none).")
+    Double validation;
+
+    @Option(names = "--scale", paramLabel = "none|minmax|standard", converter = Values.ScaleConverter.class,
+            description = "With --data: scale each input column by statistics of the training part, saved with the model "
+                    + "(default: none).")
+    io.vecprop.io.Scaler.Kind scale;
+
+    @Option(names = "--init", paramLabel = "FILE",
+            description = "With --data: start from a saved model's weights, loss and scaling (resume, fine-tune, or start "
+                    + "where another framework did).")
+    Path init;
+
+    @Option(names = "--no-shuffle", description = "With --data: keep the data's order in every epoch (and hold out its last rows for validation).")
+    boolean noShuffle;
+
+    @Option(names = "--model-out", paramLabel = "FILE",
+            description = "With --data: save the trained model here (safetensors, written to a temporary file and renamed).")
+    Path modelOut;
+
+    @Option(names = "--plot", paramLabel = "FILE.png",
+            description = "With --data: draw training and validation loss (and accuracy) per epoch into a PNG.")
+    Path plot;
+
     @Option(names = "--freeze-bias", description = "Keep the biases fixed, as the text does (default: train them).")
     boolean freezeBias;
 
-    @Option(names = "--target-loss", defaultValue = "1e-6", converter = Values.NonNegativeDouble.class,
-            paramLabel = "LOSS", description = "Stop once E_total is below this (default: ${DEFAULT-VALUE}).")
-    double targetLoss;
+    @Option(names = "--target-loss", converter = Values.NonNegativeDouble.class, paramLabel = "LOSS",
+            description = "Stop once the loss is below this: E_total for the worked example (default: 1e-6), the epoch's "
+                    + "training loss with --data (default: 0, run every epoch).")
+    Double targetLoss;
 
     @Option(names = "--max-steps", defaultValue = "10000000", converter = Values.PositiveLong.class,
-            paramLabel = "N", description = "Stop after this many steps at most (default: ${DEFAULT-VALUE}).")
+            paramLabel = "N", description = "Worked example: stop after this many steps at most (default: ${DEFAULT-VALUE}).")
     long maxSteps;
 
     @Option(names = "--format", defaultValue = "text", paramLabel = "text|json",
-            description = "text (progress and summary, default) or json (one summary object: steps, e_total, out, seconds).")
+            description = "text (progress and summary, default) or json (worked example: one summary object; with --data: "
+                    + "one JSON line per epoch and a last one for the run, nothing else on standard output).")
     Values.Format format;
 
     @Option(names = "--jfr", paramLabel = "FILE",
@@ -69,13 +135,74 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws java.io.IOException {
-        if (jfr != null) {
-            Path parent = jfr.toAbsolutePath().getParent();
+        requireFolder("--jfr", jfr);
+        if (dataOptions.data != null) {
+            requireFolder("--model-out", modelOut);
+            requireFolder("--plot", plot);
+            Recording recording = startRecording();
+            DataTraining.Outcome outcome = new DataTraining(this, spec.commandLine()).run();
+            finishRecording(recording, format == Values.Format.json);
+            return outcome.exitCode();
+        }
+        String dataOnly = dataOnlyOptionGiven();
+        if (dataOnly != null) {
+            throw new ParameterException(spec.commandLine(), dataOnly + " needs --data (without it, train runs the worked example)");
+        }
+        return workedExample();
+    }
+
+    /** The first option given that only applies with --data, or null. */
+    private String dataOnlyOptionGiven() {
+        Object[][] options = {{"--layers", layers}, {"--loss", loss}, {"--epochs", epochs}, {"--batch", batch},
+            {"--momentum", momentum}, {"--seed", seed}, {"--validation", validation}, {"--scale", scale}, {"--init", init},
+            {"--model-out", modelOut}, {"--plot", plot}, {"--labels", dataOptions.labels},
+            {"--label-column", dataOptions.labelColumn}, {"--no-shuffle", noShuffle ? Boolean.TRUE : null}};
+        for (Object[] o : options) {
+            if (o[1] != null) {
+                return (String) o[0];
+            }
+        }
+        return null;
+    }
+
+    private void requireFolder(String option, Path file) {
+        if (file != null) {
+            Path parent = file.toAbsolutePath().getParent();
             if (parent == null || !Files.isDirectory(parent)) {
-                throw new ParameterException(spec.commandLine(), "Invalid value for option '--jfr': '" + jfr
+                throw new ParameterException(spec.commandLine(), "Invalid value for option '" + option + "': '" + file
                         + "' is in a folder that does not exist");
             }
         }
+    }
+
+    private Recording startRecording() {
+        if (jfr == null) {
+            return null;
+        }
+        Recording recording = new Recording();
+        recording.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(1));
+        recording.start();
+        return recording;
+    }
+
+    /** Stops the recording, writes it to --jfr and prints its hottest methods (to standard error with json). */
+    private void finishRecording(Recording recording, boolean json) throws java.io.IOException {
+        if (recording == null) {
+            return;
+        }
+        recording.stop();
+        try {
+            AtomicFiles.write(jfr, recording::dump);
+        } finally {
+            recording.close();
+        }
+        PrintWriter to = json ? spec.commandLine().getErr() : spec.commandLine().getOut();
+        to.print(JfrHotMethods.report(jfr, 10));
+        to.flush();
+    }
+
+    private int workedExample() throws java.io.IOException {
+        double targetLoss = this.targetLoss != null ? this.targetLoss : 1e-6;
         PrintWriter out = spec.commandLine().getOut();
         boolean json = format == Values.Format.json;
         Network network = WorkedExample.network(kernelOptions.kernels(spec.commandLine().getErr()));
@@ -92,24 +219,9 @@ final class TrainCommand implements Callable<Integer> {
                     out.printf("  step %10d   E_total %s%n", steps, sig9(loss));
                     out.flush();
                 };
-        Recording recording = null;
-        if (jfr != null) {
-            recording = new Recording();
-            recording.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(1));
-            recording.start();
-        }
+        Recording recording = startRecording();
         Trainer.Result result = Trainer.train(network, x, t, options, listener);
-        if (recording != null) {
-            recording.stop();
-            try {
-                AtomicFiles.write(jfr, recording::dump);
-            } finally {
-                recording.close();
-            }
-            PrintWriter to = json ? spec.commandLine().getErr() : out;
-            to.print(JfrHotMethods.report(jfr, 10));
-            to.flush();
-        }
+        finishRecording(recording, json);
         DMatrixRMaj o = network.forward(x);
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();

@@ -54,6 +54,81 @@ final class Values {
         }
     }
 
+    /** A fraction in [0, 1), such as a validation share or a momentum. */
+    static final class Fraction implements ITypeConverter<Double> {
+        @Override
+        public Double convert(String value) {
+            double d = parseDouble(value);
+            if (!(d >= 0 && d < 1)) {
+                throw new TypeConversionException("'" + value + "' must be at least 0 and below 1");
+            }
+            return d;
+        }
+    }
+
+    /** Comma-separated widths of at least 2 entries, each at least 1, such as 784,1024,10. */
+    static final class Widths implements ITypeConverter<int[]> {
+        @Override
+        public int[] convert(String value) {
+            String[] parts = value.split(",", -1);
+            if (parts.length < 2) {
+                throw new TypeConversionException("'" + value + "' needs at least an input and an output width, such as 784,128,10");
+            }
+            int[] widths = new int[parts.length];
+            for (int i = 0; i < parts.length; i++) {
+                try {
+                    widths[i] = Integer.parseInt(parts[i].trim());
+                } catch (NumberFormatException e) {
+                    throw new TypeConversionException("'" + value + "': '" + parts[i] + "' is not a whole number");
+                }
+                if (widths[i] < 1) {
+                    throw new TypeConversionException("'" + value + "': every width must be at least 1");
+                }
+            }
+            return widths;
+        }
+    }
+
+    /** A loss by its id: half-squared-error or cross-entropy. */
+    static final class LossConverter implements ITypeConverter<io.vecprop.nn.Loss> {
+        @Override
+        public io.vecprop.nn.Loss convert(String value) {
+            try {
+                return io.vecprop.nn.Loss.of(value.trim());
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException("'" + value + "' must be half-squared-error or cross-entropy");
+            }
+        }
+    }
+
+    /** An input scaling by its id: none, minmax or standard. */
+    static final class ScaleConverter implements ITypeConverter<io.vecprop.io.Scaler.Kind> {
+        @Override
+        public io.vecprop.io.Scaler.Kind convert(String value) {
+            try {
+                return io.vecprop.io.Scaler.Kind.of(value.trim());
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException("'" + value + "' must be none, minmax or standard");
+            }
+        }
+    }
+
+    /** Short figures for progress lines: 4 significant digits, scientific below 1e-3. */
+    static String sig4(double v) {
+        if (Double.isNaN(v)) {
+            return "-";
+        }
+        if (v != 0 && Math.abs(v) < 1e-3) {
+            return String.format(java.util.Locale.ROOT, "%.3e", v);
+        }
+        return new BigDecimal(v).round(new MathContext(4)).stripTrailingZeros().toPlainString();
+    }
+
+    /** A share as a percentage with two decimals, such as 97.25%. */
+    static String percent(double share) {
+        return String.format(java.util.Locale.ROOT, "%.2f%%", 100 * share);
+    }
+
     private static double parseDouble(String value) {
         try {
             return Double.parseDouble(value.trim());

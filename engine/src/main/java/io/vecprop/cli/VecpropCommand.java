@@ -12,7 +12,7 @@ import picocli.CommandLine.Model.CommandSpec;
         description = 
             "Trains dense sigmoid networks by backpropagation on EJML matrices. Starts from the "
                 + "classic 2-2-2 worked example and explains it step by step.",
-        subcommands = {ExplainCommand.class, TrainCommand.class, InfoCommand.class, BenchCommand.class, picocli.CommandLine.HelpCommand.class},
+        subcommands = {ExplainCommand.class, TrainCommand.class, EvalCommand.class, PredictCommand.class, InfoCommand.class, BenchCommand.class, picocli.CommandLine.HelpCommand.class},
         footer = {
             "",
             "Examples:",

@@ -1,0 +1,108 @@
+package io.vecprop.cli;
+
+import io.vecprop.io.CsvReader;
+import io.vecprop.io.DataFormatException;
+import io.vecprop.io.Dataset;
+import io.vecprop.io.IdxReader;
+import io.vecprop.io.Synthetic;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.ejml.data.DMatrixRMaj;
+import picocli.CommandLine.Option;
+
+/** Where samples come from, shared by train, eval and predict: a CSV file, MNIST's IDX files, or a synthetic set. */
+final class DataOptions {
+
+    static final String SYNTHETIC = "synthetic:";
+
+    @Option(names = "--data", paramLabel = "FILE|synthetic:NAME",
+            description = "The samples: a CSV file (inputs, then targets in the last columns or a --label-column), "
+                    + "MNIST images in IDX format (plain or .gz, with --labels), or synthetic:xor, synthetic:spirals[:n=1000,noise=0.05], "
+                    + "synthetic:blobs[:n=2000,features=64,classes=10,spread=1.0] (seeded by --seed).")
+    String data;
+
+    @Option(names = "--labels", paramLabel = "FILE",
+            description = "The IDX labels file that goes with IDX images in --data (such as train-labels-idx1-ubyte.gz).")
+    Path labels;
+
+    @Option(names = "--label-column", paramLabel = "COLUMN",
+            description = "CSV: the column (a header name, or an index counted from 0) that holds class labels; they become "
+                    + "one-hot targets and every other column is an input.")
+    String labelColumn;
+
+    /**
+     * Reads the samples for a network of the given input and output widths.
+     *
+     * @param classes the class names a saved model was trained with, or null to take them from the data
+     * @param targets REQUIRED: the data must have targets; OPTIONAL: inputs alone are fine too (predict)
+     */
+    Dataset load(long seed, int inputs, int outputs, List<String> classes, Targets targets) throws IOException {
+        Dataset d = splitTargets(read(seed, outputs, classes, targets), inputs, outputs, targets);
+        String name = d.name();
+        if (d.inputWidth() != inputs) {
+            throw new DataFormatException(name + ": " + d.inputWidth() + " inputs per sample but the network takes " + inputs);
+        }
+        if (d.targetWidth() == 0 && targets == Targets.REQUIRED) {
+            throw new DataFormatException(name + ": no targets: the data needs " + outputs + " target columns after the "
+                    + inputs + " inputs, or a --label-column");
+        }
+        if (d.targetWidth() != 0 && d.targetWidth() != outputs) {
+            throw new DataFormatException(name + ": " + d.targetWidth() + (d.hasClasses() ? " classes " + d.classes() : " targets")
+                    + " per sample but the network has " + outputs + " outputs");
+        }
+        return d;
+    }
+
+    enum Targets { REQUIRED, OPTIONAL }
+
+    private Dataset read(long seed, int outputs, List<String> classes, Targets targets) throws IOException {
+        if (data.startsWith(SYNTHETIC)) {
+            if (labels != null || labelColumn != null) {
+                throw new IllegalArgumentException("--labels and --label-column apply to files, not to " + data);
+            }
+            return Synthetic.generate(data.substring(SYNTHETIC.length()), seed);
+        }
+        Path file = Path.of(data);
+        if (labels != null || IdxReader.isIdxName(file)) {
+            if (labelColumn != null) {
+                throw new IllegalArgumentException("--label-column applies to CSV files, not to IDX " + file.getFileName());
+            }
+            if (labels == null) {
+                if (targets == Targets.REQUIRED) {
+                    throw new IllegalArgumentException(file.getFileName() + " is IDX images: give their labels with --labels FILE");
+                }
+                return IdxReader.readImages(file);
+            }
+            return IdxReader.read(file, labels, outputs);
+        }
+        if (labelColumn != null) {
+            return CsvReader.read(file, new CsvReader.Options(labelColumn, 0, classes, null));
+        }
+        return CsvReader.read(file, new CsvReader.Options(null, 0, null, null));
+    }
+
+    /**
+     * A CSV read without a label column holds inputs and targets side by side: splits off the last
+     * outputs columns as targets when the row is that much wider than inputs.
+     */
+    static Dataset splitTargets(Dataset d, int inputs, int outputs, Targets targets) throws DataFormatException {
+        if (d.targetWidth() != 0 || d.inputWidth() == inputs) {
+            return d;
+        }
+        if (d.inputWidth() != inputs + outputs) {
+            throw new DataFormatException(d.name() + ": " + d.inputWidth() + " columns, but the network takes " + inputs
+                    + " inputs and has " + outputs + " outputs: expected " + (inputs + outputs) + " (inputs, then targets)"
+                    + (targets == Targets.OPTIONAL ? " or " + inputs + " (inputs alone)" : "") + ", or a --label-column");
+        }
+        int n = d.size(), w = inputs + outputs;
+        DMatrixRMaj x = new DMatrixRMaj(n, inputs);
+        DMatrixRMaj t = new DMatrixRMaj(n, outputs);
+        double[] all = d.inputs().data;
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(all, i * w, x.data, i * inputs, inputs);
+            System.arraycopy(all, i * w + inputs, t.data, i * outputs, outputs);
+        }
+        return new Dataset(d.name(), x, t, List.of());
+    }
+}

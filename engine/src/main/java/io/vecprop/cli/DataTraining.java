@@ -1,0 +1,271 @@
+package io.vecprop.cli;
+
+import static io.vecprop.cli.Values.percent;
+import static io.vecprop.cli.Values.sig4;
+
+import io.vecprop.io.Dataset;
+import io.vecprop.io.Json;
+import io.vecprop.io.ModelFile;
+import io.vecprop.io.Scaler;
+import io.vecprop.kernels.Kernels;
+import io.vecprop.nn.Loss;
+import io.vecprop.nn.Network;
+import io.vecprop.train.MiniBatchTrainer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
+
+/** {@code train --data}: reads the data, builds or loads the network, trains, reports, saves. */
+final class DataTraining {
+
+    /** How the run ended. */
+    record Outcome(int exitCode) {}
+
+    static final int DEFAULT_EPOCHS = 10;
+    static final int DEFAULT_BATCH = 64;
+    static final long DEFAULT_SEED = 1;
+
+    private final TrainCommand c;
+    private final CommandLine cli;
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final boolean json;
+
+    DataTraining(TrainCommand command, CommandLine cli) {
+        this.c = command;
+        this.cli = cli;
+        this.out = cli.getOut();
+        this.err = cli.getErr();
+        this.json = command.format == Values.Format.json;
+    }
+
+    Outcome run() throws IOException {
+        long seed = c.seed != null ? c.seed : DEFAULT_SEED;
+        Kernels kernels = c.kernelOptions.kernels(err);
+
+        // the network: from --init, or new from --layers and --loss
+        ModelFile.Model start = c.init == null ? null : ModelFile.read(c.init, kernels);
+        Loss loss = c.loss;
+        int[] widths;
+        if (start != null) {
+            widths = start.network().widths();
+            if (c.layers != null && !Arrays.equals(c.layers, widths)) {
+                throw new ParameterException(cli, "--layers " + commas(c.layers) + " disagrees with --init " + c.init.getFileName()
+                        + ", whose widths are " + commas(widths) + " (leave --layers out to train that network)");
+            }
+            if (loss != null && loss != start.network().lossFunction()) {
+                throw new ParameterException(cli, "--loss " + loss + " disagrees with --init " + c.init.getFileName()
+                        + ", trained on " + start.network().lossFunction());
+            }
+            if (c.scale != null) {
+                throw new ParameterException(cli, "--scale does not apply with --init: the model's own scaling ("
+                        + start.scaler().kind() + ") is used so its weights see the inputs they were trained on");
+            }
+            loss = start.network().lossFunction();
+        } else {
+            if (c.layers == null) {
+                throw new ParameterException(cli, "--data needs --layers (such as --layers 784,128,10) or --init MODEL");
+            }
+            widths = c.layers;
+            loss = loss != null ? loss : Loss.HALF_SQUARED_ERROR;
+        }
+        Scaler.Kind scaleKind = c.scale == null ? Scaler.Kind.NONE : c.scale;
+        int inputs = widths[0], outputs = widths[widths.length - 1];
+
+        // the data, split, scaled by statistics of the training part
+        List<String> classes = start != null && !start.classes().isEmpty() ? start.classes() : null;
+        Dataset all = c.dataOptions.load(seed, inputs, outputs, classes, DataOptions.Targets.REQUIRED);
+        if (loss == Loss.CROSS_ENTROPY && outputs < 2) {
+            throw new ParameterException(cli, "--loss cross-entropy needs at least 2 outputs (softmax over 1 output is always 1)");
+        }
+        Dataset[] parts;
+        try {
+            parts = split(all, c.validation != null ? c.validation : 0, seed, !c.noShuffle);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(cli, e.getMessage());
+        }
+        Dataset train = parts[0], validation = parts[1];
+        Scaler scaler = start != null ? start.scaler() : Scaler.fit(scaleKind, train.inputs());
+        scaler.apply(train.inputs());
+        if (validation != null) {
+            scaler.apply(validation.inputs());
+        }
+        Network network = start != null ? start.network() : Network.random(kernels, loss, seed, widths);
+
+        MiniBatchTrainer.Options options = new MiniBatchTrainer.Options(
+                c.epochs != null ? Math.toIntExact(Math.min(c.epochs, Integer.MAX_VALUE)) : DEFAULT_EPOCHS,
+                c.batch != null ? (int) Math.min(c.batch, Integer.MAX_VALUE) : DEFAULT_BATCH,
+                c.lr, c.momentum != null ? c.momentum : 0, seed, !c.noShuffle, !c.freezeBias,
+                c.targetLoss != null ? c.targetLoss : 0);
+        if (!json) {
+            out.printf("training %s (%s) on %s: %d samples%s%s; batch %d, lr %s, momentum %s, %d epochs%s; %s%n",
+                    join(widths), loss, all.name(), train.size(),
+                    validation != null ? " + " + validation.size() + " held out for validation" : "",
+                    all.hasClasses() ? ", " + all.classes().size() + " classes" : "",
+                    options.batchSize(), sig4(options.learningRate()), sig4(options.momentum()), options.epochs(),
+                    scaler.kind() == Scaler.Kind.NONE ? "" : ", " + scaler.kind() + " scaling",
+                    describe(kernels));
+            out.flush();
+        }
+        List<TrainingChart.Point> points = new ArrayList<>();
+        MiniBatchTrainer.Listener listener = listener(points);
+        MiniBatchTrainer.Result result = MiniBatchTrainer.train(network, train, validation, options, listener);
+
+        if (c.modelOut != null) {
+            ModelFile.write(c.modelOut, new ModelFile.Model(network, scaler, train.classes()));
+        }
+        if (c.plot != null) {
+            TrainingChart.write(c.plot, join(widths) + " on " + all.name(), points);
+        }
+        report(result, train.size());
+        return new Outcome(0);
+    }
+
+    private MiniBatchTrainer.Listener listener(List<TrainingChart.Point> points) {
+        ProgressBar bar = json ? null : ProgressBar.forConsole(out);
+        return new MiniBatchTrainer.Listener() {
+            @Override
+            public void epochStarted(int epoch, int epochs, int batches) {
+                if (bar != null) {
+                    bar.epochStarted(epoch, epochs, batches);
+                }
+            }
+
+            @Override
+            public void batchDone(int batchesDone, long samplesDone, double runningLoss) {
+                if (bar != null) {
+                    bar.batchDone(batchesDone, samplesDone, runningLoss);
+                }
+            }
+
+            @Override
+            public void epochDone(MiniBatchTrainer.Epoch e) {
+                points.add(new TrainingChart.Point(e.epoch(), e.trainLoss(), e.validationLoss(), e.validationAccuracy()));
+                if (json) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("event", "epoch");
+                    m.put("epoch", e.epoch());
+                    m.put("train_loss", e.trainLoss());
+                    m.put("train_accuracy", e.trainAccuracy());
+                    m.put("validation_loss", e.validationLoss());
+                    m.put("validation_accuracy", e.validationAccuracy());
+                    m.put("samples_per_second", e.samplesPerSecond());
+                    m.put("seconds", e.nanos() / 1e9);
+                    out.println(Json.write(m));
+                    out.flush();
+                } else {
+                    bar.epochDone(epochLine(e));
+                }
+            }
+        };
+    }
+
+    private String epochLine(MiniBatchTrainer.Epoch e) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(java.util.Locale.ROOT, "epoch %3d  loss %-10s", e.epoch(), sig4(e.trainLoss())));
+        if (!Double.isNaN(e.trainAccuracy())) {
+            sb.append(" acc ").append(String.format("%-8s", percent(e.trainAccuracy())));
+        }
+        if (!Double.isNaN(e.validationLoss())) {
+            sb.append(" val loss ").append(String.format("%-10s", sig4(e.validationLoss())));
+        }
+        if (!Double.isNaN(e.validationAccuracy())) {
+            sb.append(" val acc ").append(String.format("%-8s", percent(e.validationAccuracy())));
+        }
+        sb.append(String.format(java.util.Locale.ROOT, " %,.0f samples/s  %.2f s", e.samplesPerSecond(), e.nanos() / 1e9));
+        return sb.toString();
+    }
+
+    private void report(MiniBatchTrainer.Result result, int samples) {
+        MiniBatchTrainer.Epoch last = result.last();
+        double stepNanos = result.epochs().stream().mapToLong(MiniBatchTrainer.Epoch::nanos).sum();
+        double samplesPerSecond = samples * (double) result.epochs().size() * 1e9 / stepNanos;
+        if (json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("event", "done");
+            m.put("epochs", result.epochs().size());
+            m.put("reached_target", result.reachedTarget());
+            m.put("train_loss", last.trainLoss());
+            m.put("train_accuracy", last.trainAccuracy());
+            m.put("validation_loss", last.validationLoss());
+            m.put("validation_accuracy", last.validationAccuracy());
+            m.put("samples_per_second", samplesPerSecond);
+            m.put("seconds", result.nanos() / 1e9);
+            m.put("model", c.modelOut == null ? null : c.modelOut.toString());
+            m.put("plot", c.plot == null ? null : c.plot.toString());
+            out.println(Json.write(m));
+        } else {
+            out.printf("%s after %d epochs in %.2f s (%,.0f samples/s): loss %s%s%n",
+                    result.reachedTarget() ? "reached the target loss" : "done", result.epochs().size(),
+                    result.nanos() / 1e9, samplesPerSecond, sig4(last.trainLoss()),
+                    Double.isNaN(last.validationAccuracy()) ? (Double.isNaN(last.validationLoss()) ? ""
+                            : ", validation loss " + sig4(last.validationLoss()))
+                            : ", validation loss " + sig4(last.validationLoss()) + ", accuracy " + percent(last.validationAccuracy()));
+            if (c.modelOut != null) {
+                out.println("saved the model to " + c.modelOut);
+            }
+            if (c.plot != null) {
+                out.println("drew the losses into " + c.plot);
+            }
+        }
+        out.flush();
+    }
+
+    /**
+     * Training and validation parts: validation takes round(share · N) samples, chosen from the
+     * seed (or the last rows when not shuffling); null when share is 0.
+     */
+    static Dataset[] split(Dataset all, double share, long seed, boolean shuffle) {
+        if (share == 0) {
+            return new Dataset[] {all, null};
+        }
+        int n = all.size();
+        int held = (int) Math.round(share * n);
+        if (held < 1 || held >= n) {
+            throw new IllegalArgumentException("--validation " + share + " of " + n + " samples holds out " + held
+                    + ": it must leave at least one sample on each side");
+        }
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        if (shuffle) {
+            // its own stream, so the split does not shift the epochs' shuffles
+            SplittableRandom rnd = new SplittableRandom(seed ^ 0x9E3779B97F4A7C15L);
+            for (int i = n - 1; i > 0; i--) {
+                int j = rnd.nextInt(i + 1);
+                int tmp = order[i];
+                order[i] = order[j];
+                order[j] = tmp;
+            }
+        }
+        return new Dataset[] {
+            all.select(all.name(), Arrays.copyOfRange(order, 0, n - held)),
+            all.select(all.name() + " (validation)", Arrays.copyOfRange(order, n - held, n))};
+    }
+
+    static String describe(Kernels kernels) {
+        var info = kernels.info();
+        return kernels.name() + " kernels" + (info.vectorBits() > 0 ? " (" + info.vectorBits() + "-bit)" : "") + ", "
+                + info.threads() + (info.threads() == 1 ? " thread" : " threads");
+    }
+
+    static String commas(int[] widths) {
+        return join(widths).replace('-', ',');
+    }
+
+    static String join(int[] widths) {
+        StringBuilder sb = new StringBuilder();
+        for (int w : widths) {
+            sb.append(sb.isEmpty() ? "" : "-").append(w);
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,135 @@
+package io.vecprop.cli;
+
+import io.vecprop.io.AtomicFiles;
+import io.vecprop.io.Dataset;
+import io.vecprop.io.ModelFile;
+import io.vecprop.nn.Network;
+import io.vecprop.train.MiniBatchTrainer;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.ejml.data.DMatrixRMaj;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "predict",
+        mixinStandardHelpOptions = true,
+        header = "Outputs of a saved model for each sample, as CSV.",
+        description = "Loads a model saved by train --model-out, applies its input scaling to the raw data, and writes one "
+                + "CSV row per sample: the outputs, each in the shortest form that reads back to the same double, under a "
+                + "header of class names (or out0, out1, ...); or with --argmax the class alone. The data may hold inputs "
+                + "alone or inputs and targets (which are ignored).",
+        footer = {"", "Examples:", "  ./vecprop predict --model blobs.safetensors --data synthetic:blobs --argmax",
+            "  ./vecprop predict --model iris.safetensors --data new-flowers.csv --out predictions.csv"})
+final class PredictCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    KernelOptions kernelOptions;
+
+    @Mixin
+    DataOptions dataOptions;
+
+    @Option(names = "--model", required = true, paramLabel = "FILE", description = "The model (safetensors).")
+    Path model;
+
+    @Option(names = "--out", paramLabel = "FILE",
+            description = "Write the CSV here (to a temporary file, then renamed) instead of standard output.")
+    Path outFile;
+
+    @Option(names = "--argmax", description = "Write only the class of the largest output (its name when the model has class names).")
+    boolean argmax;
+
+    @Option(names = "--seed", defaultValue = "1", converter = Values.PositiveLong.class, paramLabel = "S",
+            description = "Seeds synthetic data (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--batch", defaultValue = "256", converter = Values.PositiveLong.class, paramLabel = "B",
+            description = "Samples per forward pass (default: ${DEFAULT-VALUE}); changes only speed and memory.")
+    long batch;
+
+    @Override
+    public Integer call() throws IOException {
+        if (dataOptions.data == null) {
+            throw new ParameterException(spec.commandLine(), "Missing required option: '--data'");
+        }
+        if (outFile != null) {
+            Path parent = outFile.toAbsolutePath().getParent();
+            if (parent == null || !Files.isDirectory(parent)) {
+                throw new ParameterException(spec.commandLine(), "Invalid value for option '--out': '" + outFile
+                        + "' is in a folder that does not exist");
+            }
+        }
+        ModelFile.Model m = ModelFile.read(model, kernelOptions.kernels(spec.commandLine().getErr()));
+        Network network = m.network();
+        Dataset data = dataOptions.load(seed, network.inputs(), network.outputs(),
+                m.classes().isEmpty() ? null : m.classes(), DataOptions.Targets.OPTIONAL);
+        m.scaler().apply(data.inputs());
+        if (outFile == null) {
+            Writer w = spec.commandLine().getOut();
+            write(network, m.classes(), data, w);
+            w.flush();
+        } else {
+            AtomicFiles.write(outFile, tmp -> {
+                try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+                    write(network, m.classes(), data, w);
+                }
+            });
+        }
+        return 0;
+    }
+
+    private void write(Network network, List<String> classes, Dataset data, Writer w) throws IOException {
+        int outputs = network.outputs();
+        StringBuilder line = new StringBuilder();
+        if (argmax) {
+            line.append("class");
+        } else {
+            for (int j = 0; j < outputs; j++) {
+                line.append(j == 0 ? "" : ",").append(csvCell(classes.isEmpty() ? "out" + j : classes.get(j)));
+            }
+        }
+        w.write(line.append('\n').toString());
+        int n = data.size(), in = data.inputWidth();
+        int rowsPer = (int) Math.max(1, Math.min(batch, n));
+        DMatrixRMaj x = new DMatrixRMaj(rowsPer, in);
+        for (int from = 0; from < n; from += rowsPer) {
+            int rows = Math.min(rowsPer, n - from);
+            x.reshape(rows, in);
+            System.arraycopy(data.inputs().data, from * in, x.data, 0, rows * in);
+            DMatrixRMaj o = network.forward(x);
+            for (int r = 0; r < rows; r++) {
+                line.setLength(0);
+                if (argmax) {
+                    int k = MiniBatchTrainer.argmax(o.data, r * outputs, outputs);
+                    line.append(classes.isEmpty() ? Integer.toString(k) : csvCell(classes.get(k)));
+                } else {
+                    for (int j = 0; j < outputs; j++) {
+                        // Double.toString: the shortest decimal that reads back to the same double
+                        line.append(j == 0 ? "" : ",").append(o.data[r * outputs + j]);
+                    }
+                }
+                w.write(line.append('\n').toString());
+            }
+        }
+    }
+
+    /** A CSV cell, quoted when it holds a comma, a quote or a line break. */
+    static String csvCell(String s) {
+        if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0 && s.indexOf('\r') < 0) {
+            return s;
+        }
+        return '"' + s.replace("\"", "\"\"") + '"';
+    }
+}

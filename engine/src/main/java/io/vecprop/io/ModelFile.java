@@ -1,0 +1,247 @@
+package io.vecprop.io;
+
+import io.vecprop.kernels.Kernels;
+import io.vecprop.nn.DenseLayer;
+import io.vecprop.nn.Loss;
+import io.vecprop.nn.Network;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.ejml.data.DMatrixRMaj;
+
+/**
+ * A trained network as a safetensors file that PyTorch loads directly: tensors
+ * {@code layers.N.weight} (out x in) and {@code layers.N.bias} (out), F64, as the state dict of a
+ * {@code nn.ModuleList} named {@code layers} of {@code nn.Linear}; and in {@code __metadata__}
+ * the architecture and what {@code eval} and {@code predict} need to take raw data:
+ *
+ * <pre>
+ * format       vecprop
+ * widths       784,1024,1024,10
+ * activations  sigmoid,sigmoid,softmax     (one per layer)
+ * loss         half-squared-error | cross-entropy
+ * classes      ["0","1",...]                (JSON array of class names, when trained on classes)
+ * scaling      none | minmax | standard
+ * scaling.shift, scaling.factor            (JSON arrays, one number per input, exact)
+ * </pre>
+ *
+ * A file without vecprop's metadata (saved from PyTorch with only the state dict) loads too: the
+ * widths come from the tensors, sigmoid outputs and the half-squared error are assumed, and
+ * there is no scaling. Anything inconsistent (a missing or extra tensor, a shape that disagrees
+ * with another layer or with the metadata, an activation that does not fit the loss) is an error
+ * naming the file and the tensor, and nothing is loaded.
+ */
+public final class ModelFile {
+
+    /** A network with what it was trained with: its input scaling and class names (empty if none). */
+    public record Model(Network network, Scaler scaler, List<String> classes) {
+        public Model {
+            classes = List.copyOf(classes);
+            if (scaler.width() != network.inputs()) {
+                throw new IllegalArgumentException("the scaler has " + scaler.width() + " columns but the network takes "
+                        + network.inputs() + " inputs");
+            }
+            if (!classes.isEmpty() && classes.size() != network.outputs()) {
+                throw new IllegalArgumentException(classes.size() + " class names for " + network.outputs() + " outputs");
+            }
+        }
+    }
+
+    private ModelFile() {}
+
+    /** Writes the model atomically: a crash never leaves a half-written file in place of a good one. */
+    public static void write(Path file, Model model) throws IOException {
+        Network network = model.network();
+        Map<String, Safetensors.Tensor> tensors = new LinkedHashMap<>();
+        List<String> activations = new ArrayList<>();
+        for (int l = 0; l < network.layerCount(); l++) {
+            DenseLayer layer = network.layer(l);
+            DMatrixRMaj w = layer.weights();
+            tensors.put("layers." + l + ".weight", new Safetensors.Tensor("F64", new long[] {w.numRows, w.numCols},
+                    Arrays.copyOf(w.data, w.getNumElements())));
+            tensors.put("layers." + l + ".bias", new Safetensors.Tensor("F64", new long[] {w.numRows},
+                    Arrays.copyOf(layer.bias().data, w.numRows)));
+            activations.add(l + 1 < network.layerCount() ? "sigmoid" : network.lossFunction().outputActivation());
+        }
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("format", "vecprop");
+        meta.put("widths", join(network.widths()));
+        meta.put("activations", String.join(",", activations));
+        meta.put("loss", network.lossFunction().id());
+        if (!model.classes().isEmpty()) {
+            meta.put("classes", Json.write(model.classes()));
+        }
+        Scaler scaler = model.scaler();
+        meta.put("scaling", scaler.kind().id());
+        if (scaler.kind() != Scaler.Kind.NONE) {
+            meta.put("scaling.shift", Json.write(boxed(scaler.shift())));
+            meta.put("scaling.factor", Json.write(boxed(scaler.factor())));
+        }
+        Safetensors.write(file, tensors, meta);
+    }
+
+    /** Reads a model, its layers computing with kernels. */
+    public static Model read(Path file, Kernels kernels) throws IOException {
+        Safetensors.Contents contents = Safetensors.read(file);
+        String name = file.getFileName().toString();
+        Map<String, Safetensors.Tensor> tensors = contents.tensors();
+        Map<String, String> meta = contents.metadata();
+        int layers = 0;
+        while (tensors.containsKey("layers." + layers + ".weight")) {
+            layers++;
+        }
+        if (layers == 0) {
+            throw new DataFormatException(name + ": no tensor 'layers.0.weight': not a vecprop model "
+                    + "(tensors: " + new TreeSet<>(tensors.keySet()) + ")");
+        }
+        Set<String> unexpected = new TreeSet<>(tensors.keySet());
+        List<DenseLayer> list = new ArrayList<>();
+        for (int l = 0; l < layers; l++) {
+            String wName = "layers." + l + ".weight", bName = "layers." + l + ".bias";
+            Safetensors.Tensor w = tensors.get(wName), b = tensors.get(bName);
+            unexpected.remove(wName);
+            unexpected.remove(bName);
+            if (b == null) {
+                throw new DataFormatException(name + ": tensor '" + bName + "' is missing (" + wName + " is there)");
+            }
+            requireF64(name, wName, w);
+            requireF64(name, bName, b);
+            if (w.shape().length != 2) {
+                throw new DataFormatException(name + ": tensor '" + wName + "' has shape " + Arrays.toString(w.shape())
+                        + ", expected [out, in]");
+            }
+            int out = (int) w.shape()[0], in = (int) w.shape()[1];
+            if (b.shape().length != 1 || b.shape()[0] != out) {
+                throw new DataFormatException(name + ": tensor '" + bName + "' has shape " + Arrays.toString(b.shape())
+                        + ", expected [" + out + "] to match " + wName + " " + Arrays.toString(w.shape()));
+            }
+            if (l > 0 && in != list.get(l - 1).outputs()) {
+                throw new DataFormatException(name + ": tensor '" + wName + "' has shape " + Arrays.toString(w.shape())
+                        + " but layer " + (l - 1) + " has " + list.get(l - 1).outputs() + " outputs");
+            }
+            try {
+                list.add(new DenseLayer(DMatrixRMaj.wrap(out, in, w.values()), DMatrixRMaj.wrap(out, 1, b.values())));
+            } catch (IllegalArgumentException e) {
+                throw new DataFormatException(name + ": layer " + l + ": " + e.getMessage());
+            }
+        }
+        if (!unexpected.isEmpty()) {
+            throw new DataFormatException(name + ": unexpected tensors " + unexpected + " besides layers.0.." + (layers - 1));
+        }
+        int[] widths = new int[layers + 1];
+        widths[0] = list.getFirst().inputs();
+        for (int l = 0; l < layers; l++) {
+            widths[l + 1] = list.get(l).outputs();
+        }
+        Loss loss = Loss.HALF_SQUARED_ERROR;
+        Scaler scaler = Scaler.none(widths[0]);
+        List<String> classes = List.of();
+        if (meta.containsKey("widths") || meta.containsKey("loss")) {
+            String declared = meta.getOrDefault("widths", "");
+            if (!declared.equals(join(widths))) {
+                throw new DataFormatException(name + ": metadata widths '" + declared + "' but the tensors give "
+                        + join(widths));
+            }
+            try {
+                loss = Loss.of(meta.getOrDefault("loss", ""));
+            } catch (IllegalArgumentException e) {
+                throw new DataFormatException(name + ": metadata loss: " + e.getMessage());
+            }
+            String expected = "sigmoid,".repeat(layers - 1) + loss.outputActivation();
+            String activations = meta.getOrDefault("activations", "");
+            if (!activations.equals(expected)) {
+                throw new DataFormatException(name + ": metadata activations '" + activations + "' but a " + loss
+                        + " network of " + layers + " layers has '" + expected + "'");
+            }
+            classes = readClasses(name, meta.get("classes"), widths[layers]);
+            scaler = readScaler(name, meta, widths[0]);
+        }
+        return new Model(Network.of(kernels, loss, list), scaler, classes);
+    }
+
+    private static List<String> readClasses(String name, String json, int outputs) throws DataFormatException {
+        if (json == null) {
+            return List.of();
+        }
+        Object parsed = parse(name, "classes", json);
+        if (!(parsed instanceof List<?> items) || !items.stream().allMatch(String.class::isInstance)) {
+            throw new DataFormatException(name + ": metadata classes is not a JSON array of strings: " + json);
+        }
+        if (items.size() != outputs) {
+            throw new DataFormatException(name + ": metadata names " + items.size() + " classes but the network has "
+                    + outputs + " outputs");
+        }
+        return items.stream().map(String.class::cast).toList();
+    }
+
+    private static Scaler readScaler(String name, Map<String, String> meta, int inputs) throws DataFormatException {
+        Scaler.Kind kind;
+        try {
+            kind = Scaler.Kind.of(meta.getOrDefault("scaling", "none"));
+        } catch (IllegalArgumentException e) {
+            throw new DataFormatException(name + ": metadata scaling: " + e.getMessage());
+        }
+        if (kind == Scaler.Kind.NONE) {
+            return Scaler.none(inputs);
+        }
+        double[] shift = numbers(name, "scaling.shift", meta.get("scaling.shift"), inputs);
+        double[] factor = numbers(name, "scaling.factor", meta.get("scaling.factor"), inputs);
+        try {
+            return Scaler.of(kind, shift, factor);
+        } catch (IllegalArgumentException e) {
+            throw new DataFormatException(name + ": metadata scaling: " + e.getMessage());
+        }
+    }
+
+    private static double[] numbers(String name, String key, String json, int count) throws DataFormatException {
+        if (json == null) {
+            throw new DataFormatException(name + ": metadata " + key + " is missing");
+        }
+        if (!(parse(name, key, json) instanceof List<?> items) || items.size() != count
+                || !items.stream().allMatch(Number.class::isInstance)) {
+            throw new DataFormatException(name + ": metadata " + key + " must be a JSON array of " + count + " numbers");
+        }
+        double[] values = new double[count];
+        for (int i = 0; i < count; i++) {
+            values[i] = ((Number) items.get(i)).doubleValue();
+        }
+        return values;
+    }
+
+    private static Object parse(String name, String key, String json) throws DataFormatException {
+        try {
+            return JsonReader.parse(json);
+        } catch (RuntimeException e) {
+            throw new DataFormatException(name + ": metadata " + key + " is not valid JSON: " + e.getMessage());
+        }
+    }
+
+    private static void requireF64(String name, String tensor, Safetensors.Tensor t) throws DataFormatException {
+        if (!t.dtype().equals("F64")) {
+            throw new DataFormatException(name + ": tensor '" + tensor + "' is " + t.dtype()
+                    + " but vecprop computes in F64 (in PyTorch: model.double() before saving)");
+        }
+    }
+
+    private static String join(int[] widths) {
+        StringBuilder sb = new StringBuilder();
+        for (int w : widths) {
+            sb.append(sb.isEmpty() ? "" : ",").append(w);
+        }
+        return sb.toString();
+    }
+
+    private static List<Double> boxed(double[] values) {
+        List<Double> list = new ArrayList<>(values.length);
+        for (double v : values) {
+            list.add(v);
+        }
+        return list;
+    }
+}

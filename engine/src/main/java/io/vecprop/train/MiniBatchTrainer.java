@@ -1,0 +1,262 @@
+package io.vecprop.train;
+
+import io.vecprop.io.Dataset;
+import io.vecprop.nn.Network;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import org.ejml.data.DMatrixRMaj;
+
+/**
+ * Mini-batch stochastic gradient descent over epochs, with optional classical momentum.
+ *
+ * <p>Each epoch visits every training sample once, in an order shuffled from the seed (or the
+ * data's own order), in batches of {@code batchSize} rows; the last batch holds what is left.
+ * Rows are gathered into two batch buffers allocated once, so the loop allocates nothing per batch
+ * and never copies the data set; the network's workspace is sized for the full batch and reused
+ * for the short last one.
+ *
+ * <p>The result depends only on the data, the options and the starting weights: the shuffle comes
+ * from one {@link SplittableRandom} seeded once, and the kernels give the same bits on any number
+ * of threads.
+ *
+ * <p>Reported per epoch: the training loss (the mean over the epoch's samples of each batch's
+ * loss before its step), the training accuracy (the same way, for class targets), the validation
+ * loss and accuracy after the epoch, and training samples per second (the steps alone, not the
+ * validation pass).
+ */
+public final class MiniBatchTrainer {
+
+    /**
+     * How to train.
+     *
+     * @param epochs at least 1
+     * @param batchSize rows per step, at least 1
+     * @param learningRate positive and finite
+     * @param momentum in [0, 1); 0 is plain SGD
+     * @param seed for the shuffle
+     * @param shuffle false keeps the data's order in every epoch
+     * @param trainBias false freezes the biases
+     * @param targetLoss stop after the first epoch whose training loss is below this (0: never)
+     */
+    public record Options(int epochs, int batchSize, double learningRate, double momentum, long seed,
+            boolean shuffle, boolean trainBias, double targetLoss) {
+        public Options {
+            if (epochs < 1) {
+                throw new IllegalArgumentException("epochs " + epochs + " must be at least 1");
+            }
+            if (batchSize < 1) {
+                throw new IllegalArgumentException("batch size " + batchSize + " must be at least 1");
+            }
+            if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
+                throw new IllegalArgumentException("learning rate " + learningRate + " must be positive and finite");
+            }
+            if (!(momentum >= 0 && momentum < 1)) {
+                throw new IllegalArgumentException("momentum " + momentum + " must be in [0, 1)");
+            }
+            if (!(targetLoss >= 0) || !Double.isFinite(targetLoss)) {
+                throw new IllegalArgumentException("target loss " + targetLoss + " must be zero or positive and finite");
+            }
+        }
+    }
+
+    /**
+     * One epoch's figures. Accuracies are NaN without class targets, validation figures NaN
+     * without a validation set.
+     *
+     * @param nanos wall time of the epoch's steps (not the validation pass)
+     */
+    public record Epoch(int epoch, double trainLoss, double trainAccuracy, double validationLoss,
+            double validationAccuracy, long samples, long nanos) {
+        /** Training samples per second in this epoch. */
+        public double samplesPerSecond() {
+            return nanos > 0 ? samples * 1e9 / nanos : Double.NaN;
+        }
+    }
+
+    /** Loss and accuracy of a network on a data set. Accuracy is NaN without class targets. */
+    public record Evaluation(double loss, double accuracy, int samples) {}
+
+    /**
+     * Receives progress. {@link #batchDone} is called after every step with primitives only, so a
+     * listener that draws sparingly keeps the loop allocation-free.
+     */
+    public interface Listener {
+        default void epochStarted(int epoch, int epochs, int batches) {}
+
+        /** After each step: batches and samples done in this epoch, the epoch's training loss so far. */
+        default void batchDone(int batchesDone, long samplesDone, double runningLoss) {}
+
+        default void epochDone(Epoch epoch) {}
+
+        Listener NONE = new Listener() {};
+    }
+
+    /**
+     * What a run did.
+     *
+     * @param epochs every epoch's figures, in order
+     * @param reachedTarget whether training stopped early at the target loss
+     * @param nanos wall time of the run, validation included
+     */
+    public record Result(List<Epoch> epochs, boolean reachedTarget, long nanos) {
+        public Result {
+            epochs = List.copyOf(epochs);
+        }
+
+        public Epoch last() {
+            return epochs.getLast();
+        }
+    }
+
+    private MiniBatchTrainer() {}
+
+    /**
+     * Trains network on train in place.
+     *
+     * @param validation evaluated after each epoch, or null
+     */
+    public static Result train(Network network, Dataset train, Dataset validation, Options options, Listener listener) {
+        checkFits(network, train);
+        if (validation != null) {
+            checkFits(network, validation);
+        }
+        Objects.requireNonNull(listener, "listener");
+        int n = train.size();
+        int batch = Math.min(options.batchSize(), n);
+        int batches = (n + batch - 1) / batch;
+        DMatrixRMaj x = new DMatrixRMaj(batch, train.inputWidth());
+        DMatrixRMaj t = new DMatrixRMaj(batch, train.targetWidth());
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        SplittableRandom rnd = new SplittableRandom(options.seed());
+        boolean classes = train.hasClasses();
+        network.resetMomentum();
+        network.workspace(batch); // sized once for the full batch; the last, shorter one reuses it
+        List<Epoch> epochs = new ArrayList<>();
+        boolean reached = false;
+        long start = System.nanoTime();
+        for (int epoch = 1; epoch <= options.epochs() && !reached; epoch++) {
+            if (options.shuffle()) {
+                shuffle(order, rnd);
+            }
+            listener.epochStarted(epoch, options.epochs(), batches);
+            long epochStart = System.nanoTime();
+            double lossSum = 0;
+            long correct = 0;
+            for (int b = 0, from = 0; b < batches; b++, from += batch) {
+                int rows = Math.min(batch, n - from);
+                gather(train, order, from, rows, x, t);
+                double loss = network.trainStep(x, t, options.learningRate(), options.momentum(), options.trainBias());
+                lossSum += loss * rows;
+                if (classes) {
+                    // the outputs this step saw, before its update
+                    correct += correct(network.workspace(rows).out(network.layerCount() - 1), t);
+                }
+                listener.batchDone(b + 1, (long) from + rows, lossSum / (from + rows));
+            }
+            long nanos = System.nanoTime() - epochStart;
+            double trainLoss = lossSum / n;
+            Evaluation v = validation == null ? null : evaluate(network, validation, batch);
+            Epoch e = new Epoch(epoch, trainLoss, classes ? (double) correct / n : Double.NaN,
+                    v == null ? Double.NaN : v.loss(), v == null ? Double.NaN : v.accuracy(), n, nanos);
+            epochs.add(e);
+            listener.epochDone(e);
+            reached = options.targetLoss() > 0 && trainLoss < options.targetLoss();
+        }
+        return new Result(epochs, reached, System.nanoTime() - start);
+    }
+
+    /**
+     * The mean loss over a data set and, for class targets, the share of rows whose largest output
+     * is the target's class; in chunks of up to chunk rows. Changes no weight.
+     */
+    public static Evaluation evaluate(Network network, Dataset data, int chunk) {
+        checkFits(network, data);
+        int n = data.size();
+        int rowsPer = Math.max(1, Math.min(chunk, n));
+        DMatrixRMaj x = new DMatrixRMaj(rowsPer, data.inputWidth());
+        DMatrixRMaj t = new DMatrixRMaj(rowsPer, data.targetWidth());
+        double lossSum = 0;
+        long correct = 0;
+        for (int from = 0; from < n; from += rowsPer) {
+            int rows = Math.min(rowsPer, n - from);
+            copyRows(data, from, rows, x, t);
+            lossSum += network.loss(x, t) * rows;
+            if (data.hasClasses()) {
+                correct += correct(network.workspace(rows).out(network.layerCount() - 1), t);
+            }
+        }
+        return new Evaluation(lossSum / n, data.hasClasses() ? (double) correct / n : Double.NaN, n);
+    }
+
+    /** Rows of out whose largest value (the first, on ties) is where target's largest value is. */
+    static int correct(DMatrixRMaj out, DMatrixRMaj target) {
+        int hits = 0;
+        for (int r = 0; r < out.numRows; r++) {
+            if (argmax(out.data, r * out.numCols, out.numCols) == argmax(target.data, r * target.numCols, target.numCols)) {
+                hits++;
+            }
+        }
+        return hits;
+    }
+
+    /** Index of the largest of a[from .. from+n), the first on ties. */
+    public static int argmax(double[] a, int from, int n) {
+        int best = 0;
+        for (int j = 1; j < n; j++) {
+            if (a[from + j] > a[from + best]) {
+                best = j;
+            }
+        }
+        return best;
+    }
+
+    /** Fisher-Yates from rnd. */
+    static void shuffle(int[] order, SplittableRandom rnd) {
+        for (int i = order.length - 1; i > 0; i--) {
+            int j = rnd.nextInt(i + 1);
+            int tmp = order[i];
+            order[i] = order[j];
+            order[j] = tmp;
+        }
+    }
+
+    /** Rows order[from .. from+rows) of data into x and t, shaped rows x width without reallocating. */
+    private static void gather(Dataset data, int[] order, int from, int rows, DMatrixRMaj x, DMatrixRMaj t) {
+        x.reshape(rows, x.numCols);
+        t.reshape(rows, t.numCols);
+        DMatrixRMaj in = data.inputs(), tg = data.targets();
+        int wi = in.numCols, wt = tg.numCols;
+        for (int r = 0; r < rows; r++) {
+            int row = order[from + r];
+            System.arraycopy(in.data, row * wi, x.data, r * wi, wi);
+            System.arraycopy(tg.data, row * wt, t.data, r * wt, wt);
+        }
+    }
+
+    /** Rows from .. from+rows of data into x and t. */
+    private static void copyRows(Dataset data, int from, int rows, DMatrixRMaj x, DMatrixRMaj t) {
+        x.reshape(rows, x.numCols);
+        t.reshape(rows, t.numCols);
+        System.arraycopy(data.inputs().data, from * x.numCols, x.data, 0, rows * x.numCols);
+        System.arraycopy(data.targets().data, from * t.numCols, t.data, 0, rows * t.numCols);
+    }
+
+    private static void checkFits(Network network, Dataset data) {
+        if (data.size() < 1) {
+            throw new IllegalArgumentException(data.name() + " has no samples");
+        }
+        if (data.inputWidth() != network.inputs()) {
+            throw new IllegalArgumentException(data.name() + " has " + data.inputWidth() + " inputs per sample but the network takes "
+                    + network.inputs());
+        }
+        if (data.targetWidth() != network.outputs()) {
+            throw new IllegalArgumentException(data.name() + " has " + data.targetWidth() + (data.hasClasses() ? " classes" : " targets")
+                    + " per sample but the network has " + network.outputs() + " outputs");
+        }
+    }
+}
