@@ -8,6 +8,7 @@ import java.util.Map;
 /**
  * A strict little JSON reader: objects become LinkedHashMap, arrays List, numbers
  * Double (or Long when integral without a fraction or exponent), true/false Boolean, null null.
+ * A key given twice in one object is an error (so a file cannot say two things about one name).
  * Reads the JSON that JMH writes.
  */
 public final class JsonReader {
@@ -56,9 +57,10 @@ public final class JsonReader {
             String key = string();
             ws();
             expect(':');
-            if (m.put(key, value()) != null) {
+            if (m.containsKey(key)) {
                 throw new IllegalArgumentException("duplicate key " + key);
             }
+            m.put(key, value());
             ws();
             if (s.charAt(i) == ',') {
                 i++;
@@ -100,11 +102,14 @@ public final class JsonReader {
                     case 'n' -> sb.append('\n');
                     case 't' -> sb.append('\t');
                     case 'r' -> sb.append('\r');
+                    case 'b' -> sb.append('\b');
+                    case 'f' -> sb.append('\f');
                     case 'u' -> {
                         sb.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
                         i += 4;
                     }
-                    default -> sb.append(e);
+                    case '"', '\\', '/' -> sb.append(e);
+                    default -> throw new IllegalArgumentException("bad escape \\" + e + " at " + (i - 1));
                 }
             } else {
                 sb.append(c);
