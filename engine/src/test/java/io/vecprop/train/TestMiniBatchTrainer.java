@@ -1,0 +1,205 @@
+package io.vecprop.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vecprop.io.Dataset;
+import io.vecprop.io.Synthetic;
+import io.vecprop.kernels.Kernels;
+import io.vecprop.kernels.SimdSupport;
+import io.vecprop.nn.Loss;
+import io.vecprop.nn.Network;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import org.ejml.data.DMatrixRMaj;
+import org.junit.jupiter.api.Test;
+
+class TestMiniBatchTrainer {
+
+    private static MiniBatchTrainer.Options options(int epochs, int batch, double lr, double momentum, long seed) {
+        return new MiniBatchTrainer.Options(epochs, batch, lr, momentum, seed, true, true, 0);
+    }
+
+    @Test
+    void xorIsLearnedByA241Network() {
+        Dataset xor = Synthetic.xor(1);
+        Network network = Network.random(Kernels.scalar(), 3, 2, 4, 1);
+        MiniBatchTrainer.Result r = MiniBatchTrainer.train(network, xor, null, options(3000, 4, 2.0, 0.9, 3),
+                MiniBatchTrainer.Listener.NONE);
+        DMatrixRMaj out = network.forward(xor.inputs());
+        for (int i = 0; i < 4; i++) {
+            assertEquals(xor.targets().get(i, 0), out.get(i, 0), 0.1, "XOR of sample " + i + ", after " + r.epochs().size() + " epochs");
+        }
+        assertTrue(r.last().trainLoss() < 0.005, "loss " + r.last().trainLoss());
+    }
+
+    @Test
+    void aWideNetworkLearnsBlobsInAFewEpochs() {
+        // 64-256-256-10 on 2000 Gaussian blobs in 64 dimensions: above 95% on held-out samples after 3 epochs
+        Dataset all = Synthetic.blobs(2500, 64, 10, 1.0, 5);
+        int[] trainRows = java.util.stream.IntStream.range(0, 2000).toArray();
+        int[] validRows = java.util.stream.IntStream.range(2000, 2500).toArray();
+        Dataset train = all.select("train", trainRows), valid = all.select("valid", validRows);
+        for (Loss loss : Loss.values()) {
+            Network network = Network.random(SimdSupport.kernels("simd"), loss, 7, 64, 256, 256, 10);
+            double lr = loss == Loss.CROSS_ENTROPY ? 0.05 : 0.5;
+            List<MiniBatchTrainer.Epoch> seen = new ArrayList<>();
+            MiniBatchTrainer.Result r = MiniBatchTrainer.train(network, train, valid, options(3, 32, lr, 0.9, 7),
+                    new MiniBatchTrainer.Listener() {
+                        @Override
+                        public void epochDone(MiniBatchTrainer.Epoch e) {
+                            seen.add(e);
+                        }
+                    });
+            assertEquals(r.epochs(), seen);
+            assertEquals(3, r.epochs().size());
+            MiniBatchTrainer.Epoch last = r.last();
+            assertTrue(last.validationAccuracy() > 0.95, loss + ": validation accuracy " + last.validationAccuracy());
+            assertTrue(last.trainLoss() < r.epochs().getFirst().trainLoss(), loss + ": the loss falls");
+            assertEquals(2000, last.samples());
+            // the reported validation figures are what evaluate gives
+            MiniBatchTrainer.Evaluation e = MiniBatchTrainer.evaluate(network, valid, 100);
+            assertEquals(e.loss(), last.validationLoss(), 1e-12);
+            assertEquals(e.accuracy(), last.validationAccuracy());
+        }
+    }
+
+    @Test
+    void sameSeedSameWeightsOnOneAndTwoThreads() {
+        Dataset blobs = Synthetic.blobs(700, 40, 5, 1.0, 11);
+        double[][] weights = new double[2][];
+        for (int threads = 1; threads <= 2; threads++) {
+            Network network = Network.random(Kernels.of(SimdSupport.simd(threads)), Loss.CROSS_ENTROPY, 13, 40, 96, 5);
+            // 700 = 21 batches of 32 and one of 28: the short last batch runs too
+            MiniBatchTrainer.train(network, blobs, null, options(2, 32, 0.1, 0.9, 13), MiniBatchTrainer.Listener.NONE);
+            weights[threads - 1] = flatten(network);
+        }
+        assertArrayEquals(weights[0], weights[1], "bit-identical weights on 1 and 2 threads");
+        // and the scalar kernels from the same start agree within the kernels' tolerance
+        Network scalar = Network.random(Kernels.scalar(), Loss.CROSS_ENTROPY, 13, 40, 96, 5);
+        MiniBatchTrainer.train(scalar, blobs, null, options(2, 32, 0.1, 0.9, 13), MiniBatchTrainer.Listener.NONE);
+        double[] s = flatten(scalar);
+        for (int i = 0; i < s.length; i++) {
+            assertEquals(s[i], weights[0][i], 1e-9 * Math.max(1, Math.abs(s[i])), "scalar vs SIMD weight " + i);
+        }
+    }
+
+    @Test
+    void shuffleDependsOnTheSeedAndNoShuffleKeepsTheOrder() {
+        Dataset blobs = Synthetic.blobs(300, 8, 3, 1.0, 2);
+        double[] a = trained(blobs, 21, true), b = trained(blobs, 21, true), c = trained(blobs, 22, true);
+        assertArrayEquals(a, b);
+        assertFalse(java.util.Arrays.equals(a, c), "another seed shuffles differently");
+        // without shuffling, training equals plain steps over the rows in order
+        Network byHand = Network.random(Kernels.scalar(), 5, 8, 6, 3);
+        for (int from = 0; from < 300; from += 64) {
+            int rows = Math.min(64, 300 - from);
+            DMatrixRMaj x = new DMatrixRMaj(rows, 8), t = new DMatrixRMaj(rows, 3);
+            System.arraycopy(blobs.inputs().data, from * 8, x.data, 0, rows * 8);
+            System.arraycopy(blobs.targets().data, from * 3, t.data, 0, rows * 3);
+            byHand.trainStep(x, t, 0.2, true);
+        }
+        assertArrayEquals(flatten(byHand), trained(blobs, 5, false));
+    }
+
+    private static double[] trained(Dataset data, long seed, boolean shuffle) {
+        Network network = Network.random(Kernels.scalar(), 5, 8, 6, 3);
+        MiniBatchTrainer.train(network, data, null, new MiniBatchTrainer.Options(1, 64, 0.2, 0, seed, shuffle, true, 0),
+                MiniBatchTrainer.Listener.NONE);
+        return flatten(network);
+    }
+
+    @Test
+    void stopsAtTheTargetLossAndReportsEveryBatch() {
+        Dataset xor = Synthetic.xor(8); // 32 samples, batches of 5: 7 per epoch, the last of 2
+        Network network = Network.random(Kernels.scalar(), 3, 2, 4, 1);
+        int[] batchesSeen = new int[1];
+        long[] lastSamples = new long[1];
+        MiniBatchTrainer.Result r = MiniBatchTrainer.train(network, xor, null,
+                new MiniBatchTrainer.Options(100_000, 5, 2.0, 0.9, 3, true, true, 0.01),
+                new MiniBatchTrainer.Listener() {
+                    @Override
+                    public void epochStarted(int epoch, int epochs, int batches) {
+                        assertEquals(7, batches);
+                        batchesSeen[0] = 0;
+                    }
+
+                    @Override
+                    public void batchDone(int batchesDone, long samplesDone, double runningLoss) {
+                        assertEquals(++batchesSeen[0], batchesDone);
+                        lastSamples[0] = samplesDone;
+                    }
+                });
+        assertTrue(r.reachedTarget());
+        assertTrue(r.epochs().size() < 100_000);
+        assertTrue(r.last().trainLoss() < 0.01);
+        assertTrue(r.epochs().get(r.epochs().size() - 2).trainLoss() >= 0.01, "stops at the first epoch below the target");
+        assertEquals(32, lastSamples[0]);
+        assertTrue(Double.isNaN(r.last().trainAccuracy()), "no accuracy without classes");
+        assertTrue(Double.isNaN(r.last().validationLoss()));
+    }
+
+    @Test
+    void theLoopAllocatesNothingPerBatch() {
+        if (!(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean sun)
+                || !sun.isThreadAllocatedMemorySupported()) {
+            org.junit.jupiter.api.Assumptions.abort("thread allocation counting not supported");
+            return;
+        }
+        Dataset blobs = Synthetic.blobs(1000, 16, 4, 1.0, 3);
+        Network network = Network.random(Kernels.scalar(), Loss.CROSS_ENTROPY, 3, 16, 32, 4);
+        long[] at = new long[3];
+        MiniBatchTrainer.Listener probe = new MiniBatchTrainer.Listener() {
+            @Override
+            public void batchDone(int batchesDone, long samplesDone, double runningLoss) {
+                // 1000 rows in batches of 31: 32 full and a short 33rd; from the end of the 2nd to the end of the last, 31 steps
+                if (batchesDone == 2) {
+                    at[0] = sun.getCurrentThreadAllocatedBytes();
+                } else if (batchesDone == 33) {
+                    at[1] = sun.getCurrentThreadAllocatedBytes();
+                }
+            }
+        };
+        MiniBatchTrainer.Options o = new MiniBatchTrainer.Options(30, 31, 0.1, 0.9, 3, true, true, 0);
+        MiniBatchTrainer.train(network, blobs, null, o, probe); // warm-up: the JIT compiles the loop
+        long least = Long.MAX_VALUE;
+        for (int round = 0; round < 3; round++) {
+            MiniBatchTrainer.train(network, blobs, null, new MiniBatchTrainer.Options(1, 31, 0.1, 0.9, 3, true, true, 0), probe);
+            least = Math.min(least, at[1] - at[0]);
+        }
+        assertTrue(least < 256, "31 steps allocated " + least + " bytes");
+    }
+
+    @Test
+    void badOptionsAndMismatchedDataAreRejected() {
+        assertThrows(IllegalArgumentException.class, () -> options(0, 1, 0.1, 0, 1));
+        assertThrows(IllegalArgumentException.class, () -> options(1, 0, 0.1, 0, 1));
+        assertThrows(IllegalArgumentException.class, () -> options(1, 1, 0, 0, 1));
+        assertThrows(IllegalArgumentException.class, () -> options(1, 1, 0.1, 1, 1));
+        Network network = Network.random(Kernels.scalar(), 3, 3, 4, 1);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MiniBatchTrainer.train(
+                network, Synthetic.xor(1), null, options(1, 4, 0.1, 0, 1), MiniBatchTrainer.Listener.NONE));
+        assertTrue(e.getMessage().contains("2 inputs") && e.getMessage().contains("takes 3"), e.getMessage());
+    }
+
+    private static double[] flatten(Network network) {
+        int size = 0;
+        for (int l = 0; l < network.layerCount(); l++) {
+            size += network.layer(l).weights().getNumElements() + network.layer(l).bias().getNumElements();
+        }
+        double[] all = new double[size];
+        int at = 0;
+        for (int l = 0; l < network.layerCount(); l++) {
+            DMatrixRMaj w = network.layer(l).weights(), b = network.layer(l).bias();
+            System.arraycopy(w.data, 0, all, at, w.getNumElements());
+            at += w.getNumElements();
+            System.arraycopy(b.data, 0, all, at, b.getNumElements());
+            at += b.getNumElements();
+        }
+        return all;
+    }
+}
