@@ -158,4 +158,53 @@ final class Values {
         String mantissa = s.substring(0, e).replaceAll("\\.?0+$", "");
         return mantissa + "e" + Integer.parseInt(s.substring(e + 1));
     }
+
+    /**
+     * v to three significant digits, as the progress bar and the training chart show losses: plain
+     * from 0.001 to 99999 (0.00123, 0.0412, 1.23, 12.3, whole numbers from 100), scientific outside
+     * (1.23e-05, 4.56e+07); "--" for NaN.
+     */
+    static String sig3(double v) {
+        StringBuilder sb = new StringBuilder(12);
+        appendSig3(sb, v);
+        return sb.toString();
+    }
+
+    /** Appends v as {@link #sig3} writes it, allocating nothing (for the progress bar). */
+    static void appendSig3(StringBuilder sb, double v) {
+        if (Double.isNaN(v)) {
+            sb.append("--");
+            return;
+        }
+        if (v < 0) {
+            sb.append('-');
+            v = -v;
+        }
+        if (v == 0 || Double.isInfinite(v)) {
+            sb.append(v == 0 ? "0" : "inf");
+            return;
+        }
+        int exp = (int) Math.floor(Math.log10(v));
+        long m = Math.round(v * Math.pow(10, 2 - exp)); // 100..1000: the three digits
+        if (m >= 1000) {
+            m /= 10;
+            exp++;
+        }
+        if (exp >= 2 && exp <= 4) {
+            sb.append(Math.round(v));
+        } else if (exp >= -3 && exp < 2) {
+            long unit = (long) Math.pow(10, 2 - exp);
+            sb.append(m / unit).append('.');
+            for (long d = unit / 10; d > 0; d /= 10) {
+                sb.append((char) ('0' + m / d % 10));
+            }
+        } else {
+            sb.append(m / 100).append('.').append((char) ('0' + m / 10 % 10)).append((char) ('0' + m % 10))
+                    .append(exp < 0 ? "e-" : "e+");
+            if (Math.abs(exp) < 10) {
+                sb.append('0');
+            }
+            sb.append(Math.abs(exp));
+        }
+    }
 }
