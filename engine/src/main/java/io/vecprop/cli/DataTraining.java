@@ -115,7 +115,7 @@ final class DataTraining {
             out.flush();
         }
         List<TrainingChart.Point> points = new ArrayList<>();
-        MiniBatchTrainer.Listener listener = listener(points);
+        MiniBatchTrainer.Listener listener = listener(points, options);
         MiniBatchTrainer.Result result = MiniBatchTrainer.train(network, train, validation, options, listener);
 
         if (c.modelOut != null) {
@@ -128,8 +128,14 @@ final class DataTraining {
         return new Outcome(0);
     }
 
-    private MiniBatchTrainer.Listener listener(List<TrainingChart.Point> points) {
+    /**
+     * Progress: a bar per epoch on a terminal and an epoch line (at most about 50 of them: every
+     * k-th epoch of a long run, the first, and one that reaches the target), or JSON lines for
+     * every epoch.
+     */
+    private MiniBatchTrainer.Listener listener(List<TrainingChart.Point> points, MiniBatchTrainer.Options options) {
         ProgressBar bar = json ? null : ProgressBar.forConsole(out);
+        int every = Math.max(1, (options.epochs() + 49) / 50);
         return new MiniBatchTrainer.Listener() {
             @Override
             public void epochStarted(int epoch, int epochs, int batches) {
@@ -160,8 +166,10 @@ final class DataTraining {
                     m.put("seconds", e.nanos() / 1e9);
                     out.println(Json.write(m));
                     out.flush();
-                } else {
+                } else if (e.epoch() == 1 || e.epoch() % every == 0 || e.trainLoss() < options.targetLoss()) {
                     bar.epochDone(epochLine(e));
+                } else {
+                    bar.epochDone(null);
                 }
             }
         };

@@ -87,7 +87,7 @@ final class ProgressBar {
         draw(batchesDone, samplesDone, runningLoss, now);
     }
 
-    /** Clears the bar (on a terminal) and prints the line, such as the epoch's summary. */
+    /** Clears the bar (on a terminal) and prints the line, such as the epoch's summary; null prints nothing. */
     void epochDone(String summary) {
         if (shownLength > 0) {
             out.print('\r');
@@ -97,7 +97,9 @@ final class ProgressBar {
             out.print('\r');
             shownLength = 0;
         }
-        out.println(summary);
+        if (summary != null) {
+            out.println(summary);
+        }
         out.flush();
     }
 

@@ -57,7 +57,7 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     DataOptions dataOptions;
 
-    @Option(names = "--layers", converter = Values.Widths.class, paramLabel = "WIDTHS",
+    @Option(names = "--layers", split = ",", paramLabel = "WIDTHS",
             description = "With --data: the widths from input to output, such as 784,1024,1024,10 (not needed with --init).")
     int[] layers;
 
@@ -136,6 +136,11 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws java.io.IOException {
         requireFolder("--jfr", jfr);
+        if (layers != null && (layers.length < 2 || java.util.Arrays.stream(layers).anyMatch(w -> w < 1))) {
+            throw new ParameterException(spec.commandLine(), "Invalid value for option '--layers': '"
+                    + DataTraining.commas(layers) + "' needs at least an input and an output width, each at least 1, "
+                    + "such as 784,128,10");
+        }
         if (dataOptions.data != null) {
             requireFolder("--model-out", modelOut);
             requireFolder("--plot", plot);

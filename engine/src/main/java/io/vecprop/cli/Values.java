@@ -66,29 +66,6 @@ final class Values {
         }
     }
 
-    /** Comma-separated widths of at least 2 entries, each at least 1, such as 784,1024,10. */
-    static final class Widths implements ITypeConverter<int[]> {
-        @Override
-        public int[] convert(String value) {
-            String[] parts = value.split(",", -1);
-            if (parts.length < 2) {
-                throw new TypeConversionException("'" + value + "' needs at least an input and an output width, such as 784,128,10");
-            }
-            int[] widths = new int[parts.length];
-            for (int i = 0; i < parts.length; i++) {
-                try {
-                    widths[i] = Integer.parseInt(parts[i].trim());
-                } catch (NumberFormatException e) {
-                    throw new TypeConversionException("'" + value + "': '" + parts[i] + "' is not a whole number");
-                }
-                if (widths[i] < 1) {
-                    throw new TypeConversionException("'" + value + "': every width must be at least 1");
-                }
-            }
-            return widths;
-        }
-    }
-
     /** A loss by its id: half-squared-error or cross-entropy. */
     static final class LossConverter implements ITypeConverter<io.vecprop.nn.Loss> {
         @Override

@@ -16,7 +16,9 @@ import org.ejml.data.DMatrixRMaj;
  * <ul>
  *   <li>{@code xor} (copies=1): the four XOR points, a numeric target;
  *   <li>{@code spirals} (n=1000, noise=0.05): two interleaved spirals, 2 classes;
- *   <li>{@code blobs} (n=2000, features=64, classes=10, spread=1.0): Gaussian clusters.
+ *   <li>{@code blobs} (n=2000, features=64, classes=10, spread=1.0, draw=0): Gaussian clusters
+ *       around centres that come from the seed; {@code draw=1, 2, ...} gives fresh points around
+ *       the same centres, a test set for a model trained on draw 0.
  * </ul>
  */
 public final class Synthetic {
@@ -59,9 +61,9 @@ public final class Synthetic {
                     yield spirals(name, p.integer("n", 1000), p.real("noise", 0.05), seed);
                 }
                 case "blobs" -> {
-                    p.accept("n", "features", "classes", "spread");
+                    p.accept("n", "features", "classes", "spread", "draw");
                     yield blobs(name, p.integer("n", 2000), p.integer("features", 64), p.integer("classes", 10),
-                            p.real("spread", 1.0), seed);
+                            p.real("spread", 1.0), seed, p.integer("draw", 0));
                 }
                 default -> throw new AssertionError(kind);
             };
@@ -128,11 +130,21 @@ public final class Synthetic {
      * then the rows are shuffled from the seed. One-hot targets, class names "0".."classes-1".
      */
     public static Dataset blobs(int n, int features, int classes, double spread, long seed) {
-        return blobs("synthetic:blobs:n=" + n + ",features=" + features + ",classes=" + classes + ",spread=" + spread,
-                n, features, classes, spread, seed);
+        return blobs(n, features, classes, spread, seed, 0);
     }
 
-    private static Dataset blobs(String name, int n, int features, int classes, double spread, long seed) {
+    /**
+     * As {@link #blobs(int, int, int, double, long)}, with the same centres (they come from the
+     * seed alone) but the points of another draw: {@code draw} 0 is the set above, 1, 2, ... are
+     * fresh samples of the same distribution, for a test set that the training set does not contain.
+     */
+    public static Dataset blobs(int n, int features, int classes, double spread, long seed, int draw) {
+        return blobs("synthetic:blobs:n=" + n + ",features=" + features + ",classes=" + classes + ",spread=" + spread
+                + (draw == 0 ? "" : ",draw=" + draw), n, features, classes, spread, seed, draw);
+    }
+
+    private static Dataset blobs(String name, int n, int features, int classes, double spread, long seed, int draw) {
+        check(draw >= 0, "draw=" + draw + " must be at least 0");
         check(classes >= 2, "classes=" + classes + " must be at least 2");
         check(n >= classes && n <= MAX_SAMPLES, "n=" + n + " must be from classes=" + classes + " to " + MAX_SAMPLES);
         check(features >= 1, "features=" + features + " must be at least 1");
@@ -143,6 +155,10 @@ public final class Synthetic {
         double[] centres = new double[classes * features];
         for (int i = 0; i < centres.length; i++) {
             centres[i] = rnd.nextGaussian();
+        }
+        if (draw > 0) {
+            // the points of another draw: a stream of their own, the centres unchanged
+            rnd = new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * draw));
         }
         int[] row = new int[n]; // sample i goes to row[i]: a shuffle
         for (int i = 0; i < n; i++) {

@@ -241,7 +241,7 @@ class TestSynthetic {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "moons | unknown data set 'moons' (known: xor, spirals, blobs)",
-        "blobs:size=3 | unknown key 'size' (accepted: n, features, classes, spread)",
+        "blobs:size=3 | unknown key 'size' (accepted: n, features, classes, spread, draw)",
         "xor:n=3 | unknown key 'n' (accepted: copies)",
         "spirals:n=3,spread=1 | unknown key 'spread' (accepted: n, noise)",
         "blobs:n=abc | n=abc is not a whole number",
@@ -263,5 +263,38 @@ class TestSynthetic {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Synthetic.generate(spec, 1));
         assertTrue(e.getMessage().startsWith("synthetic:" + spec + ": "), e.getMessage());
         assertTrue(e.getMessage().contains(message), e.getMessage());
+    }
+
+    @Test
+    void anotherDrawHasTheSameCentresButOtherPoints() {
+        Dataset a = Synthetic.blobs(500, 16, 4, 0.5, 9), b = Synthetic.blobs(500, 16, 4, 0.5, 9, 1);
+        assertEquals("synthetic:blobs:n=500,features=16,classes=4,spread=0.5,draw=1", b.name());
+        assertFalse(java.util.Arrays.equals(a.inputs().data, b.inputs().data), "other points");
+        // class means of the two draws lie within a few spread/sqrt(125) of each other: the same centres
+        for (int c = 0; c < 4; c++) {
+            double[] ma = classMean(a, c), mb = classMean(b, c);
+            for (int f = 0; f < 16; f++) {
+                assertEquals(ma[f], mb[f], 0.25, "class " + c + " feature " + f);
+            }
+        }
+        assertArrayEquals(Synthetic.blobs(500, 16, 4, 0.5, 9, 0).inputs().data, a.inputs().data);
+        assertArrayEquals(b.inputs().data, Synthetic.generate("blobs:n=500,features=16,classes=4,spread=0.5,draw=1", 9).inputs().data);
+    }
+
+    private static double[] classMean(Dataset d, int c) {
+        double[] mean = new double[d.inputWidth()];
+        int count = 0;
+        for (int i = 0; i < d.size(); i++) {
+            if (d.targets().get(i, c) == 1) {
+                count++;
+                for (int f = 0; f < mean.length; f++) {
+                    mean[f] += d.inputs().get(i, f);
+                }
+            }
+        }
+        for (int f = 0; f < mean.length; f++) {
+            mean[f] /= count;
+        }
+        return mean;
     }
 }
