@@ -46,6 +46,7 @@ final class InfoCommand implements Callable<Integer> {
         m.put("sigmoid", info.sigmoid());
         m.put("threads", info.threads());
         m.put("processors", Runtime.getRuntime().availableProcessors());
+        m.put("aligned_pack_buffers", io.vecprop.kernels.AlignedBuffers.aligned());
         m.put("simd_available", why == null);
         m.put("simd_unavailable_reason", why);
         m.put("jdk", System.getProperty("java.vm.name") + " " + Runtime.version() + " (" + System.getProperty("java.home") + ")");
@@ -58,6 +59,8 @@ final class InfoCommand implements Callable<Integer> {
             out.printf("lanes       %d doubles per vector%n", info.lanes());
             out.printf("sigmoid     %s%n", info.sigmoid());
             out.printf("threads     %d (of %d processors)%n", info.threads(), Runtime.getRuntime().availableProcessors());
+            out.printf("gemm packs  %s%n", io.vecprop.kernels.AlignedBuffers.aligned()
+                    ? "on 64-byte cache lines (G1 humongous arrays)" : "plain arrays (not line-aligned: see AlignedBuffers)");
             out.printf("simd        %s%n", why == null ? "available" : "unavailable: " + why);
             out.printf("jdk         %s%n", m.get("jdk"));
             out.printf("platform    %s%n", m.get("os_arch"));

@@ -102,6 +102,7 @@ class TestMain {
         assertEquals("scalar", m.get("kernels"));
         assertEquals(1L, m.get("lanes"));
         assertTrue(((String) m.get("jdk")).contains(Runtime.version().toString()));
+        assertTrue(m.containsKey("aligned_pack_buffers"));
         io.vecprop.kernels.SimdSupport.simd(1);
         r = run("info", "--kernels", "simd", "--threads", "3");
         assertEquals(0, r.code(), r.err());

@@ -8,6 +8,7 @@ import static io.vecprop.kernels.Tuning.GEMM_NC_PANELS;
 import static io.vecprop.kernels.Tuning.GEMM_NR_VECTORS;
 import static io.vecprop.kernels.Tuning.MIN_WORK_PER_THREAD;
 
+import io.vecprop.kernels.AlignedBuffers;
 import io.vecprop.kernels.DenseKernels;
 import io.vecprop.kernels.KernelInfo;
 import io.vecprop.kernels.Parallel;
@@ -42,6 +43,8 @@ public final class SimdDenseKernels implements DenseKernels {
     /** Columns of the GEMM micro-tile. */
     static final int NR = GEMM_NR_VECTORS * V;
     static final int MR = GEMM_MR;
+    /** Where packed B panels start in their buffer: on a cache line when the JVM allows (see AlignedBuffers). */
+    static final int B_START = AlignedBuffers.OFFSET;
     static final int NC = NR * GEMM_NC_PANELS;
     /** Which sigmoid {@link #sigmoid} runs: the hand-written exp (default) or {@code lanewise(EXP)}. */
     static final boolean SIGMOID_LANEWISE = "lanewise".equals(System.getProperty("vecprop.sigmoid", "poly"));
@@ -688,7 +691,7 @@ public final class SimdDenseKernels implements DenseKernels {
             double[] b, boolean transB, double[] c) {
         if (packA[chunk] == null) {
             packA[chunk] = new double[GEMM_MC * GEMM_KC];
-            packB[chunk] = new double[GEMM_KC * NC];
+            packB[chunk] = AlignedBuffers.allocate(GEMM_KC * NC);
         }
         double[] ap = packA[chunk];
         double[] bp = packB[chunk];
@@ -705,7 +708,7 @@ public final class SimdDenseKernels implements DenseKernels {
                         int cols = Math.min(NR, nc - jr);
                         for (int ir = 0; ir < mc; ir += MR) {
                             int rows = Math.min(MR, mc - ir);
-                            micro(kc, ap, ir * kc, bp, jr * kc, c, (ic + ir) * n + jc + jr, n, rows, cols, alpha, tile);
+                            micro(kc, ap, ir * kc, bp, B_START + jr * kc, c, (ic + ir) * n + jc + jr, n, rows, cols, alpha, tile);
                         }
                     }
                 }
@@ -717,7 +720,7 @@ public final class SimdDenseKernels implements DenseKernels {
     private static void packB(double[] b, boolean transB, int k, int n, int pc, int kc, int jc, int nc, double[] bp) {
         for (int jr = 0; jr < nc; jr += NR) {
             int cols = Math.min(NR, nc - jr);
-            int base = jr * kc;
+            int base = B_START + jr * kc;
             for (int p = 0; p < kc; p++) {
                 int dst = base + p * NR;
                 if (transB) {
