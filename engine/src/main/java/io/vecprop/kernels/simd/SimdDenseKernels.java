@@ -7,6 +7,7 @@ import static io.vecprop.kernels.Tuning.GEMM_MR;
 import static io.vecprop.kernels.Tuning.GEMM_NC_PANELS;
 import static io.vecprop.kernels.Tuning.GEMM_NR_VECTORS;
 import static io.vecprop.kernels.Tuning.MIN_WORK_PER_THREAD;
+import static io.vecprop.kernels.Tuning.SIMD_MIN_VECTORS;
 
 import io.vecprop.kernels.AlignedBuffers;
 import io.vecprop.kernels.DenseKernels;
@@ -27,7 +28,7 @@ import jdk.incubator.vector.VectorSpecies;
  * platform's preferred width) and held {@code static final}, so C2 folds it and vectors never box.
  * Elementwise kernels are a vector loop to {@code loopBound} and a scalar tail. Products pack
  * blocks of their operands and run a register-blocked 6 x 3-vector (see {@code Tuning})
- * micro-kernel; batches of one take matrix-vector paths. Rows shorter than one vector go to the
+ * micro-kernel; batches of one take matrix-vector paths. Rows shorter than one vector (elementwise: four) go to the
  * scalar kernels, where a vector loop would only run its tail. Work is split across threads only
  * over output elements, so results do not depend on the thread count.
  *
@@ -43,6 +44,8 @@ public final class SimdDenseKernels implements DenseKernels {
     /** Columns of the GEMM micro-tile. */
     static final int NR = GEMM_NR_VECTORS * V;
     static final int MR = GEMM_MR;
+    /** Elementwise kernels hand rows shorter than this to the scalar kernels (see {@link io.vecprop.kernels.Tuning#SIMD_MIN_VECTORS}). */
+    static final int SHORT = SIMD_MIN_VECTORS * V;
     /** Where packed B panels start in their buffer: on a cache line when the JVM allows (see AlignedBuffers). */
     static final int B_START = AlignedBuffers.OFFSET;
     static final int NC = NR * GEMM_NC_PANELS;
@@ -138,7 +141,7 @@ public final class SimdDenseKernels implements DenseKernels {
 
     @Override
     public void sigmoid(int n, double[] net, double[] out) {
-        if (n < V) {
+        if (n < SHORT) {
             SCALAR.sigmoid(n, net, out);
             return;
         }
@@ -197,9 +200,30 @@ public final class SimdDenseKernels implements DenseKernels {
         int i = 0;
         int bound = S.loopBound(n);
         DoubleVector one = DoubleVector.broadcast(S, 1.0);
+        DoubleVector ln2Hi = DoubleVector.broadcast(S, LN2_HI);
+        DoubleVector ln2Lo = DoubleVector.broadcast(S, LN2_LO);
         for (; i < bound; i += V) {
             DoubleVector x = DoubleVector.fromArray(S, net, i);
-            DoubleVector e = expNegAbs(x.abs());
+            DoubleVector ax = x.abs();
+            DoubleVector shifted = ax.fma(-LOG2E, ROUNDER);      // k + 1.5·2^52 with k = round(-|x|/ln2)
+            DoubleVector k = shifted.sub(ROUNDER);
+            DoubleVector u = k.fma(ln2Lo, k.fma(ln2Hi, ax));    // u = |x| + k·ln2, |u| <= ln2/2
+            // e^-u by Horner, on the coefficients of e^r with the odd ones negated
+            DoubleVector p = u.fma(E11, E10);
+            p = p.fma(u, DoubleVector.broadcast(S, E9));
+            p = p.fma(u, DoubleVector.broadcast(S, E8));
+            p = p.fma(u, DoubleVector.broadcast(S, E7));
+            p = p.fma(u, DoubleVector.broadcast(S, E6));
+            p = p.fma(u, DoubleVector.broadcast(S, E5));
+            p = p.fma(u, DoubleVector.broadcast(S, E4));
+            p = p.fma(u, DoubleVector.broadcast(S, E3));
+            p = p.fma(u, DoubleVector.broadcast(S, E2));
+            p = p.fma(u, DoubleVector.broadcast(S, E1));
+            p = p.fma(u, one);
+            // e = p · 2^k, k in [-1022, 0] while |x| <= 708; beyond (infinities too) e is 0
+            DoubleVector scale = shifted.viewAsIntegralLanes().add(1023L - ROUNDER_BITS)
+                    .lanewise(VectorOperators.LSHL, 52).viewAsFloatingLanes();
+            DoubleVector e = p.mul(scale).blend(0.0, ax.compare(VectorOperators.GT, 708.0));
             DoubleVector s = one.div(e.add(1.0));
             s.blend(e.mul(s), x.compare(VectorOperators.LT, 0.0)).intoArray(out, i);
         }
@@ -208,36 +232,9 @@ public final class SimdDenseKernels implements DenseKernels {
         }
     }
 
-    /**
-     * {@code e^-ax} for ax >= 0, flushed to 0 beyond 708 (see {@link #sigmoidPoly}). Small and
-     * called from hot loops only, so C2 inlines it and the vector never leaves registers (the
-     * allocation probe and the sigmoid benchmark's 0 B/op check that).
-     */
-    private static DoubleVector expNegAbs(DoubleVector ax) {
-        DoubleVector shifted = ax.fma(-LOG2E, ROUNDER);      // k + 1.5·2^52 with k = round(-ax/ln2)
-        DoubleVector k = shifted.sub(ROUNDER);
-        DoubleVector u = k.fma(DoubleVector.broadcast(S, LN2_LO), k.fma(DoubleVector.broadcast(S, LN2_HI), ax)); // u = ax + k·ln2, |u| <= ln2/2
-        // e^-u by Horner, on the coefficients of e^r with the odd ones negated
-        DoubleVector p = u.fma(E11, E10);
-        p = p.fma(u, DoubleVector.broadcast(S, E9));
-        p = p.fma(u, DoubleVector.broadcast(S, E8));
-        p = p.fma(u, DoubleVector.broadcast(S, E7));
-        p = p.fma(u, DoubleVector.broadcast(S, E6));
-        p = p.fma(u, DoubleVector.broadcast(S, E5));
-        p = p.fma(u, DoubleVector.broadcast(S, E4));
-        p = p.fma(u, DoubleVector.broadcast(S, E3));
-        p = p.fma(u, DoubleVector.broadcast(S, E2));
-        p = p.fma(u, DoubleVector.broadcast(S, E1));
-        p = p.fma(u, DoubleVector.broadcast(S, 1.0));
-        // e = p · 2^k, k in [-1022, 0] while ax <= 708; beyond (infinity too) e is 0
-        DoubleVector scale = shifted.viewAsIntegralLanes().add(1023L - ROUNDER_BITS)
-                .lanewise(VectorOperators.LSHL, 52).viewAsFloatingLanes();
-        return p.mul(scale).blend(0.0, ax.compare(VectorOperators.GT, 708.0));
-    }
-
     @Override
     public void scale(int n, double alpha, double[] x) {
-        if (n < V) {
+        if (n < SHORT) {
             SCALAR.scale(n, alpha, x);
             return;
         }
@@ -253,13 +250,13 @@ public final class SimdDenseKernels implements DenseKernels {
 
     @Override
     public void softmax(int m, int n, double[] net, double[] out) {
-        if (n < V) {
+        if (n < SHORT) {
             SCALAR.softmax(m, n, net, out);
             return;
         }
         for (int o = 0; o < m * n; o += n) {
-            double sum = expShifted(n, net, o, rowMax(n, net, o), out);
-            double inv = 1.0 / sum;
+            expShifted(n, net, o, ScalarDenseKernels.rowMax(n, net, o), out);
+            double inv = 1.0 / rowSum(n, out, o);
             int j = 0;
             for (int bound = S.loopBound(n); j < bound; j += V) {
                 DoubleVector.fromArray(S, out, o + j).mul(inv).intoArray(out, o + j);
@@ -270,44 +267,35 @@ public final class SimdDenseKernels implements DenseKernels {
         }
     }
 
+    /**
+     * Row by row: the exponentials in vectors, then the sums, the loss terms and the target sum in
+     * the scalar kernel's order (a vector accumulator carried across this loop nest would be boxed
+     * by C2 in some call sites; rows are short next to the exp).
+     */
     @Override
     public double softmaxCrossEntropy(int m, int n, double[] net, double[] target, double[] out, double[] delta) {
-        if (n < V) {
+        if (n < SHORT) {
             return SCALAR.softmaxCrossEntropy(m, n, net, target, out, delta);
         }
-        double[] buf = tiles[0];
         double loss = 0;
         for (int o = 0; o < m * n; o += n) {
-            double max = rowMax(n, net, o);
-            double sum = expShifted(n, net, o, max, out);
+            double max = ScalarDenseKernels.rowMax(n, net, o);
+            expShifted(n, net, o, max, out);
+            double sum = rowSum(n, out, o);
             double inv = 1.0 / sum;
             double logSum = max + Math.log(sum); // log of the softmax denominator
-            // out /= sum; loss terms target · (log sum - net); the row's target sum
-            DoubleVector lossAcc = DoubleVector.zero(S);
-            DoubleVector targetAcc = DoubleVector.zero(S);
-            int j = 0;
-            int bound = S.loopBound(n);
-            for (; j < bound; j += V) {
-                DoubleVector t = DoubleVector.fromArray(S, target, o + j);
-                DoubleVector.fromArray(S, out, o + j).mul(inv).intoArray(out, o + j);
-                lossAcc = t.fma(DoubleVector.fromArray(S, net, o + j).neg().add(logSum), lossAcc);
-                targetAcc = targetAcc.add(t);
+            double targetSum = 0;
+            for (int j = o; j < o + n; j++) {
+                out[j] *= inv;
+                targetSum += target[j];
+                // -target · log(out) = target · (log sum - net)
+                loss += target[j] * (logSum - net[j]);
             }
-            lossAcc.intoArray(buf, 0);
-            targetAcc.intoArray(buf, V);
-            double rowLoss = sumLanes(buf, 0);
-            double targetSum = sumLanes(buf, V);
-            for (; j < n; j++) {
-                out[o + j] *= inv;
-                rowLoss += target[o + j] * (logSum - net[o + j]);
-                targetSum += target[o + j];
-            }
-            loss += rowLoss;
             // dE/dnet = out · sum(target) - target
-            j = 0;
-            for (; j < bound; j += V) {
-                DoubleVector.fromArray(S, out, o + j)
-                        .mul(targetSum).sub(DoubleVector.fromArray(S, target, o + j)).intoArray(delta, o + j);
+            int j = 0;
+            for (int bound = S.loopBound(n); j < bound; j += V) {
+                DoubleVector.fromArray(S, out, o + j).mul(targetSum)
+                        .sub(DoubleVector.fromArray(S, target, o + j)).intoArray(delta, o + j);
             }
             for (; j < n; j++) {
                 delta[o + j] = out[o + j] * targetSum - target[o + j];
@@ -316,43 +304,52 @@ public final class SimdDenseKernels implements DenseKernels {
         return loss;
     }
 
-    /** The largest of a[from .. from+n), n >= V; max is exact in any order, so reduceLanes is safe here. */
-    private static double rowMax(int n, double[] a, int from) {
-        DoubleVector acc = DoubleVector.fromArray(S, a, from);
-        int j = V;
-        for (int bound = S.loopBound(n); j < bound; j += V) {
-            acc = acc.max(DoubleVector.fromArray(S, a, from + j));
-        }
-        double max = acc.reduceLanes(VectorOperators.MAX);
-        for (; j < n; j++) {
-            max = Math.max(max, a[from + j]);
-        }
-        return max;
-    }
-
-    /** {@code out[from+j] = exp(a[from+j] - max)} for j below n (n >= V, max the row's largest); returns their sum. */
-    private double expShifted(int n, double[] a, int from, double max, double[] out) {
-        DoubleVector acc = DoubleVector.zero(S);
-        int j = 0;
-        for (int bound = S.loopBound(n); j < bound; j += V) {
-            // a - max <= 0, so exp(a - max) = e^-|max - a|
-            DoubleVector e = expNegAbs(DoubleVector.fromArray(S, a, from + j).neg().add(max));
-            e.intoArray(out, from + j);
-            acc = acc.add(e);
-        }
-        double[] buf = tiles[0];
-        acc.intoArray(buf, 0);
-        double sum = sumLanes(buf, 0);
-        for (; j < n; j++) {
-            out[from + j] = Math.exp(a[from + j] - max);
-            sum += out[from + j];
+    private static double rowSum(int n, double[] a, int from) {
+        double sum = 0;
+        for (int j = from; j < from + n; j++) {
+            sum += a[j];
         }
         return sum;
     }
 
+    /**
+     * {@code out[from+j] = exp(a[from+j] - max)} for j below n, with max the row's largest, so every
+     * argument is at most 0: the exp of {@link #sigmoidPoly} on {@code -(max - a)}, written inline
+     * for the same reason.
+     */
+    private static void expShifted(int n, double[] a, int from, double max, double[] out) {
+        int j = 0;
+        int bound = S.loopBound(n);
+        DoubleVector ln2Hi = DoubleVector.broadcast(S, LN2_HI);
+        DoubleVector ln2Lo = DoubleVector.broadcast(S, LN2_LO);
+        for (; j < bound; j += V) {
+            DoubleVector ax = DoubleVector.fromArray(S, a, from + j).neg().add(max); // max - a >= 0
+            DoubleVector shifted = ax.fma(-LOG2E, ROUNDER);
+            DoubleVector k = shifted.sub(ROUNDER);
+            DoubleVector u = k.fma(ln2Lo, k.fma(ln2Hi, ax));
+            DoubleVector p = u.fma(E11, E10);
+            p = p.fma(u, DoubleVector.broadcast(S, E9));
+            p = p.fma(u, DoubleVector.broadcast(S, E8));
+            p = p.fma(u, DoubleVector.broadcast(S, E7));
+            p = p.fma(u, DoubleVector.broadcast(S, E6));
+            p = p.fma(u, DoubleVector.broadcast(S, E5));
+            p = p.fma(u, DoubleVector.broadcast(S, E4));
+            p = p.fma(u, DoubleVector.broadcast(S, E3));
+            p = p.fma(u, DoubleVector.broadcast(S, E2));
+            p = p.fma(u, DoubleVector.broadcast(S, E1));
+            p = p.fma(u, DoubleVector.broadcast(S, 1.0));
+            DoubleVector scale = shifted.viewAsIntegralLanes().add(1023L - ROUNDER_BITS)
+                    .lanewise(VectorOperators.LSHL, 52).viewAsFloatingLanes();
+            p.mul(scale).blend(0.0, ax.compare(VectorOperators.GT, 708.0)).intoArray(out, from + j);
+        }
+        for (; j < n; j++) {
+            out[from + j] = Math.exp(a[from + j] - max);
+        }
+    }
+
     @Override
     public double outputDelta(int n, double[] out, double[] target, double[] delta) {
-        if (n < V) {
+        if (n < SHORT) {
             return SCALAR.outputDelta(n, out, target, delta);
         }
         DoubleVector acc = DoubleVector.zero(S);
@@ -379,7 +376,7 @@ public final class SimdDenseKernels implements DenseKernels {
 
     @Override
     public void mulSigmoidDeriv(int n, double[] out, double[] delta) {
-        if (n < V) {
+        if (n < SHORT) {
             SCALAR.mulSigmoidDeriv(n, out, delta);
             return;
         }
@@ -388,7 +385,7 @@ public final class SimdDenseKernels implements DenseKernels {
 
     @Override
     public void axpy(int n, double alpha, double[] x, double[] y) {
-        if (n < V) {
+        if (n < SHORT) {
             SCALAR.axpy(n, alpha, x, y);
             return;
         }
@@ -414,7 +411,7 @@ public final class SimdDenseKernels implements DenseKernels {
 
     @Override
     public void addColumnSums(int m, int n, double alpha, double[] a, double[] sums) {
-        if (n < V) {
+        if (n < SHORT) {
             SCALAR.addColumnSums(m, n, alpha, a, sums);
             return;
         }
@@ -527,7 +524,8 @@ public final class SimdDenseKernels implements DenseKernels {
 
     @Override
     public void multTransBAddBias(int m, int n, int k, double[] a, double[] b, double[] bias, double[] c) {
-        if (k < V && n < V) {
+        if ((k < V && n < V) || (m == 1 && k < SHORT)) {
+            // (a dot product of a few vectors would run its loop too few times to stay in registers)
             SCALAR.multTransBAddBias(m, n, k, a, b, bias, c);
             return;
         }
