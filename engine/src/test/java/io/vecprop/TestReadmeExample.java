@@ -3,7 +3,13 @@ package io.vecprop;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vecprop.io.Dataset;
+import io.vecprop.io.ModelFile;
+import io.vecprop.io.Scaler;
+import io.vecprop.io.Synthetic;
 import io.vecprop.kernels.Kernels;
+import io.vecprop.nn.Loss;
+import io.vecprop.train.MiniBatchTrainer;
 import io.vecprop.nn.Network;
 import io.vecprop.train.Trainer;
 import java.io.IOException;
@@ -45,6 +51,27 @@ class TestReadmeExample {
     }
 
     @Test
+    void readmeDataExampleTrainsSavesAndLoads(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+        Dataset train = Synthetic.blobs(2000, 64, 10, 1.0, 5);           // or CsvReader.read, IdxReader.read
+        Dataset test = Synthetic.blobs(500, 64, 10, 1.0, 5, 1);           // the same centres, fresh points
+        Scaler scaler = Scaler.fit(Scaler.Kind.STANDARD, train.inputs()); // statistics of the training data
+        scaler.apply(train.inputs());
+        scaler.apply(test.inputs());
+
+        Network wide = Network.random(Kernels.scalar(), Loss.CROSS_ENTROPY, 7, 64, 256, 256, 10);
+        MiniBatchTrainer.Options o = new MiniBatchTrainer.Options(3, 32, 0.1, 0.9, 7, true, true, 0);
+        MiniBatchTrainer.Result run = MiniBatchTrainer.train(wide, train, test, o, MiniBatchTrainer.Listener.NONE);
+        double accuracy = run.last().validationAccuracy();                // measured after the last epoch
+
+        ModelFile.write(dir.resolve("blobs.safetensors"), new ModelFile.Model(wide, scaler, train.classes()));
+        ModelFile.Model back = ModelFile.read(dir.resolve("blobs.safetensors"), Kernels.scalar());
+
+        assertTrue(accuracy > 0.95, "accuracy " + accuracy);
+        assertEquals(scaler, back.scaler());
+        assertEquals(MiniBatchTrainer.evaluate(wide, test, 100), MiniBatchTrainer.evaluate(back.network(), test, 100));
+    }
+
+    @Test
     void readmeShowsThisExample() throws IOException {
         Path readme = Path.of("..", "README.md");
         String text = Files.readString(readme);
@@ -53,6 +80,12 @@ class TestReadmeExample {
             "net.trainStep(x, t, 0.5, true);",
             "Trainer.Result r = Trainer.train(net, x, t, new Trainer.Options(0.5, true, 1e-6, 1_000_000), Trainer.Listener.NONE);",
             "DMatrixRMaj dW0 = net.workspace(2).gradW(0);",
+            "Network wide = Network.random(Kernels.scalar(), Loss.CROSS_ENTROPY, 7, 64, 256, 256, 10);",
+            "MiniBatchTrainer.Options o = new MiniBatchTrainer.Options(3, 32, 0.1, 0.9, 7, true, true, 0);",
+            "MiniBatchTrainer.Result run = MiniBatchTrainer.train(wide, train, test, o, MiniBatchTrainer.Listener.NONE);",
+            "ModelFile.write(Path.of(\"blobs.safetensors\"), new ModelFile.Model(wide, scaler, train.classes()));",
+            "ModelFile.Model back = ModelFile.read(Path.of(\"blobs.safetensors\"), Kernels.scalar());",
+            "Dataset test = Synthetic.blobs(500, 64, 10, 1.0, 5, 1);           // the same centres, fresh points",
         }) {
             assertTrue(text.contains(line), "README lacks: " + line);
         }
