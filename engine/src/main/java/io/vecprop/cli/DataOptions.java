@@ -4,12 +4,16 @@ import io.vecprop.io.CsvReader;
 import io.vecprop.io.DataFormatException;
 import io.vecprop.io.Dataset;
 import io.vecprop.io.IdxReader;
+import io.vecprop.io.ModelFile;
 import io.vecprop.io.Synthetic;
+import io.vecprop.kernels.Kernels;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import org.ejml.data.DMatrixRMaj;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /** Where samples come from, shared by train, eval and predict: a CSV file, MNIST's IDX files, or a synthetic set. */
 final class DataOptions {
@@ -55,6 +59,20 @@ final class DataOptions {
     }
 
     enum Targets { REQUIRED, OPTIONAL }
+
+    /** A saved model and the data to run it on, the model's input scaling already applied. */
+    record ModelAndData(ModelFile.Model model, Dataset data) {}
+
+    /** For eval and predict: reads the model, then the data for it (its classes, its widths), scaled as it was trained. */
+    ModelAndData loadWithModel(CommandLine cli, Path model, Kernels kernels, long seed, Targets targets) throws IOException {
+        if (data == null) {
+            throw new ParameterException(cli, "Missing required option: '--data'");
+        }
+        ModelFile.Model m = ModelFile.read(model, kernels);
+        Dataset d = load(seed, m.network().inputs(), m.network().outputs(), m.classes().isEmpty() ? null : m.classes(), targets);
+        m.scaler().apply(d.inputs());
+        return new ModelAndData(m, d);
+    }
 
     private Dataset read(long seed, int outputs, List<String> classes, Targets targets) throws IOException {
         if (data.startsWith(SYNTHETIC)) {

@@ -4,7 +4,6 @@ import static io.vecprop.cli.Values.percent;
 
 import io.vecprop.io.Dataset;
 import io.vecprop.io.Json;
-import io.vecprop.io.ModelFile;
 import io.vecprop.nn.Network;
 import io.vecprop.train.MiniBatchTrainer;
 import java.io.PrintWriter;
@@ -54,15 +53,11 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws java.io.IOException {
-        if (dataOptions.data == null) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--data'");
-        }
         PrintWriter out = spec.commandLine().getOut();
-        ModelFile.Model m = ModelFile.read(model, kernelOptions.kernels(spec.commandLine().getErr()));
-        Network network = m.network();
-        Dataset data = dataOptions.load(seed, network.inputs(), network.outputs(),
-                m.classes().isEmpty() ? null : m.classes(), DataOptions.Targets.REQUIRED);
-        m.scaler().apply(data.inputs());
+        DataOptions.ModelAndData md = dataOptions.loadWithModel(spec.commandLine(), model,
+                kernelOptions.kernels(spec.commandLine().getErr()), seed, DataOptions.Targets.REQUIRED);
+        Network network = md.model().network();
+        Dataset data = md.data();
         long start = System.nanoTime();
         MiniBatchTrainer.Evaluation e = MiniBatchTrainer.evaluate(network, data, (int) Math.min(batch, Integer.MAX_VALUE));
         double seconds = (System.nanoTime() - start) / 1e9;

@@ -61,9 +61,6 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (dataOptions.data == null) {
-            throw new ParameterException(spec.commandLine(), "Missing required option: '--data'");
-        }
         if (outFile != null) {
             Path parent = outFile.toAbsolutePath().getParent();
             if (parent == null || !Files.isDirectory(parent)) {
@@ -71,11 +68,11 @@ final class PredictCommand implements Callable<Integer> {
                         + "' is in a folder that does not exist");
             }
         }
-        ModelFile.Model m = ModelFile.read(model, kernelOptions.kernels(spec.commandLine().getErr()));
+        DataOptions.ModelAndData md = dataOptions.loadWithModel(spec.commandLine(), model,
+                kernelOptions.kernels(spec.commandLine().getErr()), seed, DataOptions.Targets.OPTIONAL);
+        ModelFile.Model m = md.model();
         Network network = m.network();
-        Dataset data = dataOptions.load(seed, network.inputs(), network.outputs(),
-                m.classes().isEmpty() ? null : m.classes(), DataOptions.Targets.OPTIONAL);
-        m.scaler().apply(data.inputs());
+        Dataset data = md.data();
         if (outFile == null) {
             Writer w = spec.commandLine().getOut();
             write(network, m.classes(), data, w);

@@ -212,7 +212,8 @@ class TestMain {
 
     @Test
     void helpOfEveryCommandSaysWhatItDoesAndShowsAnExample() {
-        for (String[] args : new String[][] {{"--help"}, {"explain", "--help"}, {"train", "--help"}}) {
+        for (String[] args : new String[][] {{"--help"}, {"explain", "--help"}, {"train", "--help"}, {"eval", "--help"},
+            {"predict", "--help"}, {"info", "--help"}}) {
             Run r = run(args);
             assertEquals(0, r.code());
             assertTrue(r.out().contains("Usage:"), r.out());

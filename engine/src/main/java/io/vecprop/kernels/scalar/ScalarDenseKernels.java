@@ -159,14 +159,12 @@ public final class ScalarDenseKernels implements DenseKernels {
 
     @Override
     public void softmax(int m, int n, double[] net, double[] out) {
-        for (int r = 0, o = 0; r < m; r++, o += n) {
+        for (int o = 0; o < m * n; o += n) {
             double max = rowMax(n, net, o);
-            double sum = 0;
             for (int j = o; j < o + n; j++) {
                 out[j] = Math.exp(net[j] - max);
-                sum += out[j];
             }
-            double inv = 1.0 / sum;
+            double inv = 1.0 / rowSum(n, out, o);
             for (int j = o; j < o + n; j++) {
                 out[j] *= inv;
             }
@@ -176,28 +174,48 @@ public final class ScalarDenseKernels implements DenseKernels {
     @Override
     public double softmaxCrossEntropy(int m, int n, double[] net, double[] target, double[] out, double[] delta) {
         double loss = 0;
-        for (int r = 0, o = 0; r < m; r++, o += n) {
+        for (int o = 0; o < m * n; o += n) {
             double max = rowMax(n, net, o);
-            double sum = 0;
             for (int j = o; j < o + n; j++) {
                 out[j] = Math.exp(net[j] - max);
-                sum += out[j];
             }
-            double inv = 1.0 / sum;
-            double logSum = max + Math.log(sum); // log of the softmax denominator
-            double targetSum = 0;
-            for (int j = o; j < o + n; j++) {
-                out[j] *= inv;
-                targetSum += target[j];
-                // -target · log(out) = target · (log sum - net)
-                loss += target[j] * (logSum - net[j]);
-            }
-            // dE/dnet = out · sum(target) - target
-            for (int j = o; j < o + n; j++) {
-                delta[j] = out[j] * targetSum - target[j];
-            }
+            loss += crossEntropyRow(n, o, net, target, max, out, delta);
         }
         return loss;
+    }
+
+    /**
+     * The rest of one row of {@link #softmaxCrossEntropy} once {@code out} holds
+     * {@code exp(net - max)}: normalises out, writes delta and returns the row's loss. Shared with
+     * the SIMD kernels, which compute the exponentials in vectors.
+     */
+    public static double crossEntropyRow(int n, int o, double[] net, double[] target, double max, double[] out,
+            double[] delta) {
+        double sum = rowSum(n, out, o);
+        double inv = 1.0 / sum;
+        double logSum = max + Math.log(sum); // log of the softmax denominator
+        double loss = 0;
+        double targetSum = 0;
+        for (int j = o; j < o + n; j++) {
+            out[j] *= inv;
+            targetSum += target[j];
+            // -target · log(out) = target · (log sum - net)
+            loss += target[j] * (logSum - net[j]);
+        }
+        // dE/dnet = out · sum(target) - target
+        for (int j = o; j < o + n; j++) {
+            delta[j] = out[j] * targetSum - target[j];
+        }
+        return loss;
+    }
+
+    /** The sum of a[from .. from+n), in index order. */
+    public static double rowSum(int n, double[] a, int from) {
+        double sum = 0;
+        for (int j = from; j < from + n; j++) {
+            sum += a[j];
+        }
+        return sum;
     }
 
     /** The largest of a[from .. from+n). */

@@ -256,7 +256,7 @@ public final class SimdDenseKernels implements DenseKernels {
         }
         for (int o = 0; o < m * n; o += n) {
             expShifted(n, net, o, ScalarDenseKernels.rowMax(n, net, o), out);
-            double inv = 1.0 / rowSum(n, out, o);
+            double inv = 1.0 / ScalarDenseKernels.rowSum(n, out, o);
             int j = 0;
             for (int bound = S.loopBound(n); j < bound; j += V) {
                 DoubleVector.fromArray(S, out, o + j).mul(inv).intoArray(out, o + j);
@@ -267,11 +267,7 @@ public final class SimdDenseKernels implements DenseKernels {
         }
     }
 
-    /**
-     * Row by row: the exponentials in vectors, then the sums, the loss terms and the target sum in
-     * the scalar kernel's order (a vector accumulator carried across this loop nest would be boxed
-     * by C2 in some call sites; rows are short next to the exp).
-     */
+    /** Row by row: the exponentials in vectors, the rest (short next to them) as the scalar kernel does it. */
     @Override
     public double softmaxCrossEntropy(int m, int n, double[] net, double[] target, double[] out, double[] delta) {
         if (n < SHORT) {
@@ -281,35 +277,9 @@ public final class SimdDenseKernels implements DenseKernels {
         for (int o = 0; o < m * n; o += n) {
             double max = ScalarDenseKernels.rowMax(n, net, o);
             expShifted(n, net, o, max, out);
-            double sum = rowSum(n, out, o);
-            double inv = 1.0 / sum;
-            double logSum = max + Math.log(sum); // log of the softmax denominator
-            double targetSum = 0;
-            for (int j = o; j < o + n; j++) {
-                out[j] *= inv;
-                targetSum += target[j];
-                // -target · log(out) = target · (log sum - net)
-                loss += target[j] * (logSum - net[j]);
-            }
-            // dE/dnet = out · sum(target) - target
-            int j = 0;
-            for (int bound = S.loopBound(n); j < bound; j += V) {
-                DoubleVector.fromArray(S, out, o + j).mul(targetSum)
-                        .sub(DoubleVector.fromArray(S, target, o + j)).intoArray(delta, o + j);
-            }
-            for (; j < n; j++) {
-                delta[o + j] = out[o + j] * targetSum - target[o + j];
-            }
+            loss += ScalarDenseKernels.crossEntropyRow(n, o, net, target, max, out, delta);
         }
         return loss;
-    }
-
-    private static double rowSum(int n, double[] a, int from) {
-        double sum = 0;
-        for (int j = from; j < from + n; j++) {
-            sum += a[j];
-        }
-        return sum;
     }
 
     /**
