@@ -22,7 +22,7 @@ import picocli.CommandLine.Model.CommandSpec;
         header = "Loss and accuracy of a saved model on data.",
         description = "Loads a model saved by train --model-out, applies its input scaling to the raw data, and reports "
                 + "the mean loss and, for class targets, the share of samples whose largest output is the right class.",
-        footer = {"", "Examples:", "  ./vecprop eval --model blobs.safetensors --data synthetic:blobs --seed 2",
+        footer = {"", "Examples:", "  ./vecprop eval --model blobs.safetensors --data synthetic:blobs:draw=1",
             "  ./vecprop eval --model mnist.safetensors --data t10k-images-idx3-ubyte.gz --labels t10k-labels-idx1-ubyte.gz",
             "  ./vecprop eval --model iris.safetensors --data iris-test.csv --label-column species --format json"})
 final class EvalCommand implements Callable<Integer> {
@@ -36,16 +36,8 @@ final class EvalCommand implements Callable<Integer> {
     @Mixin
     DataOptions dataOptions;
 
-    @Option(names = "--model", required = true, paramLabel = "FILE", description = "The model (safetensors) to evaluate.")
-    Path model;
-
-    @Option(names = "--seed", defaultValue = "1", converter = Values.PositiveLong.class, paramLabel = "S",
-            description = "Seeds synthetic data (default: ${DEFAULT-VALUE}).")
-    long seed;
-
-    @Option(names = "--batch", defaultValue = "256", converter = Values.PositiveLong.class, paramLabel = "B",
-            description = "Samples per forward pass (default: ${DEFAULT-VALUE}); changes only speed and memory.")
-    long batch;
+    @Mixin
+    ModelOptions modelOptions;
 
     @Option(names = "--format", defaultValue = "text", paramLabel = "text|json",
             description = "text (one line, default) or json (samples, loss, accuracy, seconds).")
@@ -54,12 +46,12 @@ final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws java.io.IOException {
         PrintWriter out = spec.commandLine().getOut();
-        DataOptions.ModelAndData md = dataOptions.loadWithModel(spec.commandLine(), model,
-                kernelOptions.kernels(spec.commandLine().getErr()), seed, DataOptions.Targets.REQUIRED);
+        DataOptions.ModelAndData md = dataOptions.loadWithModel(spec.commandLine(), modelOptions.model,
+                kernelOptions.kernels(spec.commandLine().getErr()), modelOptions.seed, DataOptions.Targets.REQUIRED);
         Network network = md.model().network();
         Dataset data = md.data();
         long start = System.nanoTime();
-        MiniBatchTrainer.Evaluation e = MiniBatchTrainer.evaluate(network, data, (int) Math.min(batch, Integer.MAX_VALUE));
+        MiniBatchTrainer.Evaluation e = MiniBatchTrainer.evaluate(network, data, modelOptions.batchRows());
         double seconds = (System.nanoTime() - start) / 1e9;
         if (format == Values.Format.json) {
             Map<String, Object> j = new LinkedHashMap<>();
@@ -70,7 +62,7 @@ final class EvalCommand implements Callable<Integer> {
             j.put("seconds", seconds);
             out.println(Json.write(j));
         } else {
-            out.printf("%s on %s: %d samples, loss %s (%s)%s, %.3f s%n", model.getFileName(), data.name(), e.samples(),
+            out.printf("%s on %s: %d samples, loss %s (%s)%s, %.3f s%n", modelOptions.model.getFileName(), data.name(), e.samples(),
                     Values.sig9(e.loss()), network.lossFunction(),
                     Double.isNaN(e.accuracy()) ? "" : ", accuracy " + percent(e.accuracy()), seconds);
         }

@@ -28,7 +28,7 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "CSV row per sample: the outputs, each in the shortest form that reads back to the same double, under a "
                 + "header of class names (or out0, out1, ...); or with --argmax the class alone. The data may hold inputs "
                 + "alone or inputs and targets (which are ignored).",
-        footer = {"", "Examples:", "  ./vecprop predict --model blobs.safetensors --data synthetic:blobs --argmax",
+        footer = {"", "Examples:", "  ./vecprop predict --model blobs.safetensors --data synthetic:blobs:draw=1 --argmax",
             "  ./vecprop predict --model iris.safetensors --data new-flowers.csv --out predictions.csv"})
 final class PredictCommand implements Callable<Integer> {
 
@@ -41,8 +41,8 @@ final class PredictCommand implements Callable<Integer> {
     @Mixin
     DataOptions dataOptions;
 
-    @Option(names = "--model", required = true, paramLabel = "FILE", description = "The model (safetensors).")
-    Path model;
+    @Mixin
+    ModelOptions modelOptions;
 
     @Option(names = "--out", paramLabel = "FILE",
             description = "Write the CSV here (to a temporary file, then renamed) instead of standard output.")
@@ -50,14 +50,6 @@ final class PredictCommand implements Callable<Integer> {
 
     @Option(names = "--argmax", description = "Write only the class of the largest output (its name when the model has class names).")
     boolean argmax;
-
-    @Option(names = "--seed", defaultValue = "1", converter = Values.PositiveLong.class, paramLabel = "S",
-            description = "Seeds synthetic data (default: ${DEFAULT-VALUE}).")
-    long seed;
-
-    @Option(names = "--batch", defaultValue = "256", converter = Values.PositiveLong.class, paramLabel = "B",
-            description = "Samples per forward pass (default: ${DEFAULT-VALUE}); changes only speed and memory.")
-    long batch;
 
     @Override
     public Integer call() throws IOException {
@@ -68,8 +60,8 @@ final class PredictCommand implements Callable<Integer> {
                         + "' is in a folder that does not exist");
             }
         }
-        DataOptions.ModelAndData md = dataOptions.loadWithModel(spec.commandLine(), model,
-                kernelOptions.kernels(spec.commandLine().getErr()), seed, DataOptions.Targets.OPTIONAL);
+        DataOptions.ModelAndData md = dataOptions.loadWithModel(spec.commandLine(), modelOptions.model,
+                kernelOptions.kernels(spec.commandLine().getErr()), modelOptions.seed, DataOptions.Targets.OPTIONAL);
         ModelFile.Model m = md.model();
         Network network = m.network();
         Dataset data = md.data();
@@ -99,7 +91,7 @@ final class PredictCommand implements Callable<Integer> {
         }
         w.write(line.append('\n').toString());
         int n = data.size(), in = data.inputWidth();
-        int rowsPer = (int) Math.max(1, Math.min(batch, n));
+        int rowsPer = (int) Math.max(1, Math.min(modelOptions.batch, n));
         DMatrixRMaj x = new DMatrixRMaj(rowsPer, in);
         for (int from = 0; from < n; from += rowsPer) {
             int rows = Math.min(rowsPer, n - from);
