@@ -7,7 +7,6 @@ import io.vecprop.io.Json;
 import io.vecprop.nn.Network;
 import io.vecprop.train.MiniBatchTrainer;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;

@@ -7,7 +7,6 @@ import io.vecprop.example.Explanation;
 import io.vecprop.example.Explanation.TrajectoryPoint;
 import io.vecprop.example.Explanation.WeightStep;
 import io.vecprop.example.WorkedExample;
-import io.vecprop.kernels.Kernels;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

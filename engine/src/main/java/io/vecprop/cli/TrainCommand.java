@@ -5,7 +5,6 @@ import io.vecprop.io.Json;
 import static io.vecprop.cli.Values.sig9;
 
 import io.vecprop.example.WorkedExample;
-import io.vecprop.kernels.Kernels;
 import io.vecprop.nn.Network;
 import io.vecprop.train.Trainer;
 import java.io.PrintWriter;
