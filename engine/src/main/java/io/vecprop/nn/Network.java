@@ -159,13 +159,25 @@ public final class Network {
 
     /** The forward pass on an input already checked. */
     private DMatrixRMaj propagate(DMatrixRMaj x) {
+        return propagate(x, true);
+    }
+
+    /**
+     * The forward pass on an input already checked; the output layer's activation is skipped when
+     * outputActivation is false (softmax on cross-entropy is applied by the loss kernel instead).
+     */
+    private DMatrixRMaj propagate(DMatrixRMaj x, boolean outputActivation) {
         Workspace ws = workspace(x.numRows);
         DMatrixRMaj in = x;
         int last = layers.length - 1;
         for (int l = 0; l <= last; l++) {
             DenseLayer layer = layers[l];
             kernels.linearForward(in, layer.weights(), layer.bias(), ws.net(l));
-            if (l == last && loss == Loss.CROSS_ENTROPY) {
+            if (l < last) {
+                kernels.sigmoid(ws.net(l), ws.out(l));
+            } else if (!outputActivation) {
+                return null;
+            } else if (loss == Loss.CROSS_ENTROPY) {
                 kernels.softmax(ws.net(l), ws.out(l));
             } else {
                 kernels.sigmoid(ws.net(l), ws.out(l));
@@ -353,13 +365,7 @@ public final class Network {
         int last = layers.length - 1;
         if (loss == Loss.CROSS_ENTROPY) {
             // the forward pass up to net of the output layer; softmax, E and delta in one kernel
-            DMatrixRMaj in = x;
-            for (int l = 0; l < last; l++) {
-                kernels.linearForward(in, layers[l].weights(), layers[l].bias(), ws.net(l));
-                kernels.sigmoid(ws.net(l), ws.out(l));
-                in = ws.out(l);
-            }
-            kernels.linearForward(in, layers[last].weights(), layers[last].bias(), ws.net(last));
+            propagate(x, false);
             // E = -Σ target · log(out), averaged over the batch
             return kernels.softmaxCrossEntropy(ws.net(last), target, ws.out(last), ws.delta(last)) / x.numRows;
         }
