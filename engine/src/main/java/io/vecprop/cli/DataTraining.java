@@ -246,13 +246,7 @@ final class DataTraining {
         }
         if (shuffle) {
             // its own stream, so the split does not shift the epochs' shuffles
-            SplittableRandom rnd = new SplittableRandom(seed ^ 0x9E3779B97F4A7C15L);
-            for (int i = n - 1; i > 0; i--) {
-                int j = rnd.nextInt(i + 1);
-                int tmp = order[i];
-                order[i] = order[j];
-                order[j] = tmp;
-            }
+            MiniBatchTrainer.shuffle(order, new SplittableRandom(seed ^ 0x9E3779B97F4A7C15L));
         }
         return new Dataset[] {
             all.select(all.name(), Arrays.copyOfRange(order, 0, n - held)),
@@ -265,15 +259,17 @@ final class DataTraining {
                 + info.threads() + (info.threads() == 1 ? " thread" : " threads");
     }
 
+    /** Widths as on the command line: 784,1024,10. */
     static String commas(int[] widths) {
-        return join(widths).replace('-', ',');
+        return join(widths, ",");
     }
 
+    /** Widths as in messages and titles: 784-1024-10. */
     static String join(int[] widths) {
-        StringBuilder sb = new StringBuilder();
-        for (int w : widths) {
-            sb.append(sb.isEmpty() ? "" : "-").append(w);
-        }
-        return sb.toString();
+        return join(widths, "-");
+    }
+
+    private static String join(int[] widths, String separator) {
+        return Arrays.stream(widths).mapToObj(Integer::toString).collect(java.util.stream.Collectors.joining(separator));
     }
 }

@@ -295,17 +295,13 @@ public final class Network {
         if (mu == 0) {
             return trainStep(x, target, lr, trainBias);
         }
-        double e = forwardAndOutputDelta(x, target);
+        double e = forwardAndDeltas(x, target); // every delta through the weights before this step
         ensureVelocity();
         Workspace ws = workspace;
         double invN = 1.0 / x.numRows;
         for (int l = layers.length - 1; l >= 0; l--) {
             DenseLayer layer = layers[l];
             DMatrixRMaj delta = ws.delta(l);
-            if (l > 0) {
-                // delta of the layer below, through W before the update
-                kernels.hiddenDelta(delta, layer.weights(), ws.out(l - 1), ws.delta(l - 1));
-            }
             // v = mu · v + dW with dW = deltaᵀ · in / N; W -= lr · v
             kernels.scale(mu, velocityW[l]);
             kernels.multAddTransA(invN, delta, input(x, l), velocityW[l]);

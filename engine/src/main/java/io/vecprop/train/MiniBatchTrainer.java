@@ -215,8 +215,8 @@ public final class MiniBatchTrainer {
         return best;
     }
 
-    /** Fisher-Yates from rnd. */
-    static void shuffle(int[] order, SplittableRandom rnd) {
+    /** Shuffles order in place, Fisher-Yates from rnd. */
+    public static void shuffle(int[] order, SplittableRandom rnd) {
         for (int i = order.length - 1; i > 0; i--) {
             int j = rnd.nextInt(i + 1);
             int tmp = order[i];
