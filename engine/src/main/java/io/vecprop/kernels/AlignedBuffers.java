@@ -1,5 +1,6 @@
 package io.vecprop.kernels;
 
+import io.vecprop.GenerateF32;
 import com.sun.management.HotSpotDiagnosticMXBean;
 import java.lang.management.ManagementFactory;
 
@@ -18,6 +19,7 @@ import java.lang.management.ManagementFactory;
  * regions, or a header size other than 16) it is used from index 0, as any array, which is only
  * slower, never wrong. {@code -Dvecprop.alignBuffers=false} turns the padding off, to measure it.
  */
+@GenerateF32
 public final class AlignedBuffers {
 
     /** The most a buffer is grown to reach half a G1 region. */

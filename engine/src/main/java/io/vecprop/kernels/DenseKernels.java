@@ -1,5 +1,7 @@
 package io.vecprop.kernels;
 
+import io.vecprop.GenerateF32;
+
 /**
  * The hot arithmetic of dense layers, over row-major {@code double[]} arrays.
  *
@@ -16,6 +18,7 @@ package io.vecprop.kernels;
  * <p>Matrices are row-major: element (i, j) of an {@code rows x cols} matrix is at
  * {@code i * cols + j}.
  */
+@GenerateF32
 public interface DenseKernels {
 
     /** A short name for logs and reports, such as {@code scalar}. */

@@ -1,6 +1,5 @@
 package io.vecprop.kernels;
 
-import io.vecprop.kernels.scalar.ScalarDenseKernels;
 import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.Locale;
@@ -45,7 +44,11 @@ public final class KernelProvider {
      */
     public record Selection(Kernels kernels, String fallbackReason) {}
 
+    /** The float32 kernels chosen, as {@link Selection}. */
+    public record SelectionF32(KernelsF32 kernels, String fallbackReason) {}
+
     static final String SIMD_CLASS = "io.vecprop.kernels.simd.SimdDenseKernels";
+    static final String SIMD_CLASS_F32 = SIMD_CLASS + "F32";
     private static final String MODULE = "jdk.incubator.vector";
 
     private KernelProvider() {}
@@ -61,20 +64,41 @@ public final class KernelProvider {
      * @throws IllegalStateException when simd is asked for but cannot run, saying why
      */
     public static Selection select(Choice choice, int threads) {
+        String why = reasonForScalar(choice, threads);
+        return why == null
+                ? new Selection(Kernels.of((DenseKernels) loadSimd(SIMD_CLASS, threads)), null)
+                : new Selection(Kernels.scalar(), fallback(choice, why));
+    }
+
+    /** The float32 kernels for the choice, by the same rules as {@link #select}. */
+    public static SelectionF32 selectF32(Choice choice, int threads) {
+        String why = reasonForScalar(choice, threads);
+        return why == null
+                ? new SelectionF32(KernelsF32.of((DenseKernelsF32) loadSimd(SIMD_CLASS_F32, threads)), null)
+                : new SelectionF32(KernelsF32.scalar(), fallback(choice, why));
+    }
+
+    /**
+     * Why the choice gets the scalar kernels (the choice itself, or SIMD unavailable under auto), or
+     * null for SIMD; throws when simd is asked for and cannot run.
+     */
+    private static String reasonForScalar(Choice choice, int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads " + threads + " must be at least 1");
         }
         if (choice == Choice.SCALAR) {
-            return new Selection(Kernels.of(ScalarDenseKernels.INSTANCE), null);
+            return "scalar";
         }
         String why = simdUnavailableReason();
-        if (why == null) {
-            return new Selection(Kernels.of(loadSimd(threads)), null);
-        }
-        if (choice == Choice.SIMD) {
+        if (why != null && choice == Choice.SIMD) {
             throw new IllegalStateException("SIMD kernels cannot run: " + why);
         }
-        return new Selection(Kernels.of(ScalarDenseKernels.INSTANCE), "using scalar kernels: " + why);
+        return why;
+    }
+
+    /** The line auto prints when it falls back, null when scalar was asked for. */
+    private static String fallback(Choice choice, String why) {
+        return choice == Choice.SCALAR ? null : "using scalar kernels: " + why;
     }
 
     /** Why SIMD cannot run here, or null when it can. */
@@ -105,10 +129,10 @@ public final class KernelProvider {
         }
     }
 
-    private static DenseKernels loadSimd(int threads) {
+    private static Object loadSimd(String className, int threads) {
         try {
-            Class<?> type = Class.forName(SIMD_CLASS);
-            return (DenseKernels) type.getConstructor(int.class).newInstance(threads);
+            Class<?> type = Class.forName(className);
+            return type.getConstructor(int.class).newInstance(threads);
         } catch (ReflectiveOperationException | LinkageError e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new IllegalStateException("SIMD kernels failed to load: " + cause, cause);

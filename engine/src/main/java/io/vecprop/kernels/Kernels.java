@@ -1,5 +1,6 @@
 package io.vecprop.kernels;
 
+import io.vecprop.GenerateF32;
 import io.vecprop.kernels.scalar.ScalarDenseKernels;
 import java.util.Objects;
 import org.ejml.data.DMatrixRMaj;
@@ -11,6 +12,7 @@ import org.ejml.data.DMatrixRMaj;
  * <p>Shape errors throw {@link IllegalArgumentException} naming every shape involved. The checks
  * are a handful of integer compares per call and allocate nothing on success.
  */
+@GenerateF32
 public final class Kernels {
 
     private static final Kernels SCALAR = new Kernels(ScalarDenseKernels.INSTANCE);

@@ -1,5 +1,6 @@
 package io.vecprop.nn;
 
+import io.vecprop.GenerateF32;
 import io.vecprop.kernels.Kernels;
 import java.util.SplittableRandom;
 import org.ejml.data.DMatrixRMaj;
@@ -14,6 +15,7 @@ import org.ejml.data.DMatrixRMaj;
  * <p>The layer owns its matrices; training updates them in place. {@link #weights()} and
  * {@link #bias()} return the live matrices, not copies.
  */
+@GenerateF32
 public final class DenseLayer {
 
     private final DMatrixRMaj weights;
@@ -54,14 +56,15 @@ public final class DenseLayer {
         if (in < 1 || out < 1) {
             throw new IllegalArgumentException("layer size " + in + " -> " + out + ": sizes must be at least 1");
         }
-        double bound = 1.0 / Math.sqrt(in);
+        // drawn in double either way, so a seed gives the float twin the same weights, rounded
+        double bound = 1.0 / Math.sqrt(in); //@keep
         DMatrixRMaj w = new DMatrixRMaj(out, in);
         for (int i = 0; i < w.data.length; i++) {
-            w.data[i] = rnd.nextDouble(-bound, bound);
+            w.data[i] = rnd.nextDouble(-bound, bound); //@f32 w.data[i] = (float) rnd.nextDouble(-bound, bound);
         }
         DMatrixRMaj b = new DMatrixRMaj(out, 1);
         for (int i = 0; i < out; i++) {
-            b.data[i] = rnd.nextDouble(-bound, bound);
+            b.data[i] = rnd.nextDouble(-bound, bound); //@f32 b.data[i] = (float) rnd.nextDouble(-bound, bound);
         }
         return new DenseLayer(w, b);
     }

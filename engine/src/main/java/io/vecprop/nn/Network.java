@@ -1,5 +1,6 @@
 package io.vecprop.nn;
 
+import io.vecprop.GenerateF32;
 import io.vecprop.kernels.Kernels;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +22,8 @@ import org.ejml.data.DMatrixRMaj;
  * through {@link Kernels}, so the implementation behind it can change without touching this
  * class. A network is not thread-safe.
  */
-public final class Network {
+@GenerateF32
+public final class Network implements DenseNetwork {
 
     private final Kernels kernels;
     private final Loss loss;
@@ -103,11 +105,22 @@ public final class Network {
         return kernels;
     }
 
-    /** The loss this network is trained on, which also fixes its output activation. */
+    @Override
+    public Precision precision() {
+        return Precision.F64; //@f32 return Precision.F32;
+    }
+
+    @Override
+    public String kernelsName() {
+        return kernels.name();
+    }
+
+    @Override
     public Loss lossFunction() {
         return loss;
     }
 
+    @Override
     public int layerCount() {
         return layers.length;
     }
@@ -117,15 +130,17 @@ public final class Network {
         return layers[l];
     }
 
+    @Override
     public int inputs() {
         return layers[0].inputs();
     }
 
+    @Override
     public int outputs() {
         return layers[layers.length - 1].outputs();
     }
 
-    /** The widths from input to output, such as [2, 2, 2]. */
+    @Override
     public int[] widths() {
         int[] widths = new int[layers.length + 1];
         widths[0] = inputs();

@@ -1,5 +1,6 @@
 package io.vecprop.nn;
 
+import io.vecprop.GenerateF32;
 import org.ejml.data.DMatrixRMaj;
 
 /**
@@ -12,6 +13,7 @@ import org.ejml.data.DMatrixRMaj;
  *
  * <p>The matrices are live: the next pass through the network overwrites them.
  */
+@GenerateF32
 public final class Workspace {
 
     private final int capacity;

@@ -1,21 +1,21 @@
 package io.vecprop.train;
 
 import io.vecprop.io.Dataset;
-import io.vecprop.nn.Network;
+import io.vecprop.nn.DenseNetwork;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
-import org.ejml.data.DMatrixRMaj;
 
 /**
  * Mini-batch stochastic gradient descent over epochs, with optional classical momentum.
  *
  * <p>Each epoch visits every training sample once, in an order shuffled from the seed (or the
  * data's own order), in batches of {@code batchSize} rows; the last batch holds what is left.
- * Rows are gathered into two batch buffers allocated once, so the loop allocates nothing per batch
- * and never copies the data set; the network's workspace is sized for the full batch and reused
- * for the short last one.
+ * Rows are gathered into two batch buffers allocated once ({@link BatchBuffers}, in the network's
+ * precision), so the loop allocates nothing per batch and never copies the data set; the network's
+ * workspace is sized for the full batch and reused for the short last one. Double and float
+ * networks run this same loop.
  *
  * <p>The result depends only on the data, the options and the starting weights: the shuffle comes
  * from one {@link SplittableRandom} seeded once, and the kernels give the same bits on any number
@@ -117,7 +117,7 @@ public final class MiniBatchTrainer {
      *
      * @param validation evaluated after each epoch, or null
      */
-    public static Result train(Network network, Dataset train, Dataset validation, Options options, Listener listener) {
+    public static Result train(DenseNetwork network, Dataset train, Dataset validation, Options options, Listener listener) {
         checkFits(network, train);
         if (validation != null) {
             checkFits(network, validation);
@@ -126,16 +126,14 @@ public final class MiniBatchTrainer {
         int n = train.size();
         int batch = Math.min(options.batchSize(), n);
         int batches = (n + batch - 1) / batch;
-        DMatrixRMaj x = new DMatrixRMaj(batch, train.inputWidth());
-        DMatrixRMaj t = new DMatrixRMaj(batch, train.targetWidth());
+        BatchBuffers buffers = BatchBuffers.of(network, batch);
         int[] order = new int[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;
         }
         SplittableRandom rnd = new SplittableRandom(options.seed());
         boolean classes = train.hasClasses();
-        network.resetMomentum();
-        network.workspace(batch); // sized once for the full batch; the last, shorter one reuses it
+        buffers.reset(); // the workspace sized once for the full batch; the last, shorter one reuses it
         List<Epoch> epochs = new ArrayList<>();
         boolean reached = false;
         long start = System.nanoTime();
@@ -149,12 +147,11 @@ public final class MiniBatchTrainer {
             long correct = 0;
             for (int b = 0, from = 0; b < batches; b++, from += batch) {
                 int rows = Math.min(batch, n - from);
-                gather(train, order, from, rows, x, t);
-                double loss = network.trainStep(x, t, options.learningRate(), options.momentum(), options.trainBias());
+                buffers.gather(train, order, from, rows);
+                double loss = buffers.trainStep(options.learningRate(), options.momentum(), options.trainBias());
                 lossSum += loss * rows;
                 if (classes) {
-                    // the outputs this step saw, before its update
-                    correct += correct(network.workspace(rows).out(network.layerCount() - 1), t);
+                    correct += buffers.correct(); // the outputs this step saw, before its update
                 }
                 listener.batchDone(b + 1, (long) from + rows, lossSum / (from + rows));
             }
@@ -174,45 +171,27 @@ public final class MiniBatchTrainer {
      * The mean loss over a data set and, for class targets, the share of rows whose largest output
      * is the target's class; in chunks of up to chunk rows. Changes no weight.
      */
-    public static Evaluation evaluate(Network network, Dataset data, int chunk) {
+    public static Evaluation evaluate(DenseNetwork network, Dataset data, int chunk) {
         checkFits(network, data);
         int n = data.size();
         int rowsPer = Math.max(1, Math.min(chunk, n));
-        DMatrixRMaj x = new DMatrixRMaj(rowsPer, data.inputWidth());
-        DMatrixRMaj t = new DMatrixRMaj(rowsPer, data.targetWidth());
+        BatchBuffers buffers = BatchBuffers.of(network, rowsPer);
         double lossSum = 0;
         long correct = 0;
         for (int from = 0; from < n; from += rowsPer) {
             int rows = Math.min(rowsPer, n - from);
-            copyRows(data, from, rows, x, t);
-            lossSum += network.loss(x, t) * rows;
+            buffers.gather(data, null, from, rows);
+            lossSum += buffers.loss() * rows;
             if (data.hasClasses()) {
-                correct += correct(network.workspace(rows).out(network.layerCount() - 1), t);
+                correct += buffers.correct();
             }
         }
         return new Evaluation(lossSum / n, data.hasClasses() ? (double) correct / n : Double.NaN, n);
     }
 
-    /** Rows of out whose largest value (the first, on ties) is where target's largest value is. */
-    static int correct(DMatrixRMaj out, DMatrixRMaj target) {
-        int hits = 0;
-        for (int r = 0; r < out.numRows; r++) {
-            if (argmax(out.data, r * out.numCols, out.numCols) == argmax(target.data, r * target.numCols, target.numCols)) {
-                hits++;
-            }
-        }
-        return hits;
-    }
-
     /** Index of the largest of a[from .. from+n), the first on ties. */
     public static int argmax(double[] a, int from, int n) {
-        int best = 0;
-        for (int j = 1; j < n; j++) {
-            if (a[from + j] > a[from + best]) {
-                best = j;
-            }
-        }
-        return best;
+        return NetworkBatch.argmax(a, from, n);
     }
 
     /** Shuffles order in place, Fisher-Yates from rnd. */
@@ -225,28 +204,7 @@ public final class MiniBatchTrainer {
         }
     }
 
-    /** Rows order[from .. from+rows) of data into x and t, shaped rows x width without reallocating. */
-    private static void gather(Dataset data, int[] order, int from, int rows, DMatrixRMaj x, DMatrixRMaj t) {
-        x.reshape(rows, x.numCols);
-        t.reshape(rows, t.numCols);
-        DMatrixRMaj in = data.inputs(), tg = data.targets();
-        int wi = in.numCols, wt = tg.numCols;
-        for (int r = 0; r < rows; r++) {
-            int row = order[from + r];
-            System.arraycopy(in.data, row * wi, x.data, r * wi, wi);
-            System.arraycopy(tg.data, row * wt, t.data, r * wt, wt);
-        }
-    }
-
-    /** Rows from .. from+rows of data into x and t. */
-    private static void copyRows(Dataset data, int from, int rows, DMatrixRMaj x, DMatrixRMaj t) {
-        x.reshape(rows, x.numCols);
-        t.reshape(rows, t.numCols);
-        System.arraycopy(data.inputs().data, from * x.numCols, x.data, 0, rows * x.numCols);
-        System.arraycopy(data.targets().data, from * t.numCols, t.data, 0, rows * t.numCols);
-    }
-
-    private static void checkFits(Network network, Dataset data) {
+    private static void checkFits(DenseNetwork network, Dataset data) {
         if (data.size() < 1) {
             throw new IllegalArgumentException(data.name() + " has no samples");
         }

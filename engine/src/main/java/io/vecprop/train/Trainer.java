@@ -1,7 +1,10 @@
 package io.vecprop.train;
 
 import io.vecprop.nn.Network;
+import io.vecprop.nn.NetworkF32;
+import java.util.function.DoubleSupplier;
 import org.ejml.data.DMatrixRMaj;
+import org.ejml.data.FMatrixRMaj;
 
 /**
  * Full-batch gradient descent on one fixed batch until the loss falls below a target or a step
@@ -60,14 +63,26 @@ public final class Trainer {
 
     /** Trains network on (x, target) in place as options say. */
     public static Result train(Network network, DMatrixRMaj x, DMatrixRMaj target, Options options, Listener listener) {
+        return run(() -> network.loss(x, target),
+                () -> network.trainStep(x, target, options.learningRate(), options.trainBias()), options, listener);
+    }
+
+    /** As {@link #train(Network, DMatrixRMaj, DMatrixRMaj, Options, Listener)}, in float (the learning rate rounded to float). */
+    public static Result train(NetworkF32 network, FMatrixRMaj x, FMatrixRMaj target, Options options, Listener listener) {
+        float lr = (float) options.learningRate();
+        return run(() -> network.loss(x, target), () -> network.trainStep(x, target, lr, options.trainBias()), options, listener);
+    }
+
+    /** The loop: E_total after 0 steps, then a step and the new E_total until the target or the budget. */
+    private static Result run(DoubleSupplier lossOf, Runnable step, Options options, Listener listener) {
         long start = System.nanoTime();
         long steps = 0;
         long nextReport = 1;
-        double loss = network.loss(x, target); // E_total after 0 steps
+        double loss = lossOf.getAsDouble(); // E_total after 0 steps
         while (loss >= options.targetLoss() && steps < options.maxSteps()) {
-            network.trainStep(x, target, options.learningRate(), options.trainBias());
+            step.run();
             steps++;
-            loss = network.loss(x, target);
+            loss = lossOf.getAsDouble();
             if (steps == nextReport) {
                 listener.progress(steps, loss);
                 nextReport = nextReport(steps);

@@ -1,5 +1,6 @@
 package io.vecprop.kernels.scalar;
 
+import io.vecprop.GenerateF32;
 import io.vecprop.kernels.DenseKernels;
 import io.vecprop.kernels.KernelInfo;
 
@@ -7,6 +8,7 @@ import io.vecprop.kernels.KernelInfo;
  * The reference implementation: plain loops, one accumulator per output element, reduced in
  * ascending index order. Every other implementation is tested against this one.
  */
+@GenerateF32
 public final class ScalarDenseKernels implements DenseKernels {
 
     public static final ScalarDenseKernels INSTANCE = new ScalarDenseKernels();

@@ -9,13 +9,13 @@ import static io.vecprop.kernels.Tuning.GEMM_NR_VECTORS;
 import static io.vecprop.kernels.Tuning.MIN_WORK_PER_THREAD;
 import static io.vecprop.kernels.Tuning.SIMD_MIN_VECTORS;
 
+import io.vecprop.GenerateF32;
 import io.vecprop.kernels.AlignedBuffers;
 import io.vecprop.kernels.DenseKernels;
 import io.vecprop.kernels.KernelInfo;
 import io.vecprop.kernels.Parallel;
 import io.vecprop.kernels.scalar.ScalarDenseKernels;
 import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -35,6 +35,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>An instance keeps packing buffers, so it serves one caller at a time, as a network does;
  * {@code KernelProvider.select} makes a new one per call.
  */
+@GenerateF32
 public final class SimdDenseKernels implements DenseKernels {
 
     /** The species of every vector here, from {@code vecprop.vectorBits}. */
@@ -167,21 +168,30 @@ public final class SimdDenseKernels implements DenseKernels {
     }
 
     private static final double LOG2E = 1.4426950408889634;
-    private static final double LN2_HI = 0.6931471803691238; // ln 2 rounded to 32 bits: k * LN2_HI is exact
-    private static final double LN2_LO = 1.9082149292705877e-10;
+    private static final double LN2_HI = 0.6931471803691238; // ln 2 rounded to 32 bits: k * LN2_HI is exact //@f32 private static final float LN2_HI = 0.693359375f; // ln 2 rounded to 9 bits: k * LN2_HI is exact
+    private static final double LN2_LO = 1.9082149292705877e-10; //@f32 private static final float LN2_LO = -2.12194440e-4f;
     /** 1.5 · 2^52: adding it rounds to an integer held in the low mantissa bits. */
-    private static final double ROUNDER = 0x1.8p52;
-    private static final long ROUNDER_BITS = Double.doubleToRawLongBits(ROUNDER);
-    /** e^-u = 1 + sum of Ei·u^i: a Chebyshev fit of e^r of degree 11 on [-ln2/2, ln2/2], odd terms negated. */
-    private static final double E11 = -2.5110037605963777e-08;
-    private static final double E10 = 2.763263963904103e-07;
-    private static final double E9 = -2.755724091857897e-06;
-    private static final double E8 = 2.4801485482328494e-05;
-    private static final double E7 = -0.00019841269890047113;
-    private static final double E6 = 0.0013888888952314775;
-    private static final double E5 = -0.008333333333319601;
-    private static final double E4 = 0.0416666666664881;
-    private static final double E3 = -0.1666666666666668;
+    private static final double ROUNDER = 0x1.8p52; //@f32 private static final float ROUNDER = 0x1.8p23f; // 1.5 · 2^23
+    private static final long ROUNDER_BITS = Double.doubleToRawLongBits(ROUNDER); //@f32 private static final int ROUNDER_BITS = Float.floatToRawIntBits(ROUNDER);
+    /** The exponent bias and the mantissa's width, to build 2^k from k. */
+    private static final long EXP_BIAS = 1023; //@f32 private static final int EXP_BIAS = 127;
+    private static final int MANTISSA_BITS = 52; //@f32 private static final int MANTISSA_BITS = 23;
+    /** Beyond this |x|, e^-|x| would be subnormal and is flushed to 0. */
+    private static final double EXP_FLUSH = 708.0; //@f32 private static final float EXP_FLUSH = 87.0f;
+    /**
+     * e^-u = 1 + sum of Ei·u^i: a Chebyshev fit of e^r of degree 11 on [-ln2/2, ln2/2], odd terms
+     * negated (relative error 1.7e-17). The float twin fits degree 6 (7.5e-8 evaluated in float,
+     * about an ulp): its Horner loop starts at E6 and skips E9..E5.
+     */
+    private static final double E11 = -2.5110037605963777e-08; //@f32
+    private static final double E10 = 2.763263963904103e-07; //@f32
+    private static final double E9 = -2.755724091857897e-06; //@f32
+    private static final double E8 = 2.4801485482328494e-05; //@f32
+    private static final double E7 = -0.00019841269890047113; //@f32
+    private static final double E6 = 0.0013888888952314775; //@f32 private static final float E6 = 0.0013941108481958508f;
+    private static final double E5 = -0.008333333333319601; //@f32 private static final float E5 = -0.00837512593716383f;
+    private static final double E4 = 0.0416666666664881; //@f32 private static final float E4 = 0.04166635125875473f;
+    private static final double E3 = -0.1666666666666668; //@f32 private static final float E3 = -0.16666415333747864f;
     private static final double E2 = 0.5000000000000019;
     private static final double E1 = -1.0;
 
@@ -190,8 +200,9 @@ public final class SimdDenseKernels implements DenseKernels {
      * with {@code e = exp(-|x|)}, sigmoid is {@code 1/(1+e)} for x >= 0 and {@code e/(1+e)} for
      * x < 0. exp is reduced to {@code -|x| = k·ln2 - u} with |u| <= ln2/2, {@code e^-u} is a
      * degree-11 polynomial (a Chebyshev fit of e^r on [-ln2/2, ln2/2], relative error 1.7e-17), and
-     * 2^k comes from exponent bits. For |x| > 708, where e^-|x| would be subnormal, e is flushed to
-     * 0, so sigmoid is exactly 0 or 1 there (the scalar formula gives a subnormal below -708).
+     * 2^k comes from exponent bits. For |x| > EXP_FLUSH (708; 87 in float), where e^-|x| would be
+     * subnormal, e is flushed to 0, so sigmoid is exactly 0 or 1 there (the scalar formula gives a
+     * subnormal below -708).
      * Only IEEE arithmetic, so the result is the same interpreted and compiled, unlike
      * {@code lanewise(EXP)}. exp is written inline: a vector passed to a method C2 does not inline
      * is boxed.
@@ -209,21 +220,21 @@ public final class SimdDenseKernels implements DenseKernels {
             DoubleVector k = shifted.sub(ROUNDER);
             DoubleVector u = k.fma(ln2Lo, k.fma(ln2Hi, ax));    // u = |x| + k·ln2, |u| <= ln2/2
             // e^-u by Horner, on the coefficients of e^r with the odd ones negated
-            DoubleVector p = u.fma(E11, E10);
-            p = p.fma(u, DoubleVector.broadcast(S, E9));
-            p = p.fma(u, DoubleVector.broadcast(S, E8));
-            p = p.fma(u, DoubleVector.broadcast(S, E7));
-            p = p.fma(u, DoubleVector.broadcast(S, E6));
-            p = p.fma(u, DoubleVector.broadcast(S, E5));
+            DoubleVector p = u.fma(E11, E10); //@f32 FloatVector p = u.fma(E6, E5);
+            p = p.fma(u, DoubleVector.broadcast(S, E9)); //@f32
+            p = p.fma(u, DoubleVector.broadcast(S, E8)); //@f32
+            p = p.fma(u, DoubleVector.broadcast(S, E7)); //@f32
+            p = p.fma(u, DoubleVector.broadcast(S, E6)); //@f32
+            p = p.fma(u, DoubleVector.broadcast(S, E5)); //@f32
             p = p.fma(u, DoubleVector.broadcast(S, E4));
             p = p.fma(u, DoubleVector.broadcast(S, E3));
             p = p.fma(u, DoubleVector.broadcast(S, E2));
             p = p.fma(u, DoubleVector.broadcast(S, E1));
             p = p.fma(u, one);
-            // e = p · 2^k, k in [-1022, 0] while |x| <= 708; beyond (infinities too) e is 0
-            DoubleVector scale = shifted.viewAsIntegralLanes().add(1023L - ROUNDER_BITS)
-                    .lanewise(VectorOperators.LSHL, 52).viewAsFloatingLanes();
-            DoubleVector e = p.mul(scale).blend(0.0, ax.compare(VectorOperators.GT, 708.0));
+            // e = p · 2^k, k in [-1022, 0] while |x| <= EXP_FLUSH; beyond (infinities too) e is 0
+            DoubleVector scale = shifted.viewAsIntegralLanes().add(EXP_BIAS - ROUNDER_BITS)
+                    .lanewise(VectorOperators.LSHL, MANTISSA_BITS).viewAsFloatingLanes();
+            DoubleVector e = p.mul(scale).blend(0.0, ax.compare(VectorOperators.GT, EXP_FLUSH));
             DoubleVector s = one.div(e.add(1.0));
             s.blend(e.mul(s), x.compare(VectorOperators.LT, 0.0)).intoArray(out, i);
         }
@@ -297,20 +308,20 @@ public final class SimdDenseKernels implements DenseKernels {
             DoubleVector shifted = ax.fma(-LOG2E, ROUNDER);
             DoubleVector k = shifted.sub(ROUNDER);
             DoubleVector u = k.fma(ln2Lo, k.fma(ln2Hi, ax));
-            DoubleVector p = u.fma(E11, E10);
-            p = p.fma(u, DoubleVector.broadcast(S, E9));
-            p = p.fma(u, DoubleVector.broadcast(S, E8));
-            p = p.fma(u, DoubleVector.broadcast(S, E7));
-            p = p.fma(u, DoubleVector.broadcast(S, E6));
-            p = p.fma(u, DoubleVector.broadcast(S, E5));
+            DoubleVector p = u.fma(E11, E10); //@f32 FloatVector p = u.fma(E6, E5);
+            p = p.fma(u, DoubleVector.broadcast(S, E9)); //@f32
+            p = p.fma(u, DoubleVector.broadcast(S, E8)); //@f32
+            p = p.fma(u, DoubleVector.broadcast(S, E7)); //@f32
+            p = p.fma(u, DoubleVector.broadcast(S, E6)); //@f32
+            p = p.fma(u, DoubleVector.broadcast(S, E5)); //@f32
             p = p.fma(u, DoubleVector.broadcast(S, E4));
             p = p.fma(u, DoubleVector.broadcast(S, E3));
             p = p.fma(u, DoubleVector.broadcast(S, E2));
             p = p.fma(u, DoubleVector.broadcast(S, E1));
             p = p.fma(u, DoubleVector.broadcast(S, 1.0));
-            DoubleVector scale = shifted.viewAsIntegralLanes().add(1023L - ROUNDER_BITS)
-                    .lanewise(VectorOperators.LSHL, 52).viewAsFloatingLanes();
-            p.mul(scale).blend(0.0, ax.compare(VectorOperators.GT, 708.0)).intoArray(out, from + j);
+            DoubleVector scale = shifted.viewAsIntegralLanes().add(EXP_BIAS - ROUNDER_BITS)
+                    .lanewise(VectorOperators.LSHL, MANTISSA_BITS).viewAsFloatingLanes();
+            p.mul(scale).blend(0.0, ax.compare(VectorOperators.GT, EXP_FLUSH)).intoArray(out, from + j);
         }
         for (; j < n; j++) {
             out[from + j] = Math.exp(a[from + j] - max);

@@ -1,0 +1,94 @@
+package io.vecprop.nn;
+
+import io.vecprop.kernels.Kernels;
+import io.vecprop.kernels.KernelsF32;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.data.FMatrixRMaj;
+
+/**
+ * A dense network in either precision: {@link Network} (double) or {@link NetworkF32} (float,
+ * generated from it). What the command line, the trainer and model files need without knowing the
+ * precision is here: the shape, the loss, the weights widened to double, and conversion between
+ * the two. Computing goes through the concrete class.
+ */
+public sealed interface DenseNetwork permits Network, NetworkF32 {
+
+    /** The type this network computes in. */
+    Precision precision();
+
+    /** The loss this network is trained on, which also fixes its output activation. */
+    Loss lossFunction();
+
+    int layerCount();
+
+    int inputs();
+
+    int outputs();
+
+    /** The widths from input to output, such as [2, 2, 2]. */
+    int[] widths();
+
+    /** The name of the kernels it computes with, such as {@code simd}. */
+    String kernelsName();
+
+    /** Layer l's weights, out x in row-major, as doubles (a float is widened exactly). */
+    default double[] weightValues(int l) {
+        return switch (this) {
+            case Network n -> values(n.layer(l).weights());
+            case NetworkF32 f -> values(f.layer(l).weights());
+        };
+    }
+
+    /** Layer l's biases, one per output, as doubles (a float is widened exactly). */
+    default double[] biasValues(int l) {
+        return switch (this) {
+            case Network n -> values(n.layer(l).bias());
+            case NetworkF32 f -> values(f.layer(l).bias());
+        };
+    }
+
+    /** This network in double, computing with kernels: a copy, widened exactly from float. */
+    default Network toF64(Kernels kernels) {
+        List<DenseLayer> layers = new ArrayList<>();
+        for (int l = 0; l < layerCount(); l++) {
+            int[] w = widths();
+            layers.add(new DenseLayer(new DMatrixRMaj(w[l + 1], w[l], true, weightValues(l)),
+                    new DMatrixRMaj(w[l + 1], 1, true, biasValues(l))));
+        }
+        return Network.of(kernels, lossFunction(), layers);
+    }
+
+    /** This network in float, computing with kernels: a copy, each value rounded to the nearest float. */
+    default NetworkF32 toF32(KernelsF32 kernels) {
+        List<DenseLayerF32> layers = new ArrayList<>();
+        for (int l = 0; l < layerCount(); l++) {
+            int[] w = widths();
+            layers.add(new DenseLayerF32(new FMatrixRMaj(w[l + 1], w[l], true, narrow(weightValues(l))),
+                    new FMatrixRMaj(w[l + 1], 1, true, narrow(biasValues(l)))));
+        }
+        return NetworkF32.of(kernels, lossFunction(), layers);
+    }
+
+    private static double[] values(DMatrixRMaj m) {
+        return Arrays.copyOf(m.data, m.getNumElements());
+    }
+
+    private static double[] values(FMatrixRMaj m) {
+        double[] d = new double[m.getNumElements()];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = m.data[i];
+        }
+        return d;
+    }
+
+    private static float[] narrow(double[] values) {
+        float[] f = new float[values.length];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = (float) values[i];
+        }
+        return f;
+    }
+}

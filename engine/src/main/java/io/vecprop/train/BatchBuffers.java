@@ -1,0 +1,60 @@
+package io.vecprop.train;
+
+import io.vecprop.io.Dataset;
+import io.vecprop.nn.DenseNetwork;
+import io.vecprop.nn.Network;
+import io.vecprop.nn.NetworkF32;
+
+/**
+ * A network with its batch buffers in the network's precision: the rows of a batch are gathered
+ * from a {@link Dataset} (which holds doubles) into them, rounded to float for a float network,
+ * and every step, loss and forward pass reads them. What the trainer, {@code eval} and
+ * {@code predict} need, without knowing the precision: {@link NetworkBatch} for double and
+ * {@code NetworkBatchF32}, generated from it, for float. Gathering allocates nothing.
+ */
+public sealed interface BatchBuffers permits NetworkBatch, NetworkBatchF32 {
+
+    /** Buffers for batches of up to capacity rows of network's inputs and outputs. */
+    static BatchBuffers of(DenseNetwork network, int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("batch capacity " + capacity + " must be at least 1");
+        }
+        return switch (network) {
+            case Network n -> new NetworkBatch(n, capacity);
+            case NetworkF32 f -> new NetworkBatchF32(f, capacity);
+        };
+    }
+
+    /** The network the buffers feed. */
+    DenseNetwork network();
+
+    /**
+     * Rows {@code order[from .. from+rows)} of data, inputs and targets, into the buffers; with a
+     * null order, rows {@code from .. from+rows} in turn. rows is at most the capacity.
+     */
+    void gather(Dataset data, int[] order, int from, int rows);
+
+    /** Rows {@code from .. from+rows} of data's inputs alone into the input buffer. */
+    void gatherInputs(Dataset data, int from, int rows);
+
+    /** Sets the momentum to zero and sizes the network's workspace for a full batch. */
+    void reset();
+
+    /** One step of gradient descent on the gathered batch; the loss before it (see {@code Network.trainStep}). */
+    double trainStep(double learningRate, double momentum, boolean trainBias);
+
+    /** The loss of the gathered batch under the current weights. */
+    double loss();
+
+    /** The forward pass of the gathered inputs. */
+    void forward();
+
+    /** How many rows of the last pass's outputs have their largest value where their target's is (the first, on ties). */
+    int correct();
+
+    /** The index of the largest output of row r in the last pass (the first, on ties). */
+    int predictedClass(int r);
+
+    /** Output j of row r in the last pass, in the shortest text that reads back to the same value in the network's precision. */
+    String output(int r, int j);
+}
