@@ -6,7 +6,6 @@ import io.vecprop.io.Dataset;
 import io.vecprop.io.IdxReader;
 import io.vecprop.io.ModelFile;
 import io.vecprop.io.Synthetic;
-import io.vecprop.kernels.Kernels;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -63,12 +62,16 @@ final class DataOptions {
     /** A saved model and the data to run it on, the model's input scaling already applied. */
     record ModelAndData(ModelFile.Model model, Dataset data) {}
 
-    /** For eval and predict: reads the model, then the data for it (its classes, its widths), scaled as it was trained. */
-    ModelAndData loadWithModel(CommandLine cli, Path model, Kernels kernels, long seed, Targets targets) throws IOException {
+    /**
+     * For eval and predict: reads the model (in its file's precision unless --precision asks for the
+     * other), then the data for it (its classes, its widths), scaled as it was trained.
+     */
+    ModelAndData loadWithModel(CommandLine cli, Path model, KernelOptions kernelOptions, long seed, Targets targets)
+            throws IOException {
         if (data == null) {
             throw new ParameterException(cli, "Missing required option: '--data'");
         }
-        ModelFile.Model m = ModelFile.read(model, kernels);
+        ModelFile.Model m = ModelFile.read(model, kernelOptions.precision, kernelOptions.kernelPair(cli.getErr()));
         Dataset d = load(seed, m.network().inputs(), m.network().outputs(), m.classes().isEmpty() ? null : m.classes(), targets);
         m.scaler().apply(d.inputs());
         return new ModelAndData(m, d);

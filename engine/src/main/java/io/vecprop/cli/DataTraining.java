@@ -7,9 +7,10 @@ import io.vecprop.io.Dataset;
 import io.vecprop.io.Json;
 import io.vecprop.io.ModelFile;
 import io.vecprop.io.Scaler;
-import io.vecprop.kernels.Kernels;
+import io.vecprop.kernels.KernelPair;
+import io.vecprop.nn.DenseNetwork;
 import io.vecprop.nn.Loss;
-import io.vecprop.nn.Network;
+import io.vecprop.nn.Precision;
 import io.vecprop.train.MiniBatchTrainer;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -48,10 +49,10 @@ final class DataTraining {
 
     Outcome run() throws IOException {
         long seed = c.seed != null ? c.seed : DEFAULT_SEED;
-        Kernels kernels = c.kernelOptions.kernels(err);
+        KernelPair kernels = c.kernelOptions.kernelPair(err);
 
-        // the network: from --init, or new from --layers and --loss
-        ModelFile.Model start = c.init == null ? null : ModelFile.read(c.init, kernels);
+        // the network: from --init (in its file's precision unless --precision asks for the other), or new from --layers and --loss
+        ModelFile.Model start = c.init == null ? null : ModelFile.read(c.init, c.kernelOptions.precision, kernels);
         Loss loss = c.loss;
         int[] widths;
         if (start != null) {
@@ -97,7 +98,8 @@ final class DataTraining {
         if (validation != null) {
             scaler.apply(validation.inputs());
         }
-        Network network = start != null ? start.network() : Network.random(kernels, loss, seed, widths);
+        DenseNetwork network = start != null ? start.network()
+                : DenseNetwork.random(c.kernelOptions.precision(Precision.F64), kernels, loss, seed, widths);
 
         MiniBatchTrainer.Options options = new MiniBatchTrainer.Options(
                 c.epochs != null ? Math.toIntExact(Math.min(c.epochs, Integer.MAX_VALUE)) : DEFAULT_EPOCHS,
@@ -111,7 +113,10 @@ final class DataTraining {
                     all.hasClasses() ? ", " + all.classes().size() + " classes" : "",
                     options.batchSize(), sig4(options.learningRate()), sig4(options.momentum()), options.epochs(),
                     scaler.kind() == Scaler.Kind.NONE ? "" : ", " + scaler.kind() + " scaling",
-                    describe(kernels));
+                    describe(kernels, network.precision()));
+            if (start != null && start.converted()) {
+                out.printf("converted %s's %s weights to %s%n", c.init.getFileName(), start.stored().dtype(), network.precision());
+            }
             out.flush();
         }
         List<TrainingChart.Point> points = new ArrayList<>();
@@ -124,7 +129,7 @@ final class DataTraining {
         if (c.plot != null) {
             TrainingChart.write(c.plot, join(widths) + " on " + all.name(), points);
         }
-        report(result, train.size());
+        report(result, train.size(), network.precision());
         return new Outcome(0);
     }
 
@@ -191,13 +196,14 @@ final class DataTraining {
         return sb.toString();
     }
 
-    private void report(MiniBatchTrainer.Result result, int samples) {
+    private void report(MiniBatchTrainer.Result result, int samples, Precision precision) {
         MiniBatchTrainer.Epoch last = result.last();
         double stepNanos = result.epochs().stream().mapToLong(MiniBatchTrainer.Epoch::nanos).sum();
         double samplesPerSecond = samples * (double) result.epochs().size() * 1e9 / stepNanos;
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("event", "done");
+            m.put("precision", precision.id());
             m.put("epochs", result.epochs().size());
             m.put("reached_target", result.reachedTarget());
             m.put("train_loss", last.trainLoss());
@@ -253,10 +259,11 @@ final class DataTraining {
             all.select(all.name() + " (validation)", Arrays.copyOfRange(order, n - held, n))};
     }
 
-    static String describe(Kernels kernels) {
-        var info = kernels.info();
-        return kernels.name() + " kernels" + (info.vectorBits() > 0 ? " (" + info.vectorBits() + "-bit)" : "") + ", "
-                + info.threads() + (info.threads() == 1 ? " thread" : " threads");
+    /** Like "simd kernels (512-bit), 2 threads, f32". */
+    static String describe(KernelPair kernels, Precision precision) {
+        var info = precision == Precision.F32 ? kernels.f32().info() : kernels.f64().info();
+        return info.name() + " kernels" + (info.vectorBits() > 0 ? " (" + info.vectorBits() + "-bit)" : "") + ", "
+                + info.threads() + (info.threads() == 1 ? " thread" : " threads") + ", " + precision;
     }
 
     /** Widths as on the command line: 784,1024,10. */

@@ -4,7 +4,7 @@ import static io.vecprop.cli.Values.percent;
 
 import io.vecprop.io.Dataset;
 import io.vecprop.io.Json;
-import io.vecprop.nn.Network;
+import io.vecprop.nn.DenseNetwork;
 import io.vecprop.train.MiniBatchTrainer;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
@@ -45,9 +45,9 @@ final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws java.io.IOException {
         PrintWriter out = spec.commandLine().getOut();
-        DataOptions.ModelAndData md = dataOptions.loadWithModel(spec.commandLine(), modelOptions.model,
-                kernelOptions.kernels(spec.commandLine().getErr()), modelOptions.seed, DataOptions.Targets.REQUIRED);
-        Network network = md.model().network();
+        DataOptions.ModelAndData md = dataOptions.loadWithModel(spec.commandLine(), modelOptions.model, kernelOptions,
+                modelOptions.seed, DataOptions.Targets.REQUIRED);
+        DenseNetwork network = md.model().network();
         Dataset data = md.data();
         long start = System.nanoTime();
         MiniBatchTrainer.Evaluation e = MiniBatchTrainer.evaluate(network, data, modelOptions.batchRows());
@@ -57,12 +57,13 @@ final class EvalCommand implements Callable<Integer> {
             j.put("samples", e.samples());
             j.put("loss", e.loss());
             j.put("loss_function", network.lossFunction().id());
+            j.put("precision", network.precision().id());
             j.put("accuracy", e.accuracy());
             j.put("seconds", seconds);
             out.println(Json.write(j));
         } else {
-            out.printf("%s on %s: %d samples, loss %s (%s)%s, %.3f s%n", modelOptions.model.getFileName(), data.name(), e.samples(),
-                    Values.sig9(e.loss()), network.lossFunction(),
+            out.printf("%s on %s: %d samples, loss %s (%s, %s)%s, %.3f s%n", modelOptions.model.getFileName(), data.name(),
+                    e.samples(), Values.sig9(e.loss()), network.lossFunction(), network.precision(),
                     Double.isNaN(e.accuracy()) ? "" : ", accuracy " + percent(e.accuracy()), seconds);
         }
         out.flush();

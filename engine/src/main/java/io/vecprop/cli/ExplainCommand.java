@@ -7,12 +7,16 @@ import io.vecprop.example.Explanation;
 import io.vecprop.example.Explanation.TrajectoryPoint;
 import io.vecprop.example.Explanation.WeightStep;
 import io.vecprop.example.WorkedExample;
+import io.vecprop.example.WorkedExampleF32;
+import io.vecprop.kernels.KernelPair;
+import io.vecprop.nn.Precision;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.ToDoubleFunction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -27,8 +31,10 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "of h1, h2, o1, o2), E_total, the chain rule for each of w1..w8, the weights after one "
                 + "step of lr 0.1 with the biases frozen, and E_total and the outputs after 1, 10, 100, "
                 + "1000 and 10000 steps, with the biases frozen and trained. Every figure is computed by "
-                + "the engine.",
-        footer = {"", "Examples:", "  ./vecprop explain", "  ./vecprop explain --format json | jq .grad"})
+                + "the engine. With --precision f32 the whole walk computes in float, and each figure is followed by its "
+                + "drift from the double walk (f32 - f64).",
+        footer = {"", "Examples:", "  ./vecprop explain", "  ./vecprop explain --precision f32",
+            "  ./vecprop explain --format json | jq .grad"})
 final class ExplainCommand implements Callable<Integer> {
 
     @Spec
@@ -38,20 +44,53 @@ final class ExplainCommand implements Callable<Integer> {
     KernelOptions kernelOptions;
 
     @Option(names = "--format", defaultValue = "text", paramLabel = "text|json",
-            description = "text (9 significant digits, default) or json (full double precision).")
+            description = "text (9 significant digits, default) or json (every figure in full; with --precision f32 also "
+                    + "\"drift\", the same figures as f32 - f64).")
     Values.Format format;
 
     @Override
     public Integer call() {
-        Explanation ex = WorkedExample.explain(kernelOptions.kernels(spec.commandLine().getErr()));
+        Precision precision = kernelOptions.precision(Precision.F64);
+        KernelPair kernels = kernelOptions.kernelPair(spec.commandLine().getErr());
+        Explanation f64 = WorkedExample.explain(kernels.f64());
+        Explanation f32 = precision == Precision.F32 ? WorkedExampleF32.explain(kernels.f32()) : null;
         PrintWriter out = spec.commandLine().getOut();
         if (format == Values.Format.json) {
-            out.println(Json.write(json(ex)));
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("precision", precision.id());
+            m.putAll(json(f32 != null ? f32 : f64));
+            if (f32 != null) {
+                m.put("drift", drift(json(f32), json(f64)));
+            }
+            out.println(Json.write(m));
+        } else if (f32 != null) {
+            text(f32, f64, out);
         } else {
-            text(ex, out);
+            text(f64, null, out);
         }
         out.flush();
         return 0;
+    }
+
+    /** The same structure as a and b (maps, lists, numbers), each number a - b; other values as in a. */
+    @SuppressWarnings("unchecked")
+    static Object drift(Object a, Object b) {
+        if (a instanceof Map<?, ?> ma) {
+            Map<String, Object> d = new LinkedHashMap<>();
+            ((Map<String, Object>) ma).forEach((k, v) -> d.put(k, drift(v, ((Map<String, Object>) b).get(k))));
+            return d;
+        }
+        if (a instanceof List<?> la) {
+            List<Object> d = new ArrayList<>();
+            for (int i = 0; i < la.size(); i++) {
+                d.add(drift(la.get(i), ((List<?>) b).get(i)));
+            }
+            return d;
+        }
+        if (a instanceof Double da) {
+            return da - (Double) b;
+        }
+        return a;
     }
 
     static Map<String, Object> json(Explanation ex) {
@@ -87,8 +126,14 @@ final class ExplainCommand implements Callable<Integer> {
         return m;
     }
 
-    private static void text(Explanation ex, PrintWriter out) {
-        out.println("The worked example: a 2-2-2 sigmoid network, out = 1 / (1 + e^-net)");
+    /**
+     * The walk as text. With a reference (the double walk, when ex is the float one), every
+     * computed figure is followed by its drift from the reference: {@code [f32 - f64: +1.2e-08]}.
+     */
+    private static void text(Explanation ex, Explanation ref, PrintWriter out) {
+        Shown v = new Shown(ex, ref);
+        out.println("The worked example: a 2-2-2 sigmoid network, out = 1 / (1 + e^-net)"
+                + (ref == null ? "" : ", computed in f32; after each figure its drift from the f64 walk, [f32 - f64]"));
         out.printf("  inputs  i1 = %s, i2 = %s    targets o1 = %s, o2 = %s    biases b1 = %s, b2 = %s%n",
                 sig9(WorkedExample.I1), sig9(WorkedExample.I2), sig9(WorkedExample.TARGET_O1),
                 sig9(WorkedExample.TARGET_O2), sig9(WorkedExample.B1), sig9(WorkedExample.B2));
@@ -97,21 +142,21 @@ final class ExplainCommand implements Callable<Integer> {
         out.println();
 
         out.println("1. Forward pass");
-        out.printf("  net(h1) = w1*i1 + w2*i2 + b1             = %s%n", sig9(ex.netH1()));
-        out.printf("  out(h1) = 1 / (1 + e^-net(h1))           = %s%n", sig9(ex.outH1()));
-        out.printf("  net(h2) = w3*i1 + w4*i2 + b1             = %s%n", sig9(ex.netH2()));
-        out.printf("  out(h2) = 1 / (1 + e^-net(h2))           = %s%n", sig9(ex.outH2()));
-        out.printf("  net(o1) = w5*out(h1) + w6*out(h2) + b2   = %s%n", sig9(ex.netO1()));
-        out.printf("  out(o1) = 1 / (1 + e^-net(o1))           = %s%n", sig9(ex.outO1()));
-        out.printf("  net(o2) = w7*out(h1) + w8*out(h2) + b2   = %s%n", sig9(ex.netO2()));
-        out.printf("  out(o2) = 1 / (1 + e^-net(o2))           = %s%n", sig9(ex.outO2()));
+        out.printf("  net(h1) = w1*i1 + w2*i2 + b1             = %s%n", v.of(Explanation::netH1));
+        out.printf("  out(h1) = 1 / (1 + e^-net(h1))           = %s%n", v.of(Explanation::outH1));
+        out.printf("  net(h2) = w3*i1 + w4*i2 + b1             = %s%n", v.of(Explanation::netH2));
+        out.printf("  out(h2) = 1 / (1 + e^-net(h2))           = %s%n", v.of(Explanation::outH2));
+        out.printf("  net(o1) = w5*out(h1) + w6*out(h2) + b2   = %s%n", v.of(Explanation::netO1));
+        out.printf("  out(o1) = 1 / (1 + e^-net(o1))           = %s%n", v.of(Explanation::outO1));
+        out.printf("  net(o2) = w7*out(h1) + w8*out(h2) + b2   = %s%n", v.of(Explanation::netO2));
+        out.printf("  out(o2) = 1 / (1 + e^-net(o2))           = %s%n", v.of(Explanation::outO2));
         out.println();
 
         double e1 = 0.5 * sq(WorkedExample.TARGET_O1 - ex.outO1());
         double e2 = 0.5 * sq(WorkedExample.TARGET_O2 - ex.outO2());
         out.println("2. Total error");
         out.printf("  E_total = 1/2 (0.5 - out(o1))^2 + 1/2 (0.9 - out(o2))^2 = %s + %s = %s%n",
-                sig9(e1), sig9(e2), sig9(ex.eTotal()));
+                sig9(e1), sig9(e2), v.of(Explanation::eTotal));
         out.printf("  (the text prints E_total = %s: it halved its first term twice, %s instead of %s)%n",
                 sig9(WorkedExample.TEXT_E_TOTAL), sig9(e1 / 2), sig9(e1));
         out.println();
@@ -125,22 +170,45 @@ final class ExplainCommand implements Callable<Integer> {
         order.addAll(ex.weights().subList(0, 4));
         for (WeightStep s : order) {
             out.printf("  %-3s %-9s %-28s %-16s %-14s %-14s %s%n", s.name(), s.from() + "->" + s.unit(),
-                    s.dEdOutFormula(), "= " + sig9(s.dEdOut()), sig9(s.dOutdNet()), sig9(s.dNetdW()), sig9(s.gradient()));
+                    s.dEdOutFormula(), "= " + v.of(s, WeightStep::dEdOut), v.of(s, WeightStep::dOutdNet),
+                    v.of(s, WeightStep::dNetdW), v.of(s, WeightStep::gradient));
         }
         out.println();
 
         out.printf("4. One step of gradient descent, lr %s, biases frozen: w <- w - lr * dE/dw%n",
                 sig9(WorkedExample.LEARNING_RATE));
         for (WeightStep s : ex.weights()) {
-            out.printf("  %-3s %-12s -> %s%n", s.name(), sig9(WorkedExample.initialWeight(s.index())), sig9(s.updated()));
+            out.printf("  %-3s %-12s -> %s%n", s.name(), sig9(WorkedExample.initialWeight(s.index())), v.of(s, WeightStep::updated));
         }
         out.println();
 
         out.println("5. Iterating (online, lr 0.1): E_total and the outputs (targets 0.5 and 0.9)");
         out.printf("  %-7s %-8s %-16s %-13s %s%n", "steps", "biases", "E_total", "out(o1)", "out(o2)");
-        for (TrajectoryPoint p : ex.trajectory()) {
+        for (int i = 0; i < ex.trajectory().size(); i++) {
+            TrajectoryPoint p = ex.trajectory().get(i);
             out.printf("  %-7d %-8s %-16s %-13s %s%n", p.steps(), p.trainBias() ? "trained" : "frozen",
-                    sig9(p.eTotal()), sig9(p.outO1()), sig9(p.outO2()));
+                    v.of(i, TrajectoryPoint::eTotal), v.of(i, TrajectoryPoint::outO1), v.of(i, TrajectoryPoint::outO2));
+        }
+    }
+
+    /** A figure of ex in 9 significant digits, and with a reference walk its drift from it. */
+    private record Shown(Explanation ex, Explanation ref) {
+        String of(ToDoubleFunction<Explanation> figure) {
+            return shown(figure.applyAsDouble(ex), ref == null ? 0 : figure.applyAsDouble(ref));
+        }
+
+        String of(WeightStep s, ToDoubleFunction<WeightStep> figure) {
+            int i = ex.weights().indexOf(s);
+            return shown(figure.applyAsDouble(s), ref == null ? 0 : figure.applyAsDouble(ref.weights().get(i)));
+        }
+
+        String of(int point, ToDoubleFunction<TrajectoryPoint> figure) {
+            return shown(figure.applyAsDouble(ex.trajectory().get(point)),
+                    ref == null ? 0 : figure.applyAsDouble(ref.trajectory().get(point)));
+        }
+
+        private String shown(double value, double reference) {
+            return ref == null ? sig9(value) : sig9(value) + " [" + String.format(java.util.Locale.ROOT, "%+.1e", value - reference) + "]";
         }
     }
 

@@ -3,7 +3,8 @@ package io.vecprop.cli;
 import io.vecprop.io.Json;
 import io.vecprop.kernels.KernelInfo;
 import io.vecprop.kernels.KernelProvider;
-import io.vecprop.kernels.Kernels;
+import io.vecprop.kernels.KernelPair;
+import io.vecprop.nn.Precision;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -36,17 +37,21 @@ final class InfoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        Kernels kernels = kernelOptions.kernels(spec.commandLine().getErr());
-        KernelInfo info = kernels.info();
+        Precision precision = kernelOptions.precision(Precision.F64);
+        KernelPair kernels = kernelOptions.kernelPair(spec.commandLine().getErr());
+        KernelInfo info = precision == Precision.F32 ? kernels.f32().info() : kernels.f64().info();
+        boolean aligned = precision == Precision.F32 ? io.vecprop.kernels.AlignedBuffersF32.aligned()
+                : io.vecprop.kernels.AlignedBuffers.aligned();
         String why = KernelProvider.simdUnavailableReason();
         Map<String, Object> m = new LinkedHashMap<>();
+        m.put("precision", precision.id());
         m.put("kernels", info.name());
         m.put("vector_bits", info.vectorBits());
         m.put("lanes", info.lanes());
         m.put("sigmoid", info.sigmoid());
         m.put("threads", info.threads());
         m.put("processors", Runtime.getRuntime().availableProcessors());
-        m.put("aligned_pack_buffers", io.vecprop.kernels.AlignedBuffers.aligned());
+        m.put("aligned_pack_buffers", aligned);
         m.put("simd_available", why == null);
         m.put("simd_unavailable_reason", why);
         m.put("jdk", System.getProperty("java.vm.name") + " " + Runtime.version() + " (" + System.getProperty("java.home") + ")");
@@ -54,12 +59,15 @@ final class InfoCommand implements Callable<Integer> {
         if (format == Values.Format.json) {
             out.println(Json.write(m));
         } else {
+            String type = precision == Precision.F32 ? "float" : "double";
+            out.printf("precision   %s (%s)%n", precision, type);
             out.printf("kernels     %s%n", info.name());
-            out.printf("species     %s%n", info.vectorBits() == 0 ? "none (scalar)" : info.vectorBits() + "-bit DoubleVector");
-            out.printf("lanes       %d doubles per vector%n", info.lanes());
+            out.printf("species     %s%n", info.vectorBits() == 0 ? "none (scalar)"
+                    : info.vectorBits() + "-bit " + (precision == Precision.F32 ? "FloatVector" : "DoubleVector"));
+            out.printf("lanes       %d %ss per vector%n", info.lanes(), type);
             out.printf("sigmoid     %s%n", info.sigmoid());
             out.printf("threads     %d (of %d processors)%n", info.threads(), Runtime.getRuntime().availableProcessors());
-            out.printf("gemm packs  %s%n", io.vecprop.kernels.AlignedBuffers.aligned()
+            out.printf("gemm packs  %s%n", aligned
                     ? "on 64-byte cache lines (G1 humongous arrays)" : "plain arrays (not line-aligned: see AlignedBuffers)");
             out.printf("simd        %s%n", why == null ? "available" : "unavailable: " + why);
             out.printf("jdk         %s%n", m.get("jdk"));

@@ -1,14 +1,21 @@
 package io.vecprop.cli;
 
+import io.vecprop.kernels.KernelPair;
 import io.vecprop.kernels.KernelProvider;
 import io.vecprop.kernels.Kernels;
+import io.vecprop.nn.Precision;
 import java.io.PrintWriter;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
 
-/** The kernel flags every computing command takes: --kernels, --vector-bits, --threads, --sigmoid. */
+/** The kernel flags every computing command takes: --precision, --kernels, --vector-bits, --threads, --sigmoid. */
 final class KernelOptions {
+
+    @Option(names = "--precision", paramLabel = "f64|f32", converter = Values.PrecisionConverter.class,
+            description = "Compute in f64 (double, the default) or f32 (float: twice the lanes, half the memory traffic). "
+                    + "A loaded model computes in its file's precision unless this asks for the other.")
+    Precision precision;
 
     @Option(names = "--kernels", paramLabel = "auto|scalar|simd", converter = ChoiceConverter.class,
             description = "Kernels: auto (SIMD when the Vector API can run fast, else scalar), scalar or simd "
@@ -33,11 +40,21 @@ final class KernelOptions {
         return threads != null ? threads : Runtime.getRuntime().availableProcessors();
     }
 
+    /** The precision asked for, else otherwise (f64 for a new network, the file's for a loaded model). */
+    Precision precision(Precision otherwise) {
+        return precision != null ? precision : otherwise;
+    }
+
     /**
-     * The kernels these flags ask for. Sets the SIMD class's properties before it loads; when auto
-     * falls back to scalar, prints the reason as one line on err.
+     * The double kernels these flags ask for. Sets the SIMD class's properties before it loads; when
+     * auto falls back to scalar, prints the reason as one line on err.
      */
     Kernels kernels(PrintWriter err) {
+        return kernelPair(err).f64();
+    }
+
+    /** The kernels these flags ask for in both precisions, as {@link #kernels}; the fallback line is printed once. */
+    KernelPair kernelPair(PrintWriter err) {
         if (vectorBits != null) {
             System.setProperty("vecprop.vectorBits", Integer.toString(vectorBits));
         }
@@ -55,7 +72,7 @@ final class KernelOptions {
             throw new IllegalStateException("--vector-bits " + vectorBits + " came too late: the SIMD kernels already run at "
                     + kernels.info().vectorBits() + " bits in this JVM");
         }
-        return kernels;
+        return new KernelPair(kernels, KernelProvider.selectF32(c, threads()).kernels());
     }
 
     static final class ChoiceConverter implements ITypeConverter<KernelProvider.Choice> {

@@ -3,8 +3,8 @@ package io.vecprop.cli;
 import io.vecprop.io.AtomicFiles;
 import io.vecprop.io.Dataset;
 import io.vecprop.io.ModelFile;
-import io.vecprop.nn.Network;
-import io.vecprop.train.MiniBatchTrainer;
+import io.vecprop.nn.DenseNetwork;
+import io.vecprop.train.BatchBuffers;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.Writer;
@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.ejml.data.DMatrixRMaj;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -25,7 +24,8 @@ import picocli.CommandLine.Model.CommandSpec;
         mixinStandardHelpOptions = true,
         header = "Outputs of a saved model for each sample, as CSV.",
         description = "Loads a model saved by train --model-out, applies its input scaling to the raw data, and writes one "
-                + "CSV row per sample: the outputs, each in the shortest form that reads back to the same double, under a "
+                + "CSV row per sample: the outputs, each in the shortest form that reads back to the same value in the "
+                + "model's precision (double or float), under a "
                 + "header of class names (or out0, out1, ...); or with --argmax the class alone. The data may hold inputs "
                 + "alone or inputs and targets (which are ignored).",
         footer = {"", "Examples:", "  ./vecprop predict --model blobs.safetensors --data synthetic:blobs:draw=1 --argmax",
@@ -60,10 +60,10 @@ final class PredictCommand implements Callable<Integer> {
                         + "' is in a folder that does not exist");
             }
         }
-        DataOptions.ModelAndData md = dataOptions.loadWithModel(spec.commandLine(), modelOptions.model,
-                kernelOptions.kernels(spec.commandLine().getErr()), modelOptions.seed, DataOptions.Targets.OPTIONAL);
+        DataOptions.ModelAndData md = dataOptions.loadWithModel(spec.commandLine(), modelOptions.model, kernelOptions,
+                modelOptions.seed, DataOptions.Targets.OPTIONAL);
         ModelFile.Model m = md.model();
-        Network network = m.network();
+        DenseNetwork network = m.network();
         Dataset data = md.data();
         if (outFile == null) {
             Writer w = spec.commandLine().getOut();
@@ -79,7 +79,7 @@ final class PredictCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void write(Network network, List<String> classes, Dataset data, Writer w) throws IOException {
+    private void write(DenseNetwork network, List<String> classes, Dataset data, Writer w) throws IOException {
         int outputs = network.outputs();
         StringBuilder line = new StringBuilder();
         if (argmax) {
@@ -90,23 +90,21 @@ final class PredictCommand implements Callable<Integer> {
             }
         }
         w.write(line.append('\n').toString());
-        int n = data.size(), in = data.inputWidth();
+        int n = data.size();
         int rowsPer = (int) Math.max(1, Math.min(modelOptions.batch, n));
-        DMatrixRMaj x = new DMatrixRMaj(rowsPer, in);
+        BatchBuffers buffers = BatchBuffers.of(network, rowsPer);
         for (int from = 0; from < n; from += rowsPer) {
             int rows = Math.min(rowsPer, n - from);
-            x.reshape(rows, in);
-            System.arraycopy(data.inputs().data, from * in, x.data, 0, rows * in);
-            DMatrixRMaj o = network.forward(x);
+            buffers.gatherInputs(data, from, rows);
+            buffers.forward();
             for (int r = 0; r < rows; r++) {
                 line.setLength(0);
                 if (argmax) {
-                    int k = MiniBatchTrainer.argmax(o.data, r * outputs, outputs);
+                    int k = buffers.predictedClass(r);
                     line.append(classes.isEmpty() ? Integer.toString(k) : csvCell(classes.get(k)));
                 } else {
                     for (int j = 0; j < outputs; j++) {
-                        // Double.toString: the shortest decimal that reads back to the same double
-                        line.append(j == 0 ? "" : ",").append(o.data[r * outputs + j]);
+                        line.append(j == 0 ? "" : ",").append(buffers.output(r, j));
                     }
                 }
                 w.write(line.append('\n').toString());

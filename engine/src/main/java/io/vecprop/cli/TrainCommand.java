@@ -5,7 +5,12 @@ import io.vecprop.io.Json;
 import static io.vecprop.cli.Values.sig9;
 
 import io.vecprop.example.WorkedExample;
+import io.vecprop.example.WorkedExampleF32;
+import io.vecprop.kernels.KernelPair;
 import io.vecprop.nn.Network;
+import io.vecprop.nn.NetworkF32;
+import io.vecprop.nn.Precision;
+import org.ejml.data.FMatrixRMaj;
 import io.vecprop.train.Trainer;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -209,13 +214,12 @@ final class TrainCommand implements Callable<Integer> {
         double targetLoss = this.targetLoss != null ? this.targetLoss : 1e-6;
         PrintWriter out = spec.commandLine().getOut();
         boolean json = format == Values.Format.json;
-        Network network = WorkedExample.network(kernelOptions.kernels(spec.commandLine().getErr()));
-        DMatrixRMaj x = WorkedExample.input();
-        DMatrixRMaj t = WorkedExample.target();
+        Precision precision = kernelOptions.precision(Precision.F64);
+        KernelPair kernels = kernelOptions.kernelPair(spec.commandLine().getErr());
         Trainer.Options options = new Trainer.Options(lr, !freezeBias, targetLoss, maxSteps);
         if (!json) {
-            out.printf("training the worked example (2-2-2, lr %s, biases %s) until E_total < %s or %d steps%n",
-                    sig9(lr), freezeBias ? "frozen" : "trained", sig9(targetLoss), maxSteps);
+            out.printf("training the worked example (2-2-2, lr %s, biases %s, %s) until E_total < %s or %d steps%n",
+                    sig9(lr), freezeBias ? "frozen" : "trained", precision, sig9(targetLoss), maxSteps);
             out.flush();
         }
         Trainer.Listener listener = json ? Trainer.Listener.NONE
@@ -224,20 +228,36 @@ final class TrainCommand implements Callable<Integer> {
                     out.flush();
                 };
         Recording recording = startRecording();
-        Trainer.Result result = Trainer.train(network, x, t, options, listener);
+        Trainer.Result result;
+        double o1, o2;
+        if (precision == Precision.F32) {
+            NetworkF32 network = WorkedExampleF32.network(kernels.f32());
+            FMatrixRMaj x = WorkedExampleF32.input();
+            result = Trainer.train(network, x, WorkedExampleF32.target(), options, listener);
+            FMatrixRMaj o = network.forward(x);
+            o1 = o.get(0, 0);
+            o2 = o.get(0, 1);
+        } else {
+            Network network = WorkedExample.network(kernels.f64());
+            DMatrixRMaj x = WorkedExample.input();
+            result = Trainer.train(network, x, WorkedExample.target(), options, listener);
+            DMatrixRMaj o = network.forward(x);
+            o1 = o.get(0, 0);
+            o2 = o.get(0, 1);
+        }
         finishRecording(recording, json);
-        DMatrixRMaj o = network.forward(x);
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
+            m.put("precision", precision.id());
             m.put("steps", result.steps());
             m.put("e_total", result.loss());
-            m.put("out", List.of(o.get(0, 0), o.get(0, 1)));
+            m.put("out", List.of(o1, o2));
             m.put("seconds", result.seconds());
             out.println(Json.write(m));
         } else {
             out.printf("%s after %d steps: E_total = %s, out(o1) = %s (target 0.5), out(o2) = %s (target 0.9), %s s%n",
                     result.reachedTarget() ? "reached the target" : "stopped at --max-steps, target not reached,",
-                    result.steps(), sig9(result.loss()), sig9(o.get(0, 0)), sig9(o.get(0, 1)),
+                    result.steps(), sig9(result.loss()), sig9(o1), sig9(o2),
                     sig9(result.seconds()));
         }
         out.flush();

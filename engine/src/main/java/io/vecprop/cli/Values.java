@@ -78,6 +78,18 @@ final class Values {
         }
     }
 
+    /** A precision by its id: f64 or f32. */
+    static final class PrecisionConverter implements ITypeConverter<io.vecprop.nn.Precision> {
+        @Override
+        public io.vecprop.nn.Precision convert(String value) {
+            try {
+                return io.vecprop.nn.Precision.of(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException("'" + value + "' must be f64 or f32");
+            }
+        }
+    }
+
     /** An input scaling by its id: none, minmax or standard. */
     static final class ScaleConverter implements ITypeConverter<io.vecprop.io.Scaler.Kind> {
         @Override

@@ -1,5 +1,6 @@
 package io.vecprop.example;
 
+import io.vecprop.GenerateF32;
 import io.vecprop.kernels.Kernels;
 import io.vecprop.nn.DenseLayer;
 import io.vecprop.nn.Network;
@@ -22,7 +23,11 @@ import org.ejml.data.DMatrixRMaj;
  * </pre>
  * so wK is entry {@code (row, col)} of layer {@code (K-1)/4}, with row = ((K-1)%4)/2 and
  * col = (K-1)%2.
+ *
+ * <p>{@code WorkedExampleF32}, generated from this class, walks the same example in float: its
+ * figures are these rounded to float, and every step computes in float.
  */
+@GenerateF32
 public final class WorkedExample {
 
     public static final double I1 = 0.02;

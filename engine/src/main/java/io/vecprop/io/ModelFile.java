@@ -1,9 +1,12 @@
 package io.vecprop.io;
 
+import io.vecprop.kernels.KernelPair;
 import io.vecprop.kernels.Kernels;
 import io.vecprop.nn.DenseLayer;
+import io.vecprop.nn.DenseNetwork;
 import io.vecprop.nn.Loss;
 import io.vecprop.nn.Network;
+import io.vecprop.nn.Precision;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,7 +20,8 @@ import org.ejml.data.DMatrixRMaj;
 
 /**
  * A trained network as a safetensors file that PyTorch loads directly: tensors
- * {@code layers.N.weight} (out x in) and {@code layers.N.bias} (out), F64, as the state dict of a
+ * {@code layers.N.weight} (out x in) and {@code layers.N.bias} (out), F64 for a double network and
+ * F32 for a float one (all tensors of a file share one dtype), as the state dict of a
  * {@code nn.ModuleList} named {@code layers} of {@code nn.Linear}; and in {@code __metadata__}
  * the architecture and what {@code eval} and {@code predict} need to take raw data:
  *
@@ -33,14 +37,29 @@ import org.ejml.data.DMatrixRMaj;
  *
  * A file without vecprop's metadata (saved from PyTorch with only the state dict) loads too: the
  * widths come from the tensors, sigmoid outputs and the half-squared error are assumed, and
- * there is no scaling. Anything inconsistent (a missing or extra tensor, a shape that disagrees
+ * there is no scaling. A model loads in its file's precision; converting to the other happens only
+ * when the caller asks for it ({@code --precision}). Anything inconsistent (a missing or extra tensor, a shape that disagrees
  * with another layer or with the metadata, an activation that does not fit the loss) is an error
  * naming the file and the tensor, and nothing is loaded.
  */
 public final class ModelFile {
 
-    /** A network with what it was trained with: its input scaling and class names (empty if none). */
-    public record Model(Network network, Scaler scaler, List<String> classes) {
+    /**
+     * A network with what it was trained with: its input scaling and class names (empty if none).
+     *
+     * @param stored the precision of the file's tensors (for a model about to be written: the network's)
+     */
+    public record Model(DenseNetwork network, Scaler scaler, List<String> classes, Precision stored) {
+        /** A model to write, stored in the network's precision. */
+        public Model(DenseNetwork network, Scaler scaler, List<String> classes) {
+            this(network, scaler, classes, network.precision());
+        }
+
+        /** Whether loading converted the weights to the other precision. */
+        public boolean converted() {
+            return stored != network.precision();
+        }
+
         public Model {
             classes = List.copyOf(classes);
             if (scaler.width() != network.inputs()) {
@@ -57,16 +76,16 @@ public final class ModelFile {
 
     /** Writes the model atomically: a crash never leaves a half-written file in place of a good one. */
     public static void write(Path file, Model model) throws IOException {
-        Network network = model.network();
+        DenseNetwork network = model.network();
+        String dtype = network.precision().dtype();
+        int[] widths = network.widths();
         Map<String, Safetensors.Tensor> tensors = new LinkedHashMap<>();
         List<String> activations = new ArrayList<>();
         for (int l = 0; l < network.layerCount(); l++) {
-            DenseLayer layer = network.layer(l);
-            DMatrixRMaj w = layer.weights();
-            tensors.put("layers." + l + ".weight", new Safetensors.Tensor("F64", new long[] {w.numRows, w.numCols},
-                    Arrays.copyOf(w.data, w.getNumElements())));
-            tensors.put("layers." + l + ".bias", new Safetensors.Tensor("F64", new long[] {w.numRows},
-                    Arrays.copyOf(layer.bias().data, w.numRows)));
+            tensors.put("layers." + l + ".weight", new Safetensors.Tensor(dtype, new long[] {widths[l + 1], widths[l]},
+                    network.weightValues(l)));
+            tensors.put("layers." + l + ".bias", new Safetensors.Tensor(dtype, new long[] {widths[l + 1]},
+                    network.biasValues(l)));
             activations.add(l + 1 < network.layerCount() ? "sigmoid" : network.lossFunction().outputActivation());
         }
         Map<String, String> meta = new LinkedHashMap<>();
@@ -86,8 +105,17 @@ public final class ModelFile {
         Safetensors.write(file, tensors, meta);
     }
 
-    /** Reads a model, its layers computing with kernels. */
+    /** Reads a model as a double network computing with kernels, widening F32 tensors exactly. */
     public static Model read(Path file, Kernels kernels) throws IOException {
+        return read(file, Precision.F64, new KernelPair(kernels, io.vecprop.kernels.KernelsF32.scalar()));
+    }
+
+    /**
+     * Reads a model computing with kernels of the given precision, or, when precision is null, of
+     * the file's own (F64 or F32). F32 tensors widen to double exactly; F64 tensors are rounded to
+     * the nearest float only when f32 is asked for.
+     */
+    public static Model read(Path file, Precision precision, KernelPair kernels) throws IOException {
         Safetensors.Contents contents = Safetensors.read(file);
         String name = file.getFileName().toString();
         Map<String, Safetensors.Tensor> tensors = contents.tensors();
@@ -101,6 +129,7 @@ public final class ModelFile {
                     + "(tensors: " + new TreeSet<>(tensors.keySet()) + ")");
         }
         Set<String> unexpected = new TreeSet<>(tensors.keySet());
+        String dtype = tensors.get("layers.0.weight").dtype();
         List<DenseLayer> list = new ArrayList<>();
         for (int l = 0; l < layers; l++) {
             String wName = "layers." + l + ".weight", bName = "layers." + l + ".bias";
@@ -110,8 +139,8 @@ public final class ModelFile {
             if (b == null) {
                 throw new DataFormatException(name + ": tensor '" + bName + "' is missing (" + wName + " is there)");
             }
-            requireF64(name, wName, w);
-            requireF64(name, bName, b);
+            requireDtype(name, wName, w, dtype);
+            requireDtype(name, bName, b, dtype);
             if (w.shape().length != 2) {
                 throw new DataFormatException(name + ": tensor '" + wName + "' has shape " + Arrays.toString(w.shape())
                         + ", expected [out, in]");
@@ -162,7 +191,18 @@ public final class ModelFile {
             classes = readClasses(name, meta.get("classes"), widths[layers]);
             scaler = readScaler(name, meta, widths[0]);
         }
-        return new Model(Network.of(kernels, loss, list), scaler, classes);
+        // built in double (exact for F32 values), then rounded to float when float is wanted
+        Network network = Network.of(kernels.f64(), loss, list);
+        Precision stored = Precision.ofDtype(dtype);
+        DenseNetwork loaded = network;
+        if ((precision != null ? precision : stored) == Precision.F32) {
+            try {
+                loaded = network.toF32(kernels.f32());
+            } catch (IllegalArgumentException e) { // a double beyond float's range
+                throw new DataFormatException(name + ": cannot compute in f32: " + e.getMessage());
+            }
+        }
+        return new Model(loaded, scaler, classes, stored);
     }
 
     private static List<String> readClasses(String name, String json, int outputs) throws DataFormatException {
@@ -222,10 +262,11 @@ public final class ModelFile {
         }
     }
 
-    private static void requireF64(String name, String tensor, Safetensors.Tensor t) throws DataFormatException {
-        if (!t.dtype().equals("F64")) {
-            throw new DataFormatException(name + ": tensor '" + tensor + "' is " + t.dtype()
-                    + " but vecprop computes in F64 (in PyTorch: model.double() before saving)");
+    /** Every tensor of a model shares the first weight's dtype (F64 or F32; Safetensors refuses others). */
+    private static void requireDtype(String name, String tensor, Safetensors.Tensor t, String dtype) throws DataFormatException {
+        if (!t.dtype().equals(dtype)) {
+            throw new DataFormatException(name + ": tensor '" + tensor + "' is " + t.dtype() + " but layers.0.weight is "
+                    + dtype + ": a model's tensors share one dtype (in PyTorch: model.float() or model.double() before saving)");
         }
     }
 

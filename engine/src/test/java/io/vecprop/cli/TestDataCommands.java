@@ -64,7 +64,7 @@ class TestDataCommands {
         ModelFile.Model model = ModelFile.read(dir.resolve("m.safetensors"), Kernels.scalar());
         Dataset fresh = Synthetic.blobs(600, 12, 3, 1.0, 1, 1);
         model.scaler().apply(fresh.inputs());
-        DMatrixRMaj out = model.network().forward(fresh.inputs());
+        DMatrixRMaj out = ((Network) model.network()).forward(fresh.inputs());
         for (int i = 0; i < 600; i++) {
             String[] cells = lines.get(i + 1).split(",");
             for (int j = 0; j < 3; j++) {
@@ -154,8 +154,8 @@ class TestDataCommands {
         TestMain.Run straight = run("train", "--data", data.toString(), "--layers", "2,4,1", "--epochs", "5", "--batch", "4",
                 "--lr", "2", "--seed", "3", "--no-shuffle", "--model-out", p("x5.safetensors"), "--kernels", "scalar");
         assertEquals(0, straight.code(), straight.err());
-        Network a = ModelFile.read(dir.resolve("x2.safetensors"), Kernels.scalar()).network();
-        Network b = ModelFile.read(dir.resolve("x5.safetensors"), Kernels.scalar()).network();
+        Network a = (Network) ModelFile.read(dir.resolve("x2.safetensors"), Kernels.scalar()).network();
+        Network b = (Network) ModelFile.read(dir.resolve("x5.safetensors"), Kernels.scalar()).network();
         for (int l = 0; l < 2; l++) {
             assertArrayEquals(b.layer(l).weights().data, a.layer(l).weights().data);
         }

@@ -49,7 +49,7 @@ class TestModelFile {
             assertEquals(scaler, back.scaler(), "scaling statistics come back bit for bit");
             assertEquals(classes, back.classes());
             DMatrixRMaj expected = network.forward(x).copy();
-            DMatrixRMaj actual = back.network().forward(x);
+            DMatrixRMaj actual = ((Network) back.network()).forward(x);
             assertArrayEquals(expected.data, actual.data, "outputs of the loaded model equal the saved one's exactly");
         }
     }
@@ -85,7 +85,7 @@ class TestModelFile {
         ModelFile.Model m = ModelFile.read(file, Kernels.scalar());
         assertEquals(Loss.HALF_SQUARED_ERROR, m.network().lossFunction());
         // the worked example's network: out(o1) = 0.75136507 for inputs 0.05, 0.10
-        DMatrixRMaj out = m.network().forward(new DMatrixRMaj(1, 2, true, 0.05, 0.10));
+        DMatrixRMaj out = ((Network) m.network()).forward(new DMatrixRMaj(1, 2, true, 0.05, 0.10));
         assertEquals(0.75136507, out.get(0, 0), 1e-8);
         assertEquals(0.772928465, out.get(0, 1), 1e-9);
     }
