@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vecprop.io.Dataset;
 import io.vecprop.io.JsonReader;
 import io.vecprop.io.ModelFile;
+import io.vecprop.io.Safetensors;
 import io.vecprop.io.Synthetic;
 import io.vecprop.kernels.Kernels;
 import io.vecprop.nn.Network;
@@ -104,13 +105,68 @@ class TestDataCommands {
 
     @Test
     void sameSeedSameModelOnOneAndTwoThreads() throws IOException {
-        for (String threads : new String[] {"1", "2"}) {
-            TestMain.Run t = run("train", "--data", "synthetic:spirals:n=400", "--layers", "2,64,2", "--loss", "cross-entropy",
-                    "--epochs", "3", "--batch", "25", "--momentum", "0.5", "--seed", "9", "--threads", threads,
-                    "--model-out", p("t" + threads + ".safetensors"));
-            assertEquals(0, t.code(), t.err());
+        for (String precision : new String[] {"f64", "f32"}) {
+            for (String threads : new String[] {"1", "2"}) {
+                TestMain.Run t = run("train", "--data", "synthetic:spirals:n=400", "--layers", "2,64,2", "--loss", "cross-entropy",
+                        "--epochs", "3", "--batch", "25", "--momentum", "0.5", "--seed", "9", "--threads", threads,
+                        "--precision", precision, "--model-out", p(precision + "-t" + threads + ".safetensors"));
+                assertEquals(0, t.code(), t.err());
+            }
+            assertArrayEquals(Files.readAllBytes(dir.resolve(precision + "-t1.safetensors")),
+                    Files.readAllBytes(dir.resolve(precision + "-t2.safetensors")), precision);
         }
-        assertArrayEquals(Files.readAllBytes(dir.resolve("t1.safetensors")), Files.readAllBytes(dir.resolve("t2.safetensors")));
+    }
+
+    /**
+     * Float end to end: train in f32 (the model file holds F32 tensors), eval and predict in the
+     * file's precision, predict's cells read back to the model's own floats, and resuming with
+     * --precision f64 converts and says so.
+     */
+    @Test
+    void aFloatModelTrainsEvaluatesPredictsAndResumesInDouble() throws IOException {
+        String data = "synthetic:blobs:n=600,features=12,classes=3";
+        TestMain.Run t = run("train", "--data", data, "--layers", "12,32,3", "--loss", "cross-entropy", "--epochs", "4",
+                "--batch", "16", "--momentum", "0.9", "--scale", "standard", "--precision", "f32", "--model-out", p("f.safetensors"));
+        assertEquals(0, t.code(), t.err());
+        assertTrue(t.out().matches("(?s).*kernels.*, \\d+ threads?, f32\\n.*"), t.out());
+        Safetensors.read(dir.resolve("f.safetensors")).tensors().forEach((name, tensor) -> assertEquals("F32", tensor.dtype(), name));
+
+        TestMain.Run e = run("eval", "--model", p("f.safetensors"), "--data", data + ",draw=1", "--format", "json");
+        assertEquals(0, e.code(), e.err());
+        Map<String, Object> m = object(JsonReader.parse(e.out()));
+        assertEquals("f32", m.get("precision"));
+        assertTrue((Double) m.get("accuracy") > 0.95, e.out());
+        TestMain.Run e64 = run("eval", "--model", p("f.safetensors"), "--data", data + ",draw=1", "--format", "json",
+                "--precision", "f64");
+        Map<String, Object> m64 = object(JsonReader.parse(e64.out()));
+        assertEquals("f64", m64.get("precision"));
+        // the same weights (widened exactly), computed in double: the losses agree to float's precision
+        assertEquals((Double) m64.get("loss"), (Double) m.get("loss"), 1e-5 * (Double) m64.get("loss"));
+
+        TestMain.Run pr = run("predict", "--model", p("f.safetensors"), "--data", data + ",draw=1", "--kernels", "scalar");
+        assertEquals(0, pr.code(), pr.err());
+        List<String> lines = pr.out().lines().toList();
+        ModelFile.Model model = ModelFile.read(dir.resolve("f.safetensors"), null, io.vecprop.kernels.KernelPair.scalar());
+        Dataset fresh = Synthetic.blobs(600, 12, 3, 1.0, 1, 1);
+        model.scaler().apply(fresh.inputs());
+        org.ejml.data.FMatrixRMaj x = new org.ejml.data.FMatrixRMaj(600, 12);
+        for (int i = 0; i < x.data.length; i++) {
+            x.data[i] = (float) fresh.inputs().data[i];
+        }
+        org.ejml.data.FMatrixRMaj out = ((io.vecprop.nn.NetworkF32) model.network()).forward(x);
+        for (int i = 0; i < 600; i++) {
+            String[] cells = lines.get(i + 1).split(",");
+            for (int j = 0; j < 3; j++) {
+                assertEquals(out.get(i, j), Float.parseFloat(cells[j]), 0.0f, "row " + i + " output " + j);
+                assertTrue(cells[j].length() <= 16, "the float's own shortest form, not a widened double: " + cells[j]);
+            }
+        }
+
+        TestMain.Run resume = run("train", "--data", data, "--init", p("f.safetensors"), "--epochs", "1", "--precision", "f64",
+                "--model-out", p("d.safetensors"));
+        assertEquals(0, resume.code(), resume.err());
+        assertTrue(resume.out().contains("converted f.safetensors's F32 weights to f64"), resume.out());
+        Safetensors.read(dir.resolve("d.safetensors")).tensors().forEach((name, tensor) -> assertEquals("F64", tensor.dtype(), name));
     }
 
     @Test

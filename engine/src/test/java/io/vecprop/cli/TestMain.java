@@ -45,8 +45,9 @@ class TestMain {
         Run r = run("explain", "--format", "json", "--kernels", "scalar");
         assertEquals(0, r.code(), r.err());
         Map<String, Object> m = object(JsonReader.parse(r.out()));
-        assertEquals(List.of("net_h1", "out_h1", "net_h2", "out_h2", "net_o1", "out_o1", "net_o2", "out_o2",
+        assertEquals(List.of("precision", "net_h1", "out_h1", "net_h2", "out_h2", "net_o1", "out_o1", "net_o2", "out_o2",
                 "e_total", "grad", "updated", "trajectory"), List.copyOf(m.keySet()));
+        assertEquals("f64", m.get("precision"));
         Set<String> weights = Set.of("w1", "w2", "w3", "w4", "w5", "w6", "w7", "w8");
         assertEquals(weights, object(m.get("grad")).keySet());
         assertEquals(weights, object(m.get("updated")).keySet());
@@ -76,6 +77,71 @@ class TestMain {
                 i++;
             }
         }
+    }
+
+    /**
+     * The worked example in float agrees with the double walk to 6 significant digits in every
+     * figure of the forward pass, E_total, the chain rule and the step, and the JSON's drift is
+     * exactly f32 - f64 of the two walks.
+     */
+    @Test
+    void explainInF32AgreesWithF64ToSixDigitsAndReportsTheDrift() {
+        for (String kernels : new String[] {"scalar", "simd"}) {
+            // the drift is measured against the double walk on the same kernels
+            Map<String, Object> f64 = object(JsonReader.parse(run("explain", "--format", "json", "--kernels", kernels).out()));
+            Run r = run("explain", "--format", "json", "--precision", "f32", "--kernels", kernels);
+            assertEquals(0, r.code(), r.err());
+            Map<String, Object> f32 = object(JsonReader.parse(r.out()));
+            assertEquals("f32", f32.get("precision"));
+            Map<String, Object> drift = object(f32.get("drift"));
+            int checked = 0;
+            for (String key : List.of("net_h1", "out_h1", "net_h2", "out_h2", "net_o1", "out_o1", "net_o2", "out_o2", "e_total")) {
+                double a = (Double) f32.get(key), b = (Double) f64.get(key);
+                assertEquals(b, a, 5e-6 * Math.abs(b), key); // 6 significant digits
+                assertTrue(a != b, key + ": a float walk that equals the double one to the bit did not run in float");
+                assertEquals(a - b, (Double) drift.get(key), 0.0, key);
+                checked++;
+            }
+            for (String part : List.of("grad", "updated")) {
+                for (String w : object(f64.get(part)).keySet()) {
+                    double a = (Double) object(f32.get(part)).get(w), b = (Double) object(f64.get(part)).get(w);
+                    assertEquals(b, a, 5e-6 * Math.abs(b), part + " " + w);
+                    assertEquals(a - b, (Double) object(drift.get(part)).get(w), 0.0, part + " " + w);
+                    checked++;
+                }
+            }
+            assertEquals(25, checked);
+            // the figures are floats: each reads back unchanged through float
+            double e = (Double) f32.get("e_total");
+            assertEquals(e, (double) (float) e, 0.0);
+        }
+        Run text = run("explain", "--precision", "f32", "--kernels", "scalar");
+        assertEquals(0, text.code(), text.err());
+        assertTrue(text.out().contains("computed in f32"), text.out());
+        assertTrue(text.out().matches("(?s).*net\\(h1\\) = w1\\*i1 \\+ w2\\*i2 \\+ b1 += 0\\.41\\d* \\[[+-]\\d\\.\\de-\\d\\d\\].*"), text.out());
+    }
+
+    @Test
+    void badPrecisionIsAUsageError() {
+        for (String command : new String[] {"explain", "train", "info"}) {
+            Run r = run(command, "--precision", "f16");
+            assertEquals(2, r.code(), command);
+            assertTrue(r.err().contains("Invalid value for option '--precision': 'f16' must be f64 or f32"), r.err());
+            assertFalse(r.err().contains("Exception"), r.err());
+        }
+    }
+
+    @Test
+    void trainTheWorkedExampleInF32() {
+        Run r = run("train", "--format", "json", "--precision", "f32", "--kernels", "scalar");
+        assertEquals(0, r.code(), r.err());
+        Map<String, Object> m = object(JsonReader.parse(r.out()));
+        assertEquals("f32", m.get("precision"));
+        assertTrue((Double) m.get("e_total") < 1e-6, r.out());
+        List<Object> out = (List<Object>) m.get("out");
+        assertEquals(0.5, (Double) out.get(0), 2e-3);
+        double o1 = (Double) out.get(0);
+        assertEquals(o1, (double) (float) o1, 0.0, "a float output");
     }
 
     @Test
@@ -132,7 +198,8 @@ class TestMain {
             Run r = run(args);
             assertEquals(0, r.code(), r.err());
             Map<String, Object> m = object(JsonReader.parse(r.out()));
-            assertEquals(List.of("steps", "e_total", "out", "seconds"), List.copyOf(m.keySet()));
+            assertEquals(List.of("precision", "steps", "e_total", "out", "seconds"), List.copyOf(m.keySet()));
+            assertEquals("f64", m.get("precision"));
             assertTrue((Double) m.get("e_total") < 1e-6, r.out());
             List<Object> out = (List<Object>) m.get("out");
             assertEquals(0.5, (Double) out.get(0), 2e-3);

@@ -5,9 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vecprop.kernels.KernelPair;
 import io.vecprop.kernels.Kernels;
+import io.vecprop.kernels.KernelsF32;
+import io.vecprop.nn.DenseNetwork;
 import io.vecprop.nn.Loss;
 import io.vecprop.nn.Network;
+import io.vecprop.nn.NetworkF32;
+import io.vecprop.nn.Precision;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.ejml.data.DMatrixRMaj;
+import org.ejml.data.FMatrixRMaj;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -127,6 +133,90 @@ class TestModelFile {
         nan[4] = Double.NaN;
         assertRejected(with(good, "layers.0.weight", new Safetensors.Tensor("F64", new long[] {3, 2}, nan)), meta,
                 "layer 0", "NaN");
+    }
+
+    /** A float network is saved as F32 tensors and loads back as a float network, bit for bit. */
+    @Test
+    void aFloatModelIsStoredAsF32AndLoadsAsFloatUnlessAskedOtherwise() throws IOException {
+        NetworkF32 network = NetworkF32.random(KernelsF32.scalar(), Loss.CROSS_ENTROPY, 9, 5, 8, 3);
+        Path file = dir.resolve("f32.safetensors");
+        ModelFile.write(file, new ModelFile.Model(network, Scaler.none(5), List.of("a", "b", "c")));
+        Safetensors.Contents raw = Safetensors.read(file);
+        assertEquals(4, raw.tensors().size());
+        raw.tensors().forEach((name, t) -> assertEquals("F32", t.dtype(), name));
+        // 4 bytes a value: the data section is half the F64 file's
+        Path f64File = dir.resolve("f64.safetensors");
+        ModelFile.write(f64File, new ModelFile.Model(network.toF64(Kernels.scalar()), Scaler.none(5), List.of("a", "b", "c")));
+        long values = 5 * 8 + 8 + 8 * 3 + 3;
+        assertEquals(values * 4, Files.size(f64File) - Files.size(file) - (headerBytes(f64File) - headerBytes(file)));
+
+        KernelPair kernels = KernelPair.scalar();
+        ModelFile.Model same = ModelFile.read(file, null, kernels);
+        assertTrue(same.network() instanceof NetworkF32);
+        assertEquals(Precision.F32, same.stored());
+        assertTrue(!same.converted());
+        FMatrixRMaj x = new FMatrixRMaj(4, 5);
+        SplittableRandom rnd = new SplittableRandom(3);
+        for (int i = 0; i < x.data.length; i++) {
+            x.data[i] = (float) rnd.nextDouble(-2, 2);
+        }
+        float[] expected = network.forward(x).data.clone();
+        assertArrayEquals(expected, ((NetworkF32) same.network()).forward(x).data, "the loaded float model computes the same bits");
+
+        // asked for f64: widened exactly, so every weight equals the float one
+        ModelFile.Model wide = ModelFile.read(file, Precision.F64, kernels);
+        assertTrue(wide.network() instanceof Network);
+        assertTrue(wide.converted());
+        for (int l = 0; l < 2; l++) {
+            assertArrayEquals(network.weightValues(l), wide.network().weightValues(l), 0.0);
+            assertArrayEquals(network.biasValues(l), wide.network().biasValues(l), 0.0);
+        }
+        // the old entry point is a double load: it converts too
+        assertTrue(ModelFile.read(file, Kernels.scalar()).network() instanceof Network);
+    }
+
+    /** A double model loads as double, and as float only when asked: each weight rounded to the nearest float. */
+    @Test
+    void aDoubleModelLoadsAsFloatOnlyWhenAsked() throws IOException {
+        Network network = Network.random(Kernels.scalar(), 4, 3, 6, 2);
+        Path file = dir.resolve("d.safetensors");
+        ModelFile.write(file, new ModelFile.Model(network, Scaler.none(3), List.of()));
+        assertTrue(ModelFile.read(file, null, KernelPair.scalar()).network() instanceof Network);
+        DenseNetwork narrow = ModelFile.read(file, Precision.F32, KernelPair.scalar()).network();
+        assertEquals(Precision.F32, narrow.precision());
+        int differ = 0;
+        for (int l = 0; l < 2; l++) {
+            double[] a = network.weightValues(l), b = narrow.weightValues(l);
+            for (int i = 0; i < a.length; i++) {
+                assertEquals((double) (float) a[i], b[i], 0.0);
+                differ += a[i] != b[i] ? 1 : 0;
+            }
+        }
+        assertTrue(differ > 0, "random doubles are not all floats");
+        // the same seed draws the same network in float, rounded
+        NetworkF32 drawn = NetworkF32.random(KernelsF32.scalar(), 4, 3, 6, 2);
+        for (int l = 0; l < 2; l++) {
+            assertArrayEquals(narrow.weightValues(l), drawn.weightValues(l), 0.0);
+            assertArrayEquals(narrow.biasValues(l), drawn.biasValues(l), 0.0);
+        }
+    }
+
+    @Test
+    void aDoubleBeyondFloatRangeCannotLoadAsFloat() throws IOException {
+        Map<String, Safetensors.Tensor> t = new LinkedHashMap<>();
+        t.put("layers.0.weight", new Safetensors.Tensor("F64", new long[] {1, 2}, new double[] {0.5, 1e300}));
+        t.put("layers.0.bias", new Safetensors.Tensor("F64", new long[] {1}, new double[] {0}));
+        Path file = dir.resolve("huge.safetensors");
+        Safetensors.write(file, t, Map.of());
+        assertTrue(ModelFile.read(file, null, KernelPair.scalar()).network() instanceof Network);
+        DataFormatException e = assertThrows(DataFormatException.class, () -> ModelFile.read(file, Precision.F32, KernelPair.scalar()));
+        assertTrue(e.getMessage().startsWith("huge.safetensors: cannot compute in f32: "), e.getMessage());
+        assertTrue(e.getMessage().contains("Infinity at (0, 1)"), e.getMessage());
+    }
+
+    private static long headerBytes(Path file) throws IOException {
+        byte[] b = Files.readAllBytes(file);
+        return 8 + java.nio.ByteBuffer.wrap(b, 0, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
     }
 
     @Test
