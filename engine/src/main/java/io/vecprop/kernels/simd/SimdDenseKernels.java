@@ -176,8 +176,12 @@ public final class SimdDenseKernels implements DenseKernels {
     /** The exponent bias and the mantissa's width, to build 2^k from k. */
     private static final long EXP_BIAS = 1023; //@f32 private static final int EXP_BIAS = 127;
     private static final int MANTISSA_BITS = 52; //@f32 private static final int MANTISSA_BITS = 23;
-    /** Beyond this |x|, e^-|x| would be subnormal and is flushed to 0. */
-    private static final double EXP_FLUSH = 708.0; //@f32 private static final float EXP_FLUSH = 87.0f;
+    /**
+     * |x| is clamped to this before the exp: here k = round(-|x|/ln2) is -1023 (float: -127), whose
+     * 2^k built from exponent bits is 0, so e^-|x| is exactly 0 from here on (infinities included),
+     * without a compare and a blend per vector.
+     */
+    private static final double EXP_CLAMP = 709.0; //@f32 private static final float EXP_CLAMP = 88.0f;
     /**
      * e^-u = 1 + sum of Ei·u^i: a Chebyshev fit of e^r of degree 11 on [-ln2/2, ln2/2], odd terms
      * negated (relative error 1.7e-17). The float twin fits degree 6 (7.5e-8 evaluated in float,
@@ -200,9 +204,10 @@ public final class SimdDenseKernels implements DenseKernels {
      * with {@code e = exp(-|x|)}, sigmoid is {@code 1/(1+e)} for x >= 0 and {@code e/(1+e)} for
      * x < 0. exp is reduced to {@code -|x| = k·ln2 - u} with |u| <= ln2/2, {@code e^-u} is a
      * degree-11 polynomial (a Chebyshev fit of e^r on [-ln2/2, ln2/2], relative error 1.7e-17), and
-     * 2^k comes from exponent bits. For |x| > EXP_FLUSH (708; 87 in float), where e^-|x| would be
-     * subnormal, e is flushed to 0, so sigmoid is exactly 0 or 1 there (the scalar formula gives a
-     * subnormal below -708).
+     * 2^k comes from exponent bits. |x| is clamped to {@link #EXP_CLAMP}, where 2^k underflows to 0,
+     * so from about 708.4 on (87.7 in float), where e^-|x| is subnormal, e is 0 and sigmoid exactly
+     * 0 or 1 (the scalar formula gives a subnormal below -708). The sign picks the numerator, 1 or
+     * e, before the one division.
      * Only IEEE arithmetic, so the result is the same interpreted and compiled, unlike
      * {@code lanewise(EXP)}. exp is written inline: a vector passed to a method C2 does not inline
      * is boxed.
@@ -215,7 +220,7 @@ public final class SimdDenseKernels implements DenseKernels {
         DoubleVector ln2Lo = DoubleVector.broadcast(S, LN2_LO);
         for (; i < bound; i += V) {
             DoubleVector x = DoubleVector.fromArray(S, net, i);
-            DoubleVector ax = x.abs();
+            DoubleVector ax = x.abs().min(EXP_CLAMP);
             DoubleVector shifted = ax.fma(-LOG2E, ROUNDER);      // k + 1.5·2^52 with k = round(-|x|/ln2)
             DoubleVector k = shifted.sub(ROUNDER);
             DoubleVector u = k.fma(ln2Lo, k.fma(ln2Hi, ax));    // u = |x| + k·ln2, |u| <= ln2/2
@@ -231,12 +236,12 @@ public final class SimdDenseKernels implements DenseKernels {
             p = p.fma(u, DoubleVector.broadcast(S, E2));
             p = p.fma(u, DoubleVector.broadcast(S, E1));
             p = p.fma(u, one);
-            // e = p · 2^k, k in [-1022, 0] while |x| <= EXP_FLUSH; beyond (infinities too) e is 0
+            // e = p · 2^k, k in [-1023, 0]; 2^-1023 is built as 0
             DoubleVector scale = shifted.viewAsIntegralLanes().add(EXP_BIAS - ROUNDER_BITS)
                     .lanewise(VectorOperators.LSHL, MANTISSA_BITS).viewAsFloatingLanes();
-            DoubleVector e = p.mul(scale).blend(0.0, ax.compare(VectorOperators.GT, EXP_FLUSH));
-            DoubleVector s = one.div(e.add(1.0));
-            s.blend(e.mul(s), x.compare(VectorOperators.LT, 0.0)).intoArray(out, i);
+            DoubleVector e = p.mul(scale);
+            // 1 / (1 + e) for x >= 0, e / (1 + e) for x < 0
+            one.blend(e, x.compare(VectorOperators.LT, 0.0)).div(e.add(1.0)).intoArray(out, i);
         }
         for (; i < n; i++) {
             out[i] = 1.0 / (1.0 + Math.exp(-net[i]));
@@ -304,7 +309,7 @@ public final class SimdDenseKernels implements DenseKernels {
         DoubleVector ln2Hi = DoubleVector.broadcast(S, LN2_HI);
         DoubleVector ln2Lo = DoubleVector.broadcast(S, LN2_LO);
         for (; j < bound; j += V) {
-            DoubleVector ax = DoubleVector.fromArray(S, a, from + j).neg().add(max); // max - a >= 0
+            DoubleVector ax = DoubleVector.fromArray(S, a, from + j).neg().add(max).min(EXP_CLAMP); // max - a >= 0
             DoubleVector shifted = ax.fma(-LOG2E, ROUNDER);
             DoubleVector k = shifted.sub(ROUNDER);
             DoubleVector u = k.fma(ln2Lo, k.fma(ln2Hi, ax));
@@ -321,7 +326,7 @@ public final class SimdDenseKernels implements DenseKernels {
             p = p.fma(u, DoubleVector.broadcast(S, 1.0));
             DoubleVector scale = shifted.viewAsIntegralLanes().add(EXP_BIAS - ROUNDER_BITS)
                     .lanewise(VectorOperators.LSHL, MANTISSA_BITS).viewAsFloatingLanes();
-            p.mul(scale).blend(0.0, ax.compare(VectorOperators.GT, EXP_FLUSH)).intoArray(out, from + j);
+            p.mul(scale).intoArray(out, from + j);
         }
         for (; j < n; j++) {
             out[from + j] = Math.exp(a[from + j] - max);
