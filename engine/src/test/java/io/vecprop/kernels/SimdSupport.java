@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vecprop.kernels.scalar.ScalarDenseKernels;
+import io.vecprop.kernels.scalar.ScalarDenseKernelsF32;
 import java.util.List;
 
 /**
@@ -17,6 +18,17 @@ public final class SimdSupport {
 
     /** The SIMD kernels on a pool of the given size, or a skip (a failure when SIMD is required). */
     public static DenseKernels simd(int threads) {
+        requireOrSkip();
+        return KernelProvider.select(KernelProvider.Choice.SIMD, threads).kernels().impl();
+    }
+
+    /** The float32 SIMD kernels on a pool of the given size, by the same skip-or-fail rule. */
+    public static DenseKernelsF32 simdF32(int threads) {
+        requireOrSkip();
+        return KernelProvider.selectF32(KernelProvider.Choice.SIMD, threads).kernels().impl();
+    }
+
+    private static void requireOrSkip() {
         String why = KernelProvider.simdUnavailableReason();
         if (why != null) {
             if (Boolean.getBoolean("vecprop.requireSimd")) {
@@ -24,7 +36,6 @@ public final class SimdSupport {
             }
             assumeTrue(false, "SIMD kernels cannot run: " + why);
         }
-        return KernelProvider.select(KernelProvider.Choice.SIMD, threads).kernels().impl();
     }
 
     /** Both implementations, for suites that run under each; SIMD follows the same skip-or-fail rule. */
@@ -43,5 +54,18 @@ public final class SimdSupport {
 
     public static DenseKernels scalar() {
         return ScalarDenseKernels.INSTANCE;
+    }
+
+    public static DenseKernelsF32 scalarF32() {
+        return ScalarDenseKernelsF32.INSTANCE;
+    }
+
+    /** {@code scalar} or {@code simd} (one thread) in float32, by name, as {@link #kernels}. */
+    public static KernelsF32 kernelsF32(String name) {
+        return switch (name) {
+            case "scalar" -> KernelsF32.scalar();
+            case "simd" -> KernelsF32.of(simdF32(1));
+            default -> throw new IllegalArgumentException(name);
+        };
     }
 }

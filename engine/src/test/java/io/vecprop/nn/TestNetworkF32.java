@@ -52,7 +52,7 @@ class TestNetworkF32 {
     @EnumSource(Loss.class)
     void forwardLossAndGradientsAgreeWithDoubleOnTheSameWeights(Loss loss) {
         for (KernelPair kernels : new KernelPair[] {KernelPair.scalar(),
-                new KernelPair(Kernels.of(SimdSupport.simd(2)), simdF32(2))}) {
+                new KernelPair(Kernels.of(SimdSupport.simd(2)), KernelsF32.of(SimdSupport.simdF32(2)))}) {
             NetworkF32 f = NetworkF32.random(kernels.f32(), loss, 11, 13, 37, 29, 5);
             Network d = f.toF64(kernels.f64()); // exactly the float weights
             SplittableRandom rnd = new SplittableRandom(4);
@@ -117,7 +117,7 @@ class TestNetworkF32 {
     void aFloatNetworkLearnsBlobsThroughTheTrainer() {
         Dataset train = Synthetic.blobs(2000, 16, 4, 1.0, 5, 0);
         Dataset test = Synthetic.blobs(500, 16, 4, 1.0, 5, 1);
-        NetworkF32 f = NetworkF32.random(simdF32(2), Loss.CROSS_ENTROPY, 3, 16, 64, 4);
+        NetworkF32 f = NetworkF32.random(KernelsF32.of(SimdSupport.simdF32(2)), Loss.CROSS_ENTROPY, 3, 16, 64, 4);
         MiniBatchTrainer.Options o = new MiniBatchTrainer.Options(3, 32, 0.1, 0.9, 1, true, true, 0);
         MiniBatchTrainer.Result r = MiniBatchTrainer.train(f, train, test, o, MiniBatchTrainer.Listener.NONE);
         Network d = Network.random(Kernels.scalar(), Loss.CROSS_ENTROPY, 3, 16, 64, 4);
@@ -126,12 +126,6 @@ class TestNetworkF32 {
         assertEquals(rd.last().validationAccuracy(), r.last().validationAccuracy(), 0.01, "float learns as double does");
         assertEquals(rd.last().trainLoss(), r.last().trainLoss(), 0.05 * rd.last().trainLoss() + 1e-3,
                 "three epochs in float end near where double ends");
-    }
-
-    /** The float SIMD kernels, under SimdSupport's rule (a skip, or a failure when SIMD is required). */
-    private static KernelsF32 simdF32(int threads) {
-        SimdSupport.simd(threads);
-        return io.vecprop.kernels.KernelProvider.selectF32(io.vecprop.kernels.KernelProvider.Choice.SIMD, threads).kernels();
     }
 
     private static DMatrixRMaj oneHot(int rows, int classes, SplittableRandom rnd) {
