@@ -1,6 +1,7 @@
 package io.vecprop.bench;
 
 import io.vecprop.kernels.DenseKernels;
+import io.vecprop.kernels.DenseKernelsF32;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -18,7 +19,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The deltas of a batch of 128 through layers of n units: the output delta
  * {@code (out - t) · out · (1 - out)} over 128 x n values, and the hidden delta
- * {@code (Delta · W) ∘ h(1 - h)} with W n x n (2 · 128 · n² flops).
+ * {@code (Delta · W) ∘ h(1 - h)} with W n x n (2 · 128 · n² flops), in doubles ({@code f64}) or
+ * floats ({@code f32}, the same values rounded).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -39,28 +41,50 @@ public class DeltaBench {
     @Param({"1"})
     public int threads;
 
+    @Param({"f64", "f32"})
+    public String precision;
+
+    boolean f32;
     DenseKernels k;
+    DenseKernelsF32 kF;
     double[] out, target, delta, deltaAbove, w, below;
+    float[] outF, targetF, deltaF, deltaAboveF, wF, belowF;
 
     @Setup
     public void setup() {
-        k = KernelState.kernels(kernels, threads);
+        f32 = KernelState.isF32(precision);
         SplittableRandom rnd = new SplittableRandom(3);
         out = rnd.doubles(BATCH * n, 0, 1).toArray();
         target = rnd.doubles(BATCH * n, 0, 1).toArray();
         deltaAbove = rnd.doubles(BATCH * n, -1, 1).toArray();
         w = rnd.doubles((long) n * n, -1, 1).toArray();
-        delta = new double[BATCH * n];
-        below = new double[BATCH * n];
+        if (f32) {
+            kF = KernelState.kernelsF32(kernels, threads);
+            outF = KernelState.narrow(out);
+            targetF = KernelState.narrow(target);
+            deltaAboveF = KernelState.narrow(deltaAbove);
+            wF = KernelState.narrow(w);
+            deltaF = new float[BATCH * n];
+            belowF = new float[BATCH * n];
+            out = target = deltaAbove = w = null;
+        } else {
+            k = KernelState.kernels(kernels, threads);
+            delta = new double[BATCH * n];
+            below = new double[BATCH * n];
+        }
     }
 
     @Benchmark
     public double outputDelta() {
-        return k.outputDelta(BATCH * n, out, target, delta);
+        return f32 ? kF.outputDelta(BATCH * n, outF, targetF, deltaF) : k.outputDelta(BATCH * n, out, target, delta);
     }
 
     @Benchmark
-    public double[] hiddenDelta() {
+    public Object hiddenDelta() {
+        if (f32) {
+            kF.hiddenDelta(BATCH, n, n, deltaAboveF, wF, outF, belowF);
+            return belowF;
+        }
         k.hiddenDelta(BATCH, n, n, deltaAbove, w, out, below);
         return below;
     }

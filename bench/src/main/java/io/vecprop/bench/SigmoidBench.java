@@ -1,7 +1,9 @@
 package io.vecprop.bench;
 
 import io.vecprop.kernels.DenseKernels;
+import io.vecprop.kernels.DenseKernelsF32;
 import io.vecprop.kernels.simd.SimdDenseKernels;
+import io.vecprop.kernels.simd.SimdDenseKernelsF32;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -16,7 +18,10 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-/** Sigmoid over n doubles in [-10, 10]: scalar, SIMD on a hand-written exp (poly), SIMD on lanewise(EXP). */
+/**
+ * Sigmoid over n values in [-10, 10], doubles ({@code f64}) or floats ({@code f32}): scalar, SIMD
+ * on a hand-written exp (poly), SIMD on lanewise(EXP).
+ */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -25,30 +30,62 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 2, jvmArgsAppend = {"--add-modules=jdk.incubator.vector"})
 public class SigmoidBench {
 
+    private static final int SCALAR = 0, POLY = 1, LANEWISE = 2;
+
     @Param({"scalar", "poly", "lanewise"})
     public String kernels;
 
     @Param({"1024", "4096", "65536"})
     public int n;
 
+    @Param({"f64", "f32"})
+    public String precision;
+
+    /** kernels as a number, so the measured method compares ints, not strings. */
+    int variant;
+    boolean f32;
     DenseKernels scalar;
+    DenseKernelsF32 scalarF32;
     double[] x, out;
+    float[] xF, outF;
 
     @Setup
     public void setup() {
-        scalar = KernelState.kernels("scalar", 1);
-        if (!kernels.equals("scalar")) {
+        variant = switch (kernels) {
+            case "scalar" -> SCALAR;
+            case "poly" -> POLY;
+            case "lanewise" -> LANEWISE;
+            default -> throw new IllegalArgumentException("kernels " + kernels + ": scalar, poly or lanewise");
+        };
+        f32 = KernelState.isF32(precision);
+        if (variant != SCALAR) {
             KernelState.kernels("simd", 1); // fails loudly if SIMD cannot run
         }
-        x = new SplittableRandom(2).doubles(n, -10, 10).toArray();
-        out = new double[n];
+        double[] values = new SplittableRandom(2).doubles(n, -10, 10).toArray();
+        if (f32) {
+            scalarF32 = KernelState.kernelsF32("scalar", 1);
+            xF = KernelState.narrow(values);
+            outF = new float[n];
+        } else {
+            scalar = KernelState.kernels("scalar", 1);
+            x = values;
+            out = new double[n];
+        }
     }
 
     @Benchmark
-    public double[] sigmoid() {
-        switch (kernels) {
-            case "poly" -> SimdDenseKernels.sigmoidPoly(n, x, out);
-            case "lanewise" -> SimdDenseKernels.sigmoidLanewise(n, x, out);
+    public Object sigmoid() {
+        if (f32) {
+            switch (variant) {
+                case POLY -> SimdDenseKernelsF32.sigmoidPoly(n, xF, outF);
+                case LANEWISE -> SimdDenseKernelsF32.sigmoidLanewise(n, xF, outF);
+                default -> scalarF32.sigmoid(n, xF, outF);
+            }
+            return outF;
+        }
+        switch (variant) {
+            case POLY -> SimdDenseKernels.sigmoidPoly(n, x, out);
+            case LANEWISE -> SimdDenseKernels.sigmoidLanewise(n, x, out);
             default -> scalar.sigmoid(n, x, out);
         }
         return out;

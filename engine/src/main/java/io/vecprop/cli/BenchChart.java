@@ -16,8 +16,8 @@ import javax.imageio.ImageIO;
 
 /**
  * A PNG of scalar against SIMD (and EJML) per kernel and size: one group of horizontal bars per
- * benchmark, size and thread count, each bar the throughput of one kernel choice, scaled to the
- * fastest of its group and labelled with its value and its speedup over scalar.
+ * benchmark, size, precision and thread count, each bar the throughput of one kernel choice, scaled
+ * to the fastest of its group and labelled with its value and its speedup over scalar.
  */
 final class BenchChart {
 
@@ -35,10 +35,12 @@ final class BenchChart {
                 continue;
             }
             String key = r.benchmark() + "  " + (r.sizeOrWorkload() == null ? "" : r.sizeOrWorkload()) + "  "
-                    + r.threads() + (r.threads() == 1 ? " thread" : " threads");
+                    + r.precisionId() + "  " + r.threads() + (r.threads() == 1 ? " thread" : " threads");
             groups.computeIfAbsent(key, k -> new ArrayList<>()).add(r);
         }
-        int bar = 18, gap = 14, left = 24, labelW = 90, barMax = 560, top = 82;
+        // the ceilings, one line per thread count: with both precisions one line would not fit
+        String[] ceilings = report.ceilingsLine().split("(?<=;) ");
+        int bar = 18, gap = 14, left = 24, labelW = 90, barMax = 560, top = 68 + 14 * ceilings.length;
         int height = top + 30;
         for (List<BenchReport.Row> g : groups.values()) {
             height += 22 + g.size() * (bar + 4) + gap;
@@ -55,9 +57,11 @@ final class BenchChart {
             g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
             g.drawString(title, left, 28);
             g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-            g.drawString("Throughput per kernel choice, bars scaled to the fastest of each group; (x) is the speedup over scalar.",
+            g.drawString("Throughput per kernel choice, bars scaled to the fastest of each group; (x) is the speedup over scalar in the same precision.",
                     left, 46);
-            g.drawString(report.ceilingsLine(), left, 62);
+            for (int i = 0; i < ceilings.length; i++) {
+                g.drawString(ceilings[i], left, 62 + 14 * i);
+            }
             int y = top;
             for (Map.Entry<String, List<BenchReport.Row>> e : groups.entrySet()) {
                 g.setColor(Color.BLACK);

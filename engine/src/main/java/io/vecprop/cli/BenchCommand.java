@@ -4,6 +4,7 @@ import io.vecprop.io.AtomicFiles;
 import io.vecprop.io.Json;
 import io.vecprop.io.JsonReader;
 import io.vecprop.kernels.KernelProvider;
+import io.vecprop.nn.Precision;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -27,15 +28,20 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "bench",
         mixinStandardHelpOptions = true,
-        header = "Run the JMH suite: scalar against SIMD against EJML, and against the machine's measured ceilings.",
+        header = "Run the JMH suite: scalar against SIMD against EJML, in double and in float, and against the machine's "
+                + "measured ceilings.",
         description = 
             "Builds bench/target/benchmarks.jar if needed, runs the kernel, training-step and "
                 + "ceiling benchmarks, and writes into --out: jmh.json (JMH's raw results), report.md "
-                + "(the table) and chart.png (scalar against SIMD per kernel and size). The text output "
-                + "prints the table. Modes: --quick (default; about 2 minutes on 2 cores, enough to see a "
-                + "2x regression), --full (2 forks, 5 measured iterations, every size: for published "
-                + "figures), --smoke (proves the harness runs; its numbers mean nothing).",
-        footer = {"", "Examples:", "  ./vecprop bench", "  ./vecprop bench --only Gemm --threads 1",
+                + "(the table) and chart.png (scalar against SIMD per kernel, size and precision). The text output "
+                + "prints the table. Every kernel and training step runs in both precisions, f64 (double) and f32 "
+                + "(float), unless --precision names one; the table's precision column says which, its ratios "
+                + "(vs scalar, vs EJML) compare within one precision, and its share of ceiling is of the FMA peak "
+                + "of the row's own precision (f32's is about twice f64's). Modes: --quick (default; about 4 "
+                + "minutes on 2 cores, 2 with one precision, enough to see a 2x regression), --full (2 forks, 5 "
+                + "measured iterations, every size: for published figures), --smoke (proves the harness runs; "
+                + "its numbers mean nothing).",
+        footer = {"", "Examples:", "  ./vecprop bench", "  ./vecprop bench --only Gemm --threads 1 --precision f32",
             "  ./vecprop bench --full --out results/today", "  ./vecprop bench --only Sigmoid --profile gc --format json"})
 final class BenchCommand implements Callable<Integer> {
 
@@ -49,7 +55,7 @@ final class BenchCommand implements Callable<Integer> {
         @Option(names = "--full", description = "Two forks, every size: for published figures.")
         boolean full;
 
-        @Option(names = "--smoke", description = "One 100 ms iteration of two benchmarks: proves the harness.")
+        @Option(names = "--smoke", description = "One 100 ms iteration of two benchmarks in each precision: proves the harness.")
         boolean smoke;
     }
 
@@ -64,8 +70,24 @@ final class BenchCommand implements Callable<Integer> {
             description = "Only this thread count (default: 1 and 2 where a benchmark has both).")
     Integer threads;
 
+    /** The precisions a run covers. */
+    enum Precisions {
+        f64(Precision.F64), f32(Precision.F32), both(Precision.F64, Precision.F32);
+
+        final List<Precision> list;
+
+        Precisions(Precision... precisions) {
+            this.list = List.of(precisions);
+        }
+    }
+
+    @Option(names = "--precision", defaultValue = "both", paramLabel = "f64|f32|both",
+            description = "Run the kernels and training steps in double (f64), in float (f32) or in both (default); "
+                    + "the FMA ceiling runs in the same ones. With --from, report only those.")
+    Precisions precisions;
+
     @Option(names = "--format", defaultValue = "text", paramLabel = "text|json",
-            description = "text (the table, default) or json (one object with a list results).")
+            description = "text (the table, default) or json (one object with a list results, each with its precision).")
     Values.Format format;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Where to write jmh.json, report.md and chart.png "
@@ -95,7 +117,7 @@ final class BenchCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         BenchPlan.Mode mode = mode();
-        List<BenchPlan.Run> runs = BenchPlan.runs(mode, only, threads);
+        List<BenchPlan.Run> runs = BenchPlan.runs(mode, only, threads, precisions.list);
         if (runs.isEmpty()) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--only '" + only + "' matches no benchmark of the " + mode + " run");
@@ -118,7 +140,9 @@ final class BenchCommand implements Callable<Integer> {
             if (!(parsed instanceof List<?> list)) {
                 throw new IllegalStateException(from + " is not a JMH result list");
             }
-            results.addAll(list);
+            // --precision narrows an earlier run's results as it narrows a run
+            list.stream().filter(r -> BenchReport.precisionOf(r) == null
+                    || precisions.list.contains(BenchReport.precisionOf(r))).forEach(results::add);
             Files.createDirectories(dir);
             return report(results, dir, log, "vecprop bench --from " + from.getFileName(), stdout, err);
         }
@@ -159,9 +183,10 @@ final class BenchCommand implements Callable<Integer> {
 
     private int report(List<Object> results, Path dir, Path log, String what, PrintWriter stdout, PrintWriter err)
             throws IOException {
-        int lanes = KernelProvider.simdUnavailableReason() == null
-                ? KernelProvider.select(KernelProvider.Choice.SIMD, 1).kernels().info().lanes() : 8;
-        BenchReport report = BenchReport.of(results, lanes);
+        boolean simd = KernelProvider.simdUnavailableReason() == null;
+        int lanes = simd ? KernelProvider.select(KernelProvider.Choice.SIMD, 1).kernels().info().lanes() : 8;
+        int lanesF32 = simd ? KernelProvider.selectF32(KernelProvider.Choice.SIMD, 1).kernels().info().lanes() : 2 * lanes;
+        BenchReport report = BenchReport.of(results, lanes, lanesF32);
         String title = what + " (" + LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE) + ")";
         AtomicFiles.writeString(dir.resolve("jmh.json"), Json.write(results));
         AtomicFiles.writeString(dir.resolve("report.md"), report.markdown(title));

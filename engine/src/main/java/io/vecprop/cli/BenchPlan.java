@@ -1,5 +1,6 @@
 package io.vecprop.cli;
 
+import io.vecprop.nn.Precision;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,13 +10,14 @@ import java.util.regex.Pattern;
 /**
  * Which JMH runs {@code vecprop bench} makes: per mode, a list of JMH invocations, each naming its
  * benchmarks, its parameters and its JMH threads. The bench module's classes declare the full
- * parameter sets; a plan narrows them so quick finishes in about two minutes on two cores.
+ * parameter sets; a plan narrows them so quick finishes in about two minutes per precision on two
+ * cores.
  */
 final class BenchPlan {
 
     /** How long and how thoroughly to measure. */
     enum Mode {
-        /** One fork, short iterations, a subset of sizes: sees a 2x regression in ~2 minutes. */
+        /** One fork, short iterations, a subset of sizes: sees a 2x regression in ~2 minutes per precision. */
         quick("-f", "1", "-wi", "2", "-w", "500ms", "-i", "2", "-r", "500ms"),
         /** Two forks, 3 warm-up and 5 measured iterations of 1 s, every size: for published figures. */
         full("-f", "2", "-wi", "3", "-w", "1s", "-i", "5", "-r", "1s"),
@@ -56,12 +58,22 @@ final class BenchPlan {
 
     private BenchPlan() {}
 
+    /** As {@link #runs(Mode, Pattern, Integer, List)} in both precisions. */
+    static List<Run> runs(Mode mode, Pattern only, Integer threads) {
+        return runs(mode, only, threads, List.of(Precision.values()));
+    }
+
     /**
      * The runs of a mode, narrowed to the benchmarks whose full name contains a match of only (if
-     * given), and to the given thread count (if given; the ceilings then run on that many JMH
-     * threads).
+     * given), to the given thread count (if given; the ceilings then run on that many JMH
+     * threads), and to the given precisions: every run but the bandwidth ceilings' gets them as
+     * its {@code precision} parameter, the FMA ceiling included, so each precision's rows have
+     * their own peak.
      */
-    static List<Run> runs(Mode mode, Pattern only, Integer threads) {
+    static List<Run> runs(Mode mode, Pattern only, Integer threads, List<Precision> precisions) {
+        if (precisions.isEmpty()) {
+            throw new IllegalArgumentException("no precision to run");
+        }
         List<Run> runs = new ArrayList<>();
         switch (mode) {
             case smoke -> {
@@ -108,6 +120,10 @@ final class BenchPlan {
                 continue;
             }
             Map<String, String> params = new LinkedHashMap<>(r.params());
+            if (kept.stream().anyMatch(BenchPlan::declaresPrecision)) {
+                // JMH applies -p only to the benchmarks that declare the parameter: triad and copy ignore it
+                params.put("precision", String.join(",", precisions.stream().map(Precision::id).toList()));
+            }
             int jmhThreads = r.jmhThreads();
             if (threads != null) {
                 if (kept.get(0).contains("PeakBench")) {
@@ -138,6 +154,10 @@ final class BenchPlan {
         Map<String, String> copy = new LinkedHashMap<>(params);
         copy.remove("kernels");
         return copy;
+    }
+
+    private static boolean declaresPrecision(String benchmark) {
+        return !benchmark.endsWith("PeakBench.triad") && !benchmark.endsWith("PeakBench.copy");
     }
 
     private static boolean declaresThreads(String benchmark) {

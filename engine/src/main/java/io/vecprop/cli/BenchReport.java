@@ -1,5 +1,6 @@
 package io.vecprop.cli;
 
+import io.vecprop.nn.Precision;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -8,27 +9,47 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Turns JMH's JSON results into vecprop's report: one row per benchmark, size or workload, kernels
- * and threads, with the median time, its throughput (GFLOP/s, GB/s or elements/ns), the share of
- * the ceiling measured in the same run, and the speedup over the scalar kernels.
+ * Turns JMH's JSON results into vecprop's report: one row per benchmark, size or workload,
+ * precision, kernels and threads, with the median time, its throughput (GFLOP/s, GB/s or
+ * elements/ns), the share of the ceiling measured in the same run (the FMA peak of the row's
+ * precision), and the speedups over the scalar kernels and over EJML in the same precision.
  */
 final class BenchReport {
 
-    /** One measured benchmark. */
-    record Row(String benchmark, String size, String workload, String kernels, int threads, double median,
-            double score, double error, String unit, double throughput, String throughputUnit, double share,
-            double speedup, double allocBytesPerOp) {
+    /**
+     * One measured benchmark. precision is null only for the bandwidth ceilings, which do not
+     * depend on it; results of runs before the precision parameter existed are f64.
+     */
+    record Row(String benchmark, String size, String workload, Precision precision, String kernels, int threads,
+            double median, double score, double error, String unit, double throughput, String throughputUnit,
+            double share, double speedup, double speedupVsEjml, double allocBytesPerOp) {
 
         String sizeOrWorkload() {
             return workload != null ? workload + " " + io.vecprop.train.Workloads.describe(workload) : size;
         }
+
+        /** The precision's id, f64 or f32, or "" for the bandwidth ceilings. */
+        String precisionId() {
+            return precision == null ? "" : precision.id();
+        }
+
+        Row with(double share, double speedup, double speedupVsEjml) {
+            return new Row(benchmark, size, workload, precision, kernels, threads, median, score, error, unit,
+                    throughput, throughputUnit, share, speedup, speedupVsEjml, allocBytesPerOp);
+        }
     }
 
-    /** The machine's ceilings from PeakBench: GFLOP/s and GB/s for 1 and 2 threads (0 when not measured). */
-    record Ceilings(double gflops1, double gflops2, double gbs1, double gbs2) {
+    /**
+     * The machine's ceilings from PeakBench: the FMA peak in GFLOP/s per precision (a vector holds
+     * twice as many floats, so the f32 peak is about twice the f64 one) and the triad bandwidth in
+     * GB/s, each for 1 and 2 threads (0 when not measured).
+     */
+    record Ceilings(double gflops1, double gflops2, double gflops1F32, double gflops2F32, double gbs1, double gbs2) {
 
-        double gflops(int threads) {
-            return threads >= 2 ? (gflops2 > 0 ? gflops2 : 2 * gflops1) : gflops1;
+        double gflops(Precision precision, int threads) {
+            double one = precision == Precision.F32 ? gflops1F32 : gflops1;
+            double two = precision == Precision.F32 ? gflops2F32 : gflops2;
+            return threads >= 2 ? (two > 0 ? two : 2 * one) : one;
         }
 
         double gbs(int threads) {
@@ -44,11 +65,16 @@ final class BenchReport {
         this.ceilings = ceilings;
     }
 
-    /** Builds the report from JMH result objects; lanes is the SIMD width the FMA ceiling ran at. */
+    /**
+     * Builds the report from JMH result objects; lanes and lanesF32 are the SIMD widths, in doubles
+     * and in floats, that the FMA ceilings ran at.
+     */
     @SuppressWarnings("unchecked")
-    static BenchReport of(List<Object> jmhResults, int lanes) {
+    static BenchReport of(List<Object> jmhResults, int lanes, int lanesF32) {
         List<Row> raw = new ArrayList<>();
-        double gf1 = 0, gf2 = 0, gb1 = 0, gb2 = 0;
+        // FMA peaks: f64 1 thread, f64 2, f32 1, f32 2; triad: 1 thread, 2
+        double[] gf = new double[4];
+        double[] gb = new double[2];
         for (Object o : jmhResults) {
             Map<String, Object> r = (Map<String, Object>) o;
             String full = (String) r.get("benchmark");
@@ -69,6 +95,7 @@ final class BenchReport {
             String kernels = params.containsKey("kernels") ? (String) params.get("kernels") : "simd";
             String n = (String) params.get("n");
             String workload = (String) params.get("workload");
+            Precision precision = precisionOf(r);
             double seconds = median * secondsPerUnit(unit);
             if (workload != null) {
                 // a step is reported in the unit that suits its size: ns for W1, µs for W2, ms for W3 and W4
@@ -83,58 +110,73 @@ final class BenchReport {
                 error *= factor;
                 unit = want;
             }
-            Work work = work(name, params, lanes);
+            Work work = work(name, params, precision, precision == Precision.F32 ? lanesF32 : lanes);
             double throughput = work.amount / seconds / work.scale;
             if (name.equals("PeakBench.fma")) {
-                if (jmhThreads >= 2) {
-                    gf2 = throughput * jmhThreads;
-                } else {
-                    gf1 = throughput;
-                }
+                gf[(precision == Precision.F32 ? 2 : 0) + (jmhThreads >= 2 ? 1 : 0)] = throughput * jmhThreads;
             } else if (name.equals("PeakBench.triad")) {
-                if (jmhThreads >= 2) {
-                    gb2 = throughput * jmhThreads;
-                } else {
-                    gb1 = throughput;
-                }
+                gb[jmhThreads >= 2 ? 1 : 0] = throughput * jmhThreads;
             }
             if (name.startsWith("PeakBench")) {
                 throughput *= jmhThreads;
             }
-            raw.add(new Row(name, name.startsWith("PeakBench") ? humanDoubles(n, name) : n, workload, kernels, threads,
-                    median, score, error, unit, throughput, work.unit, Double.NaN, Double.NaN, alloc));
+            raw.add(new Row(name, name.startsWith("PeakBench") ? humanDoubles(n, name) : n, workload, precision,
+                    kernels, threads, median, score, error, unit, throughput, work.unit, Double.NaN, Double.NaN,
+                    Double.NaN, alloc));
         }
-        Ceilings c = new Ceilings(gf1, gf2, gb1, gb2);
+        Ceilings c = new Ceilings(gf[0], gf[1], gf[2], gf[3], gb[0], gb[1]);
         List<Row> rows = new ArrayList<>();
         for (Row row : raw) {
+            if (row.benchmark().startsWith("PeakBench")) {
+                rows.add(row);
+                continue;
+            }
             double share = switch (row.throughputUnit()) {
-                case "GFLOP/s" -> c.gflops(row.threads()) > 0 ? row.throughput() / c.gflops(row.threads()) : Double.NaN;
+                case "GFLOP/s" -> c.gflops(row.precision(), row.threads()) > 0
+                        ? row.throughput() / c.gflops(row.precision(), row.threads()) : Double.NaN;
                 case "GB/s" -> c.gbs(row.threads()) > 0 ? row.throughput() / c.gbs(row.threads()) : Double.NaN;
                 default -> Double.NaN;
             };
-            if (row.benchmark().startsWith("PeakBench")) {
-                share = Double.NaN;
-            }
-            double speedup = Double.NaN;
-            if (!row.kernels().equals("scalar") && !row.benchmark().startsWith("PeakBench")) {
-                Row scalar = find(raw, row, row.threads());
-                if (scalar == null) {
-                    scalar = find(raw, row, 1);
-                }
-                if (scalar != null) {
-                    speedup = scalar.median() * secondsPerUnit(scalar.unit()) / (row.median() * secondsPerUnit(row.unit()));
-                }
-            }
-            rows.add(new Row(row.benchmark(), row.size(), row.workload(), row.kernels(), row.threads(), row.median(),
-                    row.score(), row.error(), row.unit(), row.throughput(), row.throughputUnit(), share, speedup,
-                    row.allocBytesPerOp()));
+            double speedup = row.kernels().equals("scalar") ? Double.NaN : speedup(raw, row, "scalar");
+            double vsEjml = row.kernels().equals("ejml") ? Double.NaN : speedup(raw, row, "ejml");
+            rows.add(row.with(share, speedup, vsEjml));
         }
         rows.sort(Comparator.comparing(Row::benchmark)
                 .thenComparing(r -> r.workload() != null ? r.workload() : "")
                 .thenComparingLong(r -> r.size() != null && r.size().matches("\\d+") ? Long.parseLong(r.size()) : 0)
+                .thenComparingInt(r -> r.precision() == null ? -1 : r.precision().ordinal())
                 .thenComparingInt(Row::threads)
                 .thenComparing(r -> kernelOrder(r.kernels())));
         return new BenchReport(rows, c);
+    }
+
+    /**
+     * The precision of a JMH result object: its {@code precision} parameter; null for the bandwidth
+     * ceilings, which have none; f64 for results of runs from before the parameter existed.
+     */
+    @SuppressWarnings("unchecked")
+    static Precision precisionOf(Object jmhResult) {
+        Map<String, Object> r = (Map<String, Object>) jmhResult;
+        Map<String, Object> params = r.get("params") == null ? Map.of() : (Map<String, Object>) r.get("params");
+        if (params.containsKey("precision")) {
+            return Precision.of((String) params.get("precision"));
+        }
+        String name = String.valueOf(r.get("benchmark"));
+        return name.endsWith(".PeakBench.triad") || name.endsWith(".PeakBench.copy") ? null : Precision.F64;
+    }
+
+    /**
+     * The baseline kernels' median time over row's, for the same benchmark, size or workload and
+     * precision: on the row's thread count, else on one thread (the baselines run on one); NaN when
+     * the run has no such baseline.
+     */
+    private static double speedup(List<Row> rows, Row row, String baseline) {
+        Row base = find(rows, row, baseline, row.threads());
+        if (base == null) {
+            base = find(rows, row, baseline, 1);
+        }
+        return base == null ? Double.NaN
+                : base.median() * secondsPerUnit(base.unit()) / (row.median() * secondsPerUnit(row.unit()));
     }
 
     private static String humanDoubles(String n, String name) {
@@ -155,9 +197,10 @@ final class BenchReport {
         };
     }
 
-    private static Row find(List<Row> rows, Row like, int threads) {
+    private static Row find(List<Row> rows, Row like, String kernels, int threads) {
         for (Row r : rows) {
-            if (r.kernels().equals("scalar") && r.benchmark().equals(like.benchmark()) && r.threads() == threads
+            if (r.kernels().equals(kernels) && r.benchmark().equals(like.benchmark()) && r.threads() == threads
+                    && r.precision() == like.precision()
                     && java.util.Objects.equals(r.size(), like.size())
                     && java.util.Objects.equals(r.workload(), like.workload())) {
                 return r;
@@ -169,13 +212,18 @@ final class BenchReport {
     /** Work per op: an amount, its unit after dividing by scale (per second). */
     private record Work(double amount, double scale, String unit) {}
 
-    private static Work work(String name, Map<String, Object> params, int lanes) {
+    /**
+     * The work of one op. Bytes scale with the precision's value size (the bandwidth ceilings
+     * always move doubles); lanes is the vector width in values of the FMA peak's precision.
+     */
+    private static Work work(String name, Map<String, Object> params, Precision precision, int lanes) {
         double n = params.containsKey("n") ? Double.parseDouble((String) params.get("n")) : 0;
+        int bytes = precision == null ? Double.BYTES : precision.bytes();
         return switch (name) {
             case "GemmBench.forward", "GemmBench.mult", "GemmBench.rankK" -> new Work(2 * n * n * n, 1e9, "GFLOP/s");
-            case "DeltaBench.outputDelta" -> new Work(24 * 128 * n, 1e9, "GB/s");
+            case "DeltaBench.outputDelta" -> new Work(3 * bytes * 128 * n, 1e9, "GB/s");
             case "DeltaBench.hiddenDelta", "UpdateBench.rankK" -> new Work(2 * 128 * n * n, 1e9, "GFLOP/s");
-            case "UpdateBench.outerProduct", "UpdateBench.onlineBackward" -> new Work(16 * n * n, 1e9, "GB/s");
+            case "UpdateBench.outerProduct", "UpdateBench.onlineBackward" -> new Work(2 * bytes * n * n, 1e9, "GB/s");
             case "SigmoidBench.sigmoid" -> new Work(n, 1e9, "el/ns");
             case "TrainingBench.step" -> new Work(io.vecprop.train.Workloads.flops((String) params.get("workload")), 1e9, "GFLOP/s");
             case "PeakBench.fma" -> new Work(2.0 * 12 * lanes * Double.parseDouble((String) params.get("iterations")),
@@ -202,38 +250,63 @@ final class BenchReport {
 
     // ---------------------------------------------------------------- output
 
-    static final String[] HEADER = {"benchmark", "size or workload", "kernels", "threads", "median ± error",
-        "throughput", "share of ceiling", "vs scalar"};
+    static final String[] HEADER = {"benchmark", "size or workload", "precision", "kernels", "threads",
+        "median ± error", "throughput", "share of ceiling", "vs scalar", "vs EJML"};
 
     List<String[]> cells() {
         List<String[]> out = new ArrayList<>();
         for (Row r : rows) {
             out.add(new String[] {
-                r.benchmark(), r.sizeOrWorkload() == null ? "" : r.sizeOrWorkload(), r.kernels(),
+                r.benchmark(), r.sizeOrWorkload() == null ? "" : r.sizeOrWorkload(), r.precisionId(), r.kernels(),
                 Integer.toString(r.threads()),
                 fmt(r.median()) + " ± " + fmt(r.error()) + " " + r.unit(),
                 Double.isNaN(r.throughput()) ? "" : fmt(r.throughput()) + " " + r.throughputUnit(),
                 Double.isNaN(r.share()) ? "" : String.format(Locale.ROOT, "%.0f%%", 100 * r.share()),
-                Double.isNaN(r.speedup()) ? "" : String.format(Locale.ROOT, "%.2fx", r.speedup())
+                ratio(r.speedup()),
+                ratio(r.speedupVsEjml())
             });
         }
         return out;
     }
 
+    private static String ratio(double x) {
+        return Double.isNaN(x) ? "" : String.format(Locale.ROOT, "%.2fx", x);
+    }
+
     String ceilingsLine() {
-        if (ceilings.gflops1() == 0 && ceilings.gbs1() == 0) {
+        boolean f64 = ceilings.gflops1() > 0 || ceilings.gflops2() > 0;
+        boolean f32 = ceilings.gflops1F32() > 0 || ceilings.gflops2F32() > 0;
+        if (!f64 && !f32 && ceilings.gbs1() == 0 && ceilings.gbs2() == 0) {
             return "Ceilings not measured in this run (PeakBench did not run).";
         }
-        return String.format(Locale.ROOT,
-                "Ceilings measured in this run: %s GFLOP/s FMA peak and %s GB/s triad bandwidth on 1 thread; %s GFLOP/s and %s GB/s on 2.",
-                fmt(ceilings.gflops1()), fmt(ceilings.gbs1()), fmt(ceilings.gflops2()), fmt(ceilings.gbs2()));
+        return "Ceilings measured in this run: " + ceilings(1) + " on 1 thread; " + ceilings(2) + " on 2.";
+    }
+
+    /** Like "104 GFLOP/s FMA peak in f64, 208 in f32, 42.0 GB/s triad", naming only what ran. */
+    private String ceilings(int threads) {
+        List<String> parts = new ArrayList<>();
+        double f64 = threads == 1 ? ceilings.gflops1() : ceilings.gflops2();
+        double f32 = threads == 1 ? ceilings.gflops1F32() : ceilings.gflops2F32();
+        if (f64 > 0) {
+            parts.add(fmt(f64) + " GFLOP/s FMA peak in f64");
+        }
+        if (f32 > 0) {
+            parts.add(fmt(f32) + (f64 > 0 ? "" : " GFLOP/s FMA peak") + " in f32");
+        }
+        double gbs = threads == 1 ? ceilings.gbs1() : ceilings.gbs2();
+        if (gbs > 0) {
+            parts.add(fmt(gbs) + " GB/s triad bandwidth");
+        }
+        return parts.isEmpty() ? "not measured" : String.join(", ", parts);
     }
 
     String markdown(String title) {
         StringBuilder sb = new StringBuilder("# " + title + "\n\n" + ceilingsLine() + "\n\n");
         sb.append("Times are JMH medians with the 99.9% error of the mean; throughput is from the median; "
-                + "GB/s counts bytes read and written; the share is of the ceiling for the same thread count; "
-                + "\"vs scalar\" is the scalar kernels' median time over this row's (scalar runs on one thread).\n\n");
+                + "GB/s counts bytes read and written (8 per value in f64, 4 in f32); the share is of the ceiling "
+                + "for the same thread count, a product's of the FMA peak of its own precision; \"vs scalar\" and "
+                + "\"vs EJML\" are the scalar kernels' and EJML's median times over this row's, in the same "
+                + "precision (they run on one thread).\n\n");
         sb.append("| ").append(String.join(" | ", HEADER)).append(" |\n");
         sb.append("|").append("---|".repeat(HEADER.length)).append("\n");
         for (String[] row : cells()) {
@@ -254,10 +327,11 @@ final class BenchReport {
         }
         StringBuilder sb = new StringBuilder();
         for (String[] row : all) {
+            StringBuilder line = new StringBuilder();
             for (int i = 0; i < row.length; i++) {
-                sb.append(i == 0 ? "" : "  ").append(String.format("%-" + width[i] + "s", row[i]));
+                line.append(i == 0 ? "" : "  ").append(String.format("%-" + width[i] + "s", row[i]));
             }
-            sb.append('\n');
+            sb.append(line.toString().stripTrailing()).append('\n');
         }
         sb.append(ceilingsLine()).append('\n');
         return sb.toString();
@@ -273,6 +347,7 @@ final class BenchReport {
             } else {
                 m.put("size", r.size());
             }
+            m.put("precision", r.precision() == null ? null : r.precision().id());
             m.put("kernels", r.kernels());
             m.put("threads", r.threads());
             m.put("score", r.median());
@@ -283,14 +358,18 @@ final class BenchReport {
             m.put("throughput_unit", r.throughputUnit());
             m.put("share_of_ceiling", r.share());
             m.put("speedup_vs_scalar", r.speedup());
+            m.put("speedup_vs_ejml", r.speedupVsEjml());
             m.put("alloc_bytes_per_op", r.allocBytesPerOp());
             results.add(m);
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("results", results);
         Map<String, Object> c = new LinkedHashMap<>();
+        // the FMA peaks without a suffix are f64's, as before f32 existed
         c.put("gflops_1_thread", ceilings.gflops1());
         c.put("gflops_2_threads", ceilings.gflops2());
+        c.put("gflops_1_thread_f32", ceilings.gflops1F32());
+        c.put("gflops_2_threads_f32", ceilings.gflops2F32());
         c.put("triad_gbs_1_thread", ceilings.gbs1());
         c.put("triad_gbs_2_threads", ceilings.gbs2());
         m.put("ceilings", c);

@@ -2,11 +2,13 @@ package io.vecprop.cli;
 
 import io.vecprop.io.Json;
 import io.vecprop.io.JsonReader;
+import io.vecprop.nn.Precision;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,21 +31,32 @@ class TestBench {
 
     static BenchReport sample() {
         List<Object> results = List.of(
-                result("GemmBench.mult", Map.of("kernels", "scalar", "n", "1024", "threads", "1"), 1, 470, "ms/op"),
-                result("GemmBench.mult", Map.of("kernels", "simd", "n", "1024", "threads", "1"), 1, 42, "ms/op"),
-                result("GemmBench.mult", Map.of("kernels", "simd", "n", "1024", "threads", "2"), 1, 21, "ms/op"),
-                result("UpdateBench.outerProduct", Map.of("kernels", "simd", "n", "4096", "threads", "1"), 1, 10_000, "us/op"),
+                result("GemmBench.mult", Map.of("kernels", "scalar", "n", "1024", "threads", "1", "precision", "f64"), 1, 470, "ms/op"),
+                result("GemmBench.mult", Map.of("kernels", "ejml", "n", "1024", "threads", "1", "precision", "f64"), 1, 440, "ms/op"),
+                result("GemmBench.mult", Map.of("kernels", "simd", "n", "1024", "threads", "1", "precision", "f64"), 1, 42, "ms/op"),
+                result("GemmBench.mult", Map.of("kernels", "simd", "n", "1024", "threads", "2", "precision", "f64"), 1, 21, "ms/op"),
+                result("GemmBench.mult", Map.of("kernels", "scalar", "n", "1024", "threads", "1", "precision", "f32"), 1, 400, "ms/op"),
+                result("GemmBench.mult", Map.of("kernels", "ejml", "n", "1024", "threads", "1", "precision", "f32"), 1, 300, "ms/op"),
+                result("GemmBench.mult", Map.of("kernels", "simd", "n", "1024", "threads", "1", "precision", "f32"), 1, 20, "ms/op"),
+                result("UpdateBench.outerProduct", Map.of("kernels", "simd", "n", "4096", "threads", "1", "precision", "f64"), 1, 10_000, "us/op"),
+                result("UpdateBench.outerProduct", Map.of("kernels", "simd", "n", "4096", "threads", "1", "precision", "f32"), 1, 6_000, "us/op"),
+                // a result from before the precision parameter: f64
                 result("SigmoidBench.sigmoid", Map.of("kernels", "poly", "n", "4096"), 1, 3500, "ns/op"),
-                result("TrainingBench.step", Map.of("workload", "W1", "kernels", "simd", "threads", "1"), 1, 0.09, "us/op"),
-                result("PeakBench.fma", Map.of("iterations", "10000", "n", "4194304"), 1, 19_200, "ns/op"),
-                result("PeakBench.fma", Map.of("iterations", "10000", "n", "4194304"), 2, 18_000, "ns/op"),
+                result("TrainingBench.step", Map.of("workload", "W1", "kernels", "simd", "threads", "1", "precision", "f64"), 1, 0.09, "us/op"),
+                result("PeakBench.fma", Map.of("iterations", "10000", "n", "4194304", "precision", "f64"), 1, 19_200, "ns/op"),
+                result("PeakBench.fma", Map.of("iterations", "10000", "n", "4194304", "precision", "f64"), 2, 18_000, "ns/op"),
+                result("PeakBench.fma", Map.of("iterations", "10000", "n", "4194304", "precision", "f32"), 1, 19_200, "ns/op"),
                 result("PeakBench.triad", Map.of("iterations", "10000", "n", "4194304"), 1, 2_516_582.4, "ns/op"));
-        return BenchReport.of(results, 8);
+        return BenchReport.of(results, 8, 16);
     }
 
     static BenchReport.Row row(BenchReport r, String benchmark, String kernels, int threads) {
-        return r.rows.stream().filter(x -> x.benchmark().equals(benchmark) && x.kernels().equals(kernels)
-                && x.threads() == threads).findFirst().orElseThrow();
+        return row(r, benchmark, Precision.F64, kernels, threads);
+    }
+
+    static BenchReport.Row row(BenchReport r, String benchmark, Precision precision, String kernels, int threads) {
+        return r.rows.stream().filter(x -> x.benchmark().equals(benchmark) && x.precision() == precision
+                && x.kernels().equals(kernels) && x.threads() == threads).findFirst().orElseThrow();
     }
 
     @Test
@@ -52,32 +65,55 @@ class TestBench {
         // 2 · 12 · 8 · 10000 flops in 19.2 µs = 100 GFLOP/s; two threads each 18 µs: 2 · 106.67
         assertEquals(100.0, r.ceilings.gflops1(), 1e-9);
         assertEquals(2 * 1.92e6 / 18_000, r.ceilings.gflops2(), 1e-9);
+        // 16 float lanes in the same time: 200 GFLOP/s; two threads not measured in f32: twice one
+        assertEquals(200.0, r.ceilings.gflops1F32(), 1e-9);
+        assertEquals(400.0, r.ceilings.gflops(Precision.F32, 2), 1e-9);
         // 24 bytes · 4194304 in 2.5166 ms = 40 GB/s
         assertEquals(40.0, r.ceilings.gbs1(), 1e-6);
         BenchReport.Row simd = row(r, "GemmBench.mult", "simd", 1);
         assertEquals(2.0 * 1024 * 1024 * 1024 / 42e-3 / 1e9, simd.throughput(), 1e-9);
         assertEquals(simd.throughput() / 100.0, simd.share(), 1e-12);
         assertEquals(470.0 / 42, simd.speedup(), 1e-12);
+        assertEquals(440.0 / 42, simd.speedupVsEjml(), 1e-12);
+        assertEquals(470.0 / 440, row(r, "GemmBench.mult", "ejml", 1).speedup(), 1e-12);
+        assertTrue(Double.isNaN(row(r, "GemmBench.mult", "ejml", 1).speedupVsEjml()));
         BenchReport.Row two = row(r, "GemmBench.mult", "simd", 2);
         assertEquals(470.0 / 21, two.speedup(), 1e-12, "scalar runs on one thread: compared with that");
-        assertEquals(two.throughput() / r.ceilings.gflops(2), two.share(), 1e-12);
-        // outer product: 16 bytes per element of W
+        assertEquals(440.0 / 21, two.speedupVsEjml(), 1e-12, "EJML runs on one thread: compared with that");
+        assertEquals(two.throughput() / r.ceilings.gflops(Precision.F64, 2), two.share(), 1e-12);
+        // f32: its own scalar, EJML and peak
+        BenchReport.Row simd32 = row(r, "GemmBench.mult", Precision.F32, "simd", 1);
+        assertEquals(400.0 / 20, simd32.speedup(), 1e-12);
+        assertEquals(300.0 / 20, simd32.speedupVsEjml(), 1e-12);
+        assertEquals(simd32.throughput() / 200.0, simd32.share(), 1e-12);
+        // outer product: W read and written, 16 bytes per element in f64, 8 in f32
         assertEquals(16.0 * 4096 * 4096 / 10e-3 / 1e9, row(r, "UpdateBench.outerProduct", "simd", 1).throughput(), 1e-9);
+        assertEquals(8.0 * 4096 * 4096 / 6e-3 / 1e9,
+                row(r, "UpdateBench.outerProduct", Precision.F32, "simd", 1).throughput(), 1e-9);
         assertEquals(4096 / 3500.0, row(r, "SigmoidBench.sigmoid", "poly", 1).throughput(), 1e-12);
         assertTrue(Double.isNaN(row(r, "SigmoidBench.sigmoid", "poly", 1).speedup()), "no scalar row to compare with");
         // W1 is reported per step in ns (JMH measured 0.09 µs)
         BenchReport.Row w1 = row(r, "TrainingBench.step", "simd", 1);
         assertEquals("ns/op", w1.unit());
         assertEquals(90.0, w1.median(), 1e-9);
+        // the bandwidth ceiling has no precision; rows sort f64 before f32
+        assertEquals(null, r.rows.stream().filter(x -> x.benchmark().equals("PeakBench.triad")).findFirst()
+                .orElseThrow().precision());
+        List<BenchReport.Row> mult = r.rows.stream().filter(x -> x.benchmark().equals("GemmBench.mult")).toList();
+        assertEquals(List.of("f64", "f64", "f64", "f64", "f32", "f32", "f32"),
+                mult.stream().map(BenchReport.Row::precisionId).toList());
     }
 
     @Test
     void reportFormats() {
         BenchReport r = sample();
         String md = r.markdown("title");
-        assertTrue(md.contains("| benchmark | size or workload | kernels | threads | median ± error | throughput | share of ceiling | vs scalar |"), md);
-        assertTrue(md.contains("| GemmBench.mult | 1024 | simd | 1 | 42.0 ± 0.420 ms/op | 51.1 GFLOP/s | 51% | 11.19x |"), md);
+        assertTrue(md.contains("| benchmark | size or workload | precision | kernels | threads | median ± error | throughput "
+                + "| share of ceiling | vs scalar | vs EJML |"), md);
+        assertTrue(md.contains("| GemmBench.mult | 1024 | f64 | simd | 1 | 42.0 ± 0.420 ms/op | 51.1 GFLOP/s | 51% | 11.19x | 10.48x |"), md);
         assertTrue(md.contains("W1 (2-2-2, N=1)"), md);
+        assertTrue(md.contains("GFLOP/s FMA peak in f64, 200 in f32, 40.0 GB/s triad bandwidth on 1 thread; 213 GFLOP/s FMA "
+                + "peak in f64 on 2."), md);
         String text = r.text();
         assertTrue(text.lines().anyMatch(l -> l.startsWith("GemmBench.mult") && l.contains("11.19x")), text);
         Map<String, Object> json = r.json("out");
@@ -85,13 +121,161 @@ class TestBench {
         assertEquals(r.rows.size(), results.size());
         for (Object o : results) {
             Map<?, ?> m = (Map<?, ?>) o;
-            for (String key : List.of("benchmark", "kernels", "threads", "score", "error", "unit")) {
+            for (String key : List.of("benchmark", "precision", "kernels", "threads", "score", "error", "unit")) {
                 assertTrue(m.containsKey(key), key + " in " + m);
             }
             assertTrue(m.containsKey("size") ^ m.containsKey("workload"), m.toString());
         }
+        assertEquals(200.0, (Double) ((Map<?, ?>) json.get("ceilings")).get("gflops_1_thread_f32"), 1e-9);
         // and it is JSON
         assertEquals(r.rows.size(), ((List<?>) ((Map<?, ?>) JsonReader.parse(Json.write(json))).get("results")).size());
+    }
+
+    /** JMH's own JSON from a short run of both precisions (bench/target/benchmarks.jar, 1 fork). */
+    static List<Object> jmhSample() throws Exception {
+        try (var in = TestBench.class.getResourceAsStream("jmh-sample.json")) {
+            return asList(JsonReader.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Object> asList(Object o) {
+        return (List<Object>) o;
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> asMap(Object o) {
+        return (Map<String, Object>) o;
+    }
+
+    /** The JMH result of a report row, found by its parameters; the precision is the row's or absent. */
+    static Map<String, Object> jmhResultOf(List<Object> jmh, Map<String, Object> row, String precision) {
+        List<Map<String, Object>> found = jmh.stream().map(TestBench::asMap).filter(j -> {
+            Map<String, Object> p = asMap(j.get("params"));
+            String name = (String) j.get("benchmark");
+            return name.endsWith("." + row.get("benchmark"))
+                    && java.util.Objects.equals(p.get("precision"), precision)
+                    && (!p.containsKey("kernels") || p.get("kernels").equals(row.get("kernels")))
+                    && (!p.containsKey("workload") || p.get("workload").equals(row.get("workload")))
+                    && (!p.containsKey("threads") || p.get("threads").equals(row.get("threads").toString()))
+                    && (p.containsKey("threads") || ((Number) j.get("threads")).intValue() == ((Number) row.get("threads")).intValue());
+        }).toList();
+        assertEquals(1, found.size(), "one JMH result for " + row + ": " + found);
+        return found.get(0);
+    }
+
+    static double median(Map<String, Object> jmhResult) {
+        Object m = asMap(asMap(jmhResult.get("primaryMetric")).get("scorePercentiles")).get("50.0");
+        return ((Number) m).doubleValue() * BenchReport.secondsPerUnit((String) asMap(jmhResult.get("primaryMetric")).get("scoreUnit"));
+    }
+
+    /** The cells of a text table, cut at the columns where the header's names start. */
+    static List<Map<String, String>> parseText(String text) {
+        List<String> lines = text.lines().toList();
+        String header = lines.get(0);
+        List<Integer> starts = new java.util.ArrayList<>();
+        for (String h : BenchReport.HEADER) {
+            starts.add(header.indexOf(h, starts.isEmpty() ? 0 : starts.get(starts.size() - 1) + 1));
+        }
+        List<Map<String, String>> rows = new java.util.ArrayList<>();
+        for (String line : lines.subList(1, lines.size())) {
+            if (line.startsWith("Ceilings") || line.startsWith("Wrote ")) {
+                continue;
+            }
+            Map<String, String> cells = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < starts.size(); i++) {
+                int from = Math.min(starts.get(i), line.length());
+                int to = i + 1 < starts.size() ? Math.min(starts.get(i + 1), line.length()) : line.length();
+                cells.put(BenchReport.HEADER[i], line.substring(from, to).trim());
+            }
+            rows.add(cells);
+        }
+        return rows;
+    }
+
+    /** The cells of a markdown table. */
+    static List<Map<String, String>> parseMarkdown(String md) {
+        List<Map<String, String>> rows = new java.util.ArrayList<>();
+        List<String> table = md.lines().filter(l -> l.startsWith("|")).toList();
+        String[] header = table.get(0).substring(2, table.get(0).length() - 2).split(" \\| ", -1);
+        for (String line : table.subList(2, table.size())) {
+            String[] cells = line.substring(2, line.length() - 2).split(" \\| ", -1);
+            assertEquals(header.length, cells.length, line);
+            Map<String, String> m = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < header.length; i++) {
+                m.put(header[i], cells[i].trim());
+            }
+            rows.add(m);
+        }
+        return rows;
+    }
+
+    @Test
+    void precisionColumnFromJmhJson(@TempDir Path dir) throws Exception {
+        List<Object> jmh = jmhSample();
+        Path file = dir.resolve("jmh.json");
+        Files.writeString(file, Json.write(jmh));
+        // the command as a user runs it on an earlier run's results, in JSON and in text
+        TestMain.Run json = bench("--from", file.toString(), "--out", dir.resolve("json").toString(), "--format", "json");
+        assertEquals(0, json.code(), json.err());
+        List<Object> results = asList(asMap(JsonReader.parse(json.out())).get("results"));
+        assertEquals(jmh.size(), results.size());
+        Map<String, Integer> perPrecision = new java.util.HashMap<>();
+        for (Object o : results) {
+            Map<String, Object> row = asMap(o);
+            String precision = (String) row.get("precision");
+            perPrecision.merge(String.valueOf(precision), 1, Integer::sum);
+            Map<String, Object> own = jmhResultOf(jmh, row, precision);
+            assertEquals(asMap(own.get("params")).get("precision"), precision, row.toString());
+            // the ratios compare with the baseline of the same precision
+            for (String[] base : new String[][] {{"scalar", "speedup_vs_scalar"}, {"ejml", "speedup_vs_ejml"}}) {
+                if (!(row.get(base[1]) instanceof Number ratio)) {
+                    continue;
+                }
+                Map<String, Object> like = new java.util.LinkedHashMap<>(row);
+                like.put("kernels", base[0]);
+                assertEquals(median(jmhResultOf(jmh, like, precision)) / median(own), ratio.doubleValue(), 1e-9,
+                        base[1] + " of " + row);
+            }
+        }
+        assertEquals(Map.of("f64", 9, "f32", 9, "null", 2), perPrecision, "both precisions, and the triads without one");
+        // a product's share is of its own precision's FMA peak, which f32 has about twice as high
+        Map<String, Object> ceilings = asMap(asMap(JsonReader.parse(json.out())).get("ceilings"));
+        double peak64 = ((Number) ceilings.get("gflops_1_thread")).doubleValue();
+        double peak32 = ((Number) ceilings.get("gflops_1_thread_f32")).doubleValue();
+        assertTrue(peak32 > 1.5 * peak64 && peak32 < 2.5 * peak64, peak64 + " and " + peak32);
+        for (Object o : results) {
+            Map<String, Object> row = asMap(o);
+            if (row.get("benchmark").equals("GemmBench.mult")) {
+                double peak = row.get("precision").equals("f32") ? peak32 : peak64;
+                assertEquals(((Number) row.get("throughput")).doubleValue() / peak,
+                        ((Number) row.get("share_of_ceiling")).doubleValue(), 1e-12, row.toString());
+            }
+        }
+
+        // --precision narrows an earlier run's results too
+        TestMain.Run f32 = bench("--from", file.toString(), "--out", dir.resolve("f32").toString(), "--format", "json",
+                "--precision", "f32");
+        assertEquals(0, f32.code(), f32.err());
+        List<Object> f32Results = asList(asMap(JsonReader.parse(f32.out())).get("results"));
+        assertEquals(perPrecision.get("f32") + perPrecision.get("null"), f32Results.size());
+        assertTrue(f32Results.stream().map(o -> asMap(o).get("precision")).allMatch(p -> p == null || p.equals("f32")));
+
+        TestMain.Run text = bench("--from", file.toString(), "--out", dir.resolve("text").toString());
+        assertEquals(0, text.code(), text.err());
+        List<Map<String, String>> table = parseText(text.out());
+        List<Map<String, String>> md = parseMarkdown(Files.readString(dir.resolve("text/report.md")));
+        assertEquals(results.size(), table.size(), text.out());
+        assertEquals(results.size(), md.size());
+        for (int i = 0; i < results.size(); i++) {
+            Map<String, Object> row = asMap(results.get(i));
+            String want = row.get("precision") == null ? "" : (String) row.get("precision");
+            for (Map<String, String> cells : List.of(table.get(i), md.get(i))) {
+                assertEquals(row.get("benchmark"), cells.get("benchmark"));
+                assertEquals(row.get("kernels"), cells.get("kernels"), cells.toString());
+                assertEquals(want, cells.get("precision"), cells.toString());
+            }
+        }
     }
 
     @Test
@@ -106,6 +290,7 @@ class TestBench {
     void plans() {
         List<BenchPlan.Run> smoke = BenchPlan.runs(BenchPlan.Mode.smoke, null, null);
         assertEquals(2, smoke.size());
+        assertTrue(smoke.stream().allMatch(r -> r.params().get("precision").equals("f64,f32")), smoke.toString());
         List<BenchPlan.Run> quick = BenchPlan.runs(BenchPlan.Mode.quick, null, null);
         assertTrue(quick.stream().anyMatch(r -> r.benchmarks().get(0).endsWith("PeakBench.fma") && r.jmhThreads() == 2));
         List<BenchPlan.Run> gemm = BenchPlan.runs(BenchPlan.Mode.quick, Pattern.compile("Gemm"), 1);
@@ -118,6 +303,12 @@ class TestBench {
         List<String> args = quick.get(0).args();
         assertEquals("^(\\Qio.vecprop.bench.SigmoidBench.sigmoid\\E)$", args.get(0));
         assertTrue(args.contains("-t"));
+        assertTrue(args.contains("precision=f64,f32"), args.toString());
+        // one precision: every run but the bandwidth ceilings' gets it, the FMA ceiling included
+        List<BenchPlan.Run> f32 = BenchPlan.runs(BenchPlan.Mode.full, null, null, List.of(Precision.F32));
+        assertEquals(BenchPlan.runs(BenchPlan.Mode.full, null, null).size(), f32.size());
+        assertTrue(f32.stream().allMatch(r -> r.params().get("precision").equals("f32")), f32.toString());
+        assertTrue(f32.stream().anyMatch(r -> r.benchmarks().contains(BenchPlan.PKG + "PeakBench.fma")));
     }
 
     static TestMain.Run bench(String... args) {
@@ -130,7 +321,7 @@ class TestBench {
     @Test
     void badFlagsExitTwo() {
         for (String[] args : new String[][] {{"--only", "("}, {"--profile", "vtune"}, {"--quick", "--full"},
-            {"--only", "NoSuchBench"}, {"--threads", "0"}, {"--format", "xml"}}) {
+            {"--only", "NoSuchBench"}, {"--threads", "0"}, {"--format", "xml"}, {"--precision", "f16"}}) {
             TestMain.Run r = bench(args);
             assertEquals(2, r.code(), String.join(" ", args) + ": " + r.err());
             assertEquals(1, r.errLines().size(), r.err());
