@@ -7,10 +7,13 @@ import io.vecprop.io.Dataset;
 import io.vecprop.io.ModelFile;
 import io.vecprop.io.Scaler;
 import io.vecprop.io.Synthetic;
+import io.vecprop.kernels.KernelPair;
 import io.vecprop.kernels.Kernels;
+import io.vecprop.kernels.KernelsF32;
 import io.vecprop.nn.Loss;
 import io.vecprop.train.MiniBatchTrainer;
 import io.vecprop.nn.Network;
+import io.vecprop.nn.NetworkF32;
 import io.vecprop.train.Trainer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -72,6 +75,28 @@ class TestReadmeExample {
     }
 
     @Test
+    void readmeFloatExampleTrainsSavesF32AndLoadsAsFloat(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+        Dataset train = Synthetic.blobs(2000, 64, 10, 1.0, 5);
+        Dataset test = Synthetic.blobs(500, 64, 10, 1.0, 5, 1);
+        Scaler scaler = Scaler.fit(Scaler.Kind.STANDARD, train.inputs());
+        scaler.apply(train.inputs());
+        scaler.apply(test.inputs());
+        MiniBatchTrainer.Options o = new MiniBatchTrainer.Options(3, 32, 0.1, 0.9, 7, true, true, 0);
+
+        // float: the same seed draws the double network's weights rounded; the same trainer runs it
+        NetworkF32 small = NetworkF32.random(KernelsF32.scalar(), Loss.CROSS_ENTROPY, 7, 64, 256, 256, 10);
+        MiniBatchTrainer.Result f32 = MiniBatchTrainer.train(small, train, test, o, MiniBatchTrainer.Listener.NONE);
+        ModelFile.write(dir.resolve("blobs-f32.safetensors"), new ModelFile.Model(small, scaler, train.classes())); // F32 tensors
+        ModelFile.Model asFloat = ModelFile.read(dir.resolve("blobs-f32.safetensors"), null, KernelPair.scalar()); // the file's precision
+        Network asDouble = small.toF64(Kernels.scalar());                  // widened exactly
+
+        assertTrue(f32.last().validationAccuracy() > 0.95, "accuracy " + f32.last().validationAccuracy());
+        assertTrue(asFloat.network() instanceof NetworkF32);
+        assertEquals(MiniBatchTrainer.evaluate(small, test, 100), MiniBatchTrainer.evaluate(asFloat.network(), test, 100));
+        assertEquals(MiniBatchTrainer.evaluate(small, test, 100).accuracy(), MiniBatchTrainer.evaluate(asDouble, test, 100).accuracy(), 0.01);
+    }
+
+    @Test
     void readmeShowsThisExample() throws IOException {
         Path readme = Path.of("..", "README.md");
         String text = Files.readString(readme);
@@ -86,6 +111,11 @@ class TestReadmeExample {
             "ModelFile.write(Path.of(\"blobs.safetensors\"), new ModelFile.Model(wide, scaler, train.classes()));",
             "ModelFile.Model back = ModelFile.read(Path.of(\"blobs.safetensors\"), Kernels.scalar());",
             "Dataset test = Synthetic.blobs(500, 64, 10, 1.0, 5, 1);           // the same centres, fresh points",
+            "NetworkF32 small = NetworkF32.random(KernelsF32.scalar(), Loss.CROSS_ENTROPY, 7, 64, 256, 256, 10);",
+            "MiniBatchTrainer.Result f32 = MiniBatchTrainer.train(small, train, test, o, MiniBatchTrainer.Listener.NONE);",
+            "ModelFile.write(Path.of(\"blobs-f32.safetensors\"), new ModelFile.Model(small, scaler, train.classes())); // F32 tensors",
+            "ModelFile.Model asFloat = ModelFile.read(Path.of(\"blobs-f32.safetensors\"), null, KernelPair.scalar()); // the file's precision",
+            "Network asDouble = small.toF64(Kernels.scalar());                  // widened exactly",
         }) {
             assertTrue(text.contains(line), "README lacks: " + line);
         }
