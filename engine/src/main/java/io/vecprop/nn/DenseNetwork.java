@@ -43,9 +43,6 @@ public sealed interface DenseNetwork permits Network, NetworkF32 {
     /** The widths from input to output, such as [2, 2, 2]. */
     int[] widths();
 
-    /** The name of the kernels it computes with, such as {@code simd}. */
-    String kernelsName();
-
     /** Layer l's weights, out x in row-major, as doubles (a float is widened exactly). */
     default double[] weightValues(int l) {
         return switch (this) {
@@ -65,8 +62,8 @@ public sealed interface DenseNetwork permits Network, NetworkF32 {
     /** This network in double, computing with kernels: a copy, widened exactly from float. */
     default Network toF64(Kernels kernels) {
         List<DenseLayer> layers = new ArrayList<>();
+        int[] w = widths();
         for (int l = 0; l < layerCount(); l++) {
-            int[] w = widths();
             layers.add(new DenseLayer(new DMatrixRMaj(w[l + 1], w[l], true, weightValues(l)),
                     new DMatrixRMaj(w[l + 1], 1, true, biasValues(l))));
         }
@@ -76,8 +73,8 @@ public sealed interface DenseNetwork permits Network, NetworkF32 {
     /** This network in float, computing with kernels: a copy, each value rounded to the nearest float. */
     default NetworkF32 toF32(KernelsF32 kernels) {
         List<DenseLayerF32> layers = new ArrayList<>();
+        int[] w = widths();
         for (int l = 0; l < layerCount(); l++) {
-            int[] w = widths();
             layers.add(new DenseLayerF32(new FMatrixRMaj(w[l + 1], w[l], true, narrow(weightValues(l))),
                     new FMatrixRMaj(w[l + 1], 1, true, narrow(biasValues(l)))));
         }

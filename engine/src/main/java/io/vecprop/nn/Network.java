@@ -111,11 +111,6 @@ public final class Network implements DenseNetwork {
     }
 
     @Override
-    public String kernelsName() {
-        return kernels.name();
-    }
-
-    @Override
     public Loss lossFunction() {
         return loss;
     }

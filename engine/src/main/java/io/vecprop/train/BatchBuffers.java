@@ -25,9 +25,6 @@ public sealed interface BatchBuffers permits NetworkBatch, NetworkBatchF32 {
         };
     }
 
-    /** The network the buffers feed. */
-    DenseNetwork network();
-
     /**
      * Rows {@code order[from .. from+rows)} of data, inputs and targets, into the buffers; with a
      * null order, rows {@code from .. from+rows} in turn. rows is at most the capacity.

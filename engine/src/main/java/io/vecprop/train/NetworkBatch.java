@@ -25,11 +25,6 @@ public final class NetworkBatch implements BatchBuffers {
     }
 
     @Override
-    public Network network() {
-        return network;
-    }
-
-    @Override
     public void gather(Dataset data, int[] order, int from, int rows) {
         shape(rows);
         double[] in = data.inputs().data, tg = data.targets().data; //@keep
