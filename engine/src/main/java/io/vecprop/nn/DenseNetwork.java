@@ -43,6 +43,64 @@ public sealed interface DenseNetwork permits Network, NetworkF32 {
     /** The widths from input to output, such as [2, 2, 2]. */
     int[] widths();
 
+    /**
+     * How many weights and biases the network has: the sum over layers of {@code (in + 1) · out},
+     * the length of its flat parameter and gradient arrays.
+     *
+     * @throws ArithmeticException past {@code Integer.MAX_VALUE}, which no array holds
+     */
+    default int parameterCount() {
+        int[] w = widths();
+        int count = 0;
+        for (int l = 0; l + 1 < w.length; l++) {
+            count = Math.addExact(count, Math.multiplyExact(w[l] + 1, w[l + 1]));
+        }
+        return count;
+    }
+
+    /** Every weight and bias, flat, in this network's precision (see {@link Parameters}). */
+    default Parameters parameters() {
+        return switch (this) {
+            case Network n -> {
+                double[] values = new double[parameterCount()];
+                n.copyParameters(values);
+                yield Parameters.of(values);
+            }
+            case NetworkF32 f -> {
+                float[] values = new float[parameterCount()];
+                f.copyParameters(values);
+                yield Parameters.of(values);
+            }
+        };
+    }
+
+    /** Sets every weight and bias from p, which must be of this network's precision and size. */
+    default void setParameters(Parameters p) {
+        requirePrecision(p.precision(), "parameters");
+        switch (this) {
+            case Network n -> n.setParameters(p.f64());
+            case NetworkF32 f -> f.setParameters(p.f32());
+        }
+    }
+
+    /**
+     * One step of gradient descent from a gradient summed over a batch's rows, possibly by several
+     * workers: see {@link Network#applyGradientSum}.
+     */
+    default void applyGradientSum(GradientSum g, double learningRate, double momentum, boolean trainBias) {
+        requirePrecision(g.precision(), "gradient");
+        switch (this) {
+            case Network n -> n.applyGradientSum(g.f64(), g.rows(), learningRate, momentum, trainBias);
+            case NetworkF32 f -> f.applyGradientSum(g.f32(), g.rows(), (float) learningRate, (float) momentum, trainBias);
+        }
+    }
+
+    private void requirePrecision(Precision p, String what) {
+        if (p != precision()) {
+            throw new IllegalArgumentException(what + " in " + p + " for a network in " + precision());
+        }
+    }
+
     /** Layer l's weights, out x in row-major, as doubles (a float is widened exactly). */
     default double[] weightValues(int l) {
         return switch (this) {

@@ -28,6 +28,7 @@ public final class Network implements DenseNetwork {
     private final Kernels kernels;
     private final Loss loss;
     private final DenseLayer[] layers;
+    private final int parameterCount;
     private Workspace workspace;
     /** Momentum buffers (the running sums v of dW and db), allocated on the first step with momentum. */
     private DMatrixRMaj[] velocityW;
@@ -46,6 +47,7 @@ public final class Network implements DenseNetwork {
             }
         }
         this.layers = layers;
+        this.parameterCount = DenseNetwork.super.parameterCount();
     }
 
     /** A sigmoid network on the half-squared error of the given layers, input to output. The layers are used, not copied. */
@@ -143,6 +145,11 @@ public final class Network implements DenseNetwork {
             widths[l + 1] = layers[l].outputs();
         }
         return widths;
+    }
+
+    @Override
+    public int parameterCount() {
+        return parameterCount;
     }
 
     /** The workspace shaped for batches of n rows: the one kept if it holds n rows, else a new one for n. */
@@ -323,6 +330,139 @@ public final class Network implements DenseNetwork {
             }
         }
         return e;
+    }
+
+    /**
+     * The gradient sums of a batch, for data-parallel training: the forward pass, every delta, then
+     * per layer {@code gradW = deltaᵀ · in} and {@code gradB = column sums of delta}, summed over the
+     * rows and not divided by N, so the sums of several batches add up to the sum over their union.
+     * They are left in the workspace ({@link #copyGradients}); the weights are not changed.
+     *
+     * @return the sum over the rows of each row's E_total (the batch's mean loss times N)
+     */
+    public double gradientSum(DMatrixRMaj x, DMatrixRMaj target) {
+        double loss = forwardAndDeltas(x, target);
+        Workspace ws = workspace;
+        ws.ensureGradients(layers);
+        for (int l = 0; l < layers.length; l++) {
+            DMatrixRMaj gradW = ws.gradW(l);
+            gradW.zero();
+            kernels.multAddTransA(1, ws.delta(l), input(x, l), gradW);
+            ws.gradB(l).zero();
+            kernels.addColumnSums(1, ws.delta(l), ws.gradB(l));
+        }
+        return loss * x.numRows;
+    }
+
+    /**
+     * One step of gradient descent from gradient sums over a batch of rows, such as the sum of
+     * {@link #gradientSum}s that workers computed on the parts of one batch, laid out as
+     * {@link #copyGradients} writes them. With the mean {@code dW = sum / rows}: plain SGD is
+     * {@code W -= lr/rows · sum}, momentum is {@code v = mu · v + dW}, {@code W -= lr · v}, the same
+     * arithmetic as {@link #trainStep(DMatrixRMaj, DMatrixRMaj, double, double, boolean)} on the whole
+     * batch, so the two differ only in the order the rows were summed. Allocates nothing after the first call.
+     *
+     * @param mu the momentum, in [0, 1); the velocities are the ones trainStep uses
+     */
+    public void applyGradientSum(double[] sum, int rows, double lr, double mu, boolean trainBias) {
+        if (sum.length != parameterCount()) {
+            throw new IllegalArgumentException("gradient of " + sum.length + " values for a network of "
+                    + parameterCount() + " parameters");
+        }
+        if (rows < 1) {
+            throw new IllegalArgumentException("a gradient sum over " + rows + " rows");
+        }
+        if (!(mu >= 0 && mu < 1)) {
+            throw new IllegalArgumentException("momentum " + mu + " must be in [0, 1)");
+        }
+        if (workspace == null) {
+            workspace = new Workspace(layers, 1);
+        }
+        Workspace ws = workspace;
+        ws.ensureGradients(layers);
+        int at = 0;
+        for (int l = 0; l < layers.length; l++) {
+            at = unflatten(sum, at, ws.gradW(l));
+            at = unflatten(sum, at, ws.gradB(l));
+        }
+        if (mu == 0) {
+            for (int l = 0; l < layers.length; l++) {
+                // W -= lr/N · Σ deltaᵀ · in, as trainStep's rank-N update
+                kernels.axpy(-lr / rows, ws.gradW(l), layers[l].weights());
+                if (trainBias) {
+                    kernels.axpy(-lr / rows, ws.gradB(l), layers[l].bias());
+                }
+            }
+            return;
+        }
+        ensureVelocity();
+        double invN = 1.0 / rows;
+        for (int l = 0; l < layers.length; l++) {
+            // v = mu · v + dW; W -= lr · v
+            kernels.scale(mu, velocityW[l]);
+            kernels.axpy(invN, ws.gradW(l), velocityW[l]);
+            kernels.axpy(-lr, velocityW[l], layers[l].weights());
+            if (trainBias) {
+                kernels.scale(mu, velocityB[l]);
+                kernels.axpy(invN, ws.gradB(l), velocityB[l]);
+                kernels.axpy(-lr, velocityB[l], layers[l].bias());
+            }
+        }
+    }
+
+    /**
+     * The workspace's gradients (left by {@link #backward} or {@link #gradientSum}) into one flat
+     * array of {@link #parameterCount()} values: layer by layer, W row-major, then b.
+     */
+    public void copyGradients(double[] to) {
+        if (workspace == null) {
+            throw new IllegalStateException("no gradients yet: call gradientSum or backward first");
+        }
+        checkFlat(to.length, "gradient");
+        int at = 0;
+        for (int l = 0; l < layers.length; l++) {
+            at = flatten(workspace.gradW(l), to, at);
+            at = flatten(workspace.gradB(l), to, at);
+        }
+    }
+
+    /** Every weight and bias into one flat array of {@link #parameterCount()} values: layer by layer, W row-major, then b. */
+    public void copyParameters(double[] to) {
+        checkFlat(to.length, "parameter");
+        int at = 0;
+        for (DenseLayer layer : layers) {
+            at = flatten(layer.weights(), to, at);
+            at = flatten(layer.bias(), to, at);
+        }
+    }
+
+    /** Sets every weight and bias from a flat array laid out as {@link #copyParameters} writes it. */
+    public void setParameters(double[] from) {
+        checkFlat(from.length, "parameter");
+        int at = 0;
+        for (DenseLayer layer : layers) {
+            at = unflatten(from, at, layer.weights());
+            at = unflatten(from, at, layer.bias());
+        }
+    }
+
+    private void checkFlat(int length, String what) {
+        if (length != parameterCount()) {
+            throw new IllegalArgumentException(what + " array of " + length + " values for a network of "
+                    + parameterCount() + " parameters");
+        }
+    }
+
+    private static int flatten(DMatrixRMaj m, double[] to, int at) {
+        int n = m.getNumElements();
+        System.arraycopy(m.data, 0, to, at, n);
+        return at + n;
+    }
+
+    private static int unflatten(double[] from, int at, DMatrixRMaj m) {
+        int n = m.getNumElements();
+        System.arraycopy(from, at, m.data, 0, n);
+        return at + n;
     }
 
     /** Sets the momentum velocities to zero, as at the start of training. */

@@ -2,6 +2,7 @@ package io.vecprop.train;
 
 import io.vecprop.io.Dataset;
 import io.vecprop.nn.DenseNetwork;
+import io.vecprop.nn.GradientSum;
 import io.vecprop.nn.Network;
 import io.vecprop.nn.NetworkF32;
 
@@ -39,6 +40,12 @@ public sealed interface BatchBuffers permits NetworkBatch, NetworkBatchF32 {
 
     /** One step of gradient descent on the gathered batch; the loss before it (see {@code Network.trainStep}). */
     double trainStep(double learningRate, double momentum, boolean trainBias);
+
+    /**
+     * The gradient of the gathered batch summed over its rows, with the rows' loss sum and correct
+     * count, in a new array; the weights are not changed (see {@code Network.gradientSum}).
+     */
+    GradientSum gradientSum();
 
     /** The loss of the gathered batch under the current weights. */
     double loss();

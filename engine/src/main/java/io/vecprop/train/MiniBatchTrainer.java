@@ -113,56 +113,126 @@ public final class MiniBatchTrainer {
     private MiniBatchTrainer() {}
 
     /**
-     * Trains network on train in place.
+     * Where the steps run: {@link #local() here}, or spread over workers (the {@code vecprop-spark}
+     * module runs them on Spark). The trainer owns the loop (epochs, shuffle, batches, reports,
+     * validation, stopping); a Steps takes one step of SGD on the rows it is given.
+     */
+    public interface Steps {
+        /**
+         * Before the first step of a run: the network to train, the training set, the options, and
+         * the largest batch that will come. Velocities start at zero.
+         */
+        void start(DenseNetwork network, Dataset train, Options options, int batch);
+
+        /**
+         * One step of SGD on the training rows {@code order[from .. from+rows)}, updating the
+         * network in place.
+         *
+         * @return the batch's mean loss before the step
+         */
+        double step(int[] order, int from, int rows);
+
+        /** Rows of the last step's batch whose largest output, before the step, was their target's class. */
+        long correct();
+
+        /** After the last step, also when the run failed: releases what start took. */
+        default void finish() {}
+    }
+
+    /** Steps on this machine: each batch gathered into buffers allocated once, then {@code Network.trainStep}. */
+    public static Steps local() {
+        return new Steps() {
+            private BatchBuffers buffers;
+            private Dataset train;
+            private Options options;
+
+            @Override
+            public void start(DenseNetwork network, Dataset train, Options options, int batch) {
+                this.buffers = BatchBuffers.of(network, batch);
+                this.train = train;
+                this.options = options;
+                buffers.reset(); // the workspace sized once for the full batch; the last, shorter one reuses it
+            }
+
+            @Override
+            public double step(int[] order, int from, int rows) {
+                buffers.gather(train, order, from, rows);
+                return buffers.trainStep(options.learningRate(), options.momentum(), options.trainBias());
+            }
+
+            @Override
+            public long correct() {
+                return buffers.correct(); // the outputs this step saw, before its update
+            }
+        };
+    }
+
+    /**
+     * Trains network on train in place, on this machine.
      *
      * @param validation evaluated after each epoch, or null
      */
     public static Result train(DenseNetwork network, Dataset train, Dataset validation, Options options, Listener listener) {
+        return train(network, train, validation, options, listener, local());
+    }
+
+    /**
+     * Trains network on train in place, each step taken by steps. The batches, their order and the
+     * reports are the same whatever steps is; so are the weights, up to the order in which a batch's
+     * rows are summed.
+     *
+     * @param validation evaluated after each epoch (on this machine), or null
+     */
+    public static Result train(DenseNetwork network, Dataset train, Dataset validation, Options options, Listener listener,
+            Steps steps) {
         checkFits(network, train);
         if (validation != null) {
             checkFits(network, validation);
         }
         Objects.requireNonNull(listener, "listener");
+        Objects.requireNonNull(steps, "steps");
         int n = train.size();
         int batch = Math.min(options.batchSize(), n);
         int batches = (n + batch - 1) / batch;
-        BatchBuffers buffers = BatchBuffers.of(network, batch);
         int[] order = new int[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;
         }
         SplittableRandom rnd = new SplittableRandom(options.seed());
         boolean classes = train.hasClasses();
-        buffers.reset(); // the workspace sized once for the full batch; the last, shorter one reuses it
         List<Epoch> epochs = new ArrayList<>();
         boolean reached = false;
         long start = System.nanoTime();
-        for (int epoch = 1; epoch <= options.epochs() && !reached; epoch++) {
-            if (options.shuffle()) {
-                shuffle(order, rnd);
-            }
-            listener.epochStarted(epoch, options.epochs(), batches);
-            long epochStart = System.nanoTime();
-            double lossSum = 0;
-            long correct = 0;
-            for (int b = 0, from = 0; b < batches; b++, from += batch) {
-                int rows = Math.min(batch, n - from);
-                buffers.gather(train, order, from, rows);
-                double loss = buffers.trainStep(options.learningRate(), options.momentum(), options.trainBias());
-                lossSum += loss * rows;
-                if (classes) {
-                    correct += buffers.correct(); // the outputs this step saw, before its update
+        steps.start(network, train, options, batch);
+        try {
+            for (int epoch = 1; epoch <= options.epochs() && !reached; epoch++) {
+                if (options.shuffle()) {
+                    shuffle(order, rnd);
                 }
-                listener.batchDone(b + 1, (long) from + rows, lossSum / (from + rows));
+                listener.epochStarted(epoch, options.epochs(), batches);
+                long epochStart = System.nanoTime();
+                double lossSum = 0;
+                long correct = 0;
+                for (int b = 0, from = 0; b < batches; b++, from += batch) {
+                    int rows = Math.min(batch, n - from);
+                    double loss = steps.step(order, from, rows);
+                    lossSum += loss * rows;
+                    if (classes) {
+                        correct += steps.correct();
+                    }
+                    listener.batchDone(b + 1, (long) from + rows, lossSum / (from + rows));
+                }
+                long nanos = System.nanoTime() - epochStart;
+                double trainLoss = lossSum / n;
+                Evaluation v = validation == null ? null : evaluate(network, validation, batch);
+                Epoch e = new Epoch(epoch, trainLoss, classes ? (double) correct / n : Double.NaN,
+                        v == null ? Double.NaN : v.loss(), v == null ? Double.NaN : v.accuracy(), n, nanos);
+                epochs.add(e);
+                listener.epochDone(e);
+                reached = options.targetLoss() > 0 && trainLoss < options.targetLoss();
             }
-            long nanos = System.nanoTime() - epochStart;
-            double trainLoss = lossSum / n;
-            Evaluation v = validation == null ? null : evaluate(network, validation, batch);
-            Epoch e = new Epoch(epoch, trainLoss, classes ? (double) correct / n : Double.NaN,
-                    v == null ? Double.NaN : v.loss(), v == null ? Double.NaN : v.accuracy(), n, nanos);
-            epochs.add(e);
-            listener.epochDone(e);
-            reached = options.targetLoss() > 0 && trainLoss < options.targetLoss();
+        } finally {
+            steps.finish();
         }
         return new Result(epochs, reached, System.nanoTime() - start);
     }

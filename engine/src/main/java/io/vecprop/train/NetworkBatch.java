@@ -2,6 +2,7 @@ package io.vecprop.train;
 
 import io.vecprop.GenerateF32;
 import io.vecprop.io.Dataset;
+import io.vecprop.nn.GradientSum;
 import io.vecprop.nn.Network;
 import org.ejml.data.DMatrixRMaj;
 
@@ -66,6 +67,15 @@ public final class NetworkBatch implements BatchBuffers {
         double loss = network.trainStep(x, target, learningRate, momentum, trainBias); //@f32 float loss = network.trainStep(x, target, (float) learningRate, (float) momentum, trainBias);
         out = lastOut();
         return loss;
+    }
+
+    @Override
+    public GradientSum gradientSum() {
+        double lossSum = network.gradientSum(x, target); //@keep
+        out = lastOut();
+        double[] values = new double[network.parameterCount()];
+        network.copyGradients(values);
+        return GradientSum.of(values, lossSum, correct(), x.numRows);
     }
 
     @Override

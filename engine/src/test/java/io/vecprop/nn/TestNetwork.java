@@ -186,6 +186,109 @@ class TestNetwork {
         assertThrows(IllegalArgumentException.class, () -> fused.trainStep(x, t, lr, -0.1, true));
     }
 
+    // ---------------------------------------------------------------- data-parallel pieces
+
+    /** Rows from .. from+n of m. */
+    private static DMatrixRMaj rows(DMatrixRMaj m, int from, int n) {
+        DMatrixRMaj part = new DMatrixRMaj(n, m.numCols);
+        System.arraycopy(m.data, from * m.numCols, part.data, 0, n * m.numCols);
+        return part;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.EnumSource(Loss.class)
+    void gradientSumsOfTheRowsAreNTimesTheMeanGradient(Loss loss) {
+        // gradientSum on rows 0..3 plus gradientSum on rows 4..10 = N · backward's mean on all 11
+        int[] widths = {6, 10, 4};
+        Network whole = Network.random(K, loss, 61, widths);
+        Network worker = whole.copy(K);
+        DMatrixRMaj x = inputs(62, 11, 6), t = targets(62, 11, 4);
+        double e = whole.backward(x, t);
+        double[] mean = new double[whole.parameterCount()];
+        whole.copyGradients(mean);
+        double[] sum = new double[mean.length], part = new double[mean.length];
+        double lossSum = 0;
+        for (int[] p : new int[][] {{0, 4}, {4, 7}}) {
+            lossSum += worker.gradientSum(rows(x, p[0], p[1]), rows(t, p[0], p[1]));
+            worker.copyGradients(part);
+            for (int i = 0; i < sum.length; i++) {
+                sum[i] += part[i];
+            }
+        }
+        assertEquals(11 * e, lossSum, 1e-14 * 11 * e, "the summed loss is N · the mean loss");
+        double max = Arrays.stream(mean).map(Math::abs).max().orElseThrow();
+        assertTrue(max > 1e-3, "a gradient to compare");
+        for (int i = 0; i < mean.length; i++) {
+            assertEquals(11 * mean[i], sum[i], 1e-14 * 11 * max, "gradient value " + i);
+        }
+        // (in + 1) · out per layer
+        assertEquals(7 * 10 + 11 * 4, whole.parameterCount());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.EnumSource(Loss.class)
+    void applyingSummedPartsStepsAsTrainStepOnTheWholeBatch(Loss loss) {
+        // per step: the batch split in parts, their gradient sums added, one applyGradientSum; against
+        // trainStep on the whole batch, with plain SGD and with momentum, batches of 9, 9, 5
+        int[] widths = {5, 12, 3};
+        for (double mu : new double[] {0, 0.9}) {
+            for (boolean trainBias : new boolean[] {true, false}) {
+                Network local = Network.random(K, loss, 71, widths);
+                Network driver = local.copy(K), worker = local.copy(K);
+                double[] params = new double[local.parameterCount()];
+                double[] sum = new double[params.length], part = new double[params.length];
+                int[] batches = {9, 9, 5};
+                for (int step = 0; step < batches.length; step++) {
+                    int n = batches[step];
+                    DMatrixRMaj x = inputs(72 + step, n, 5), t = targets(72 + step, n, 3);
+                    double e = local.trainStep(x, t, 0.5, mu, trainBias);
+                    // the worker starts from the driver's weights, as a broadcast would give them
+                    driver.copyParameters(params);
+                    worker.setParameters(params);
+                    Arrays.fill(sum, 0);
+                    double lossSum = 0;
+                    for (int from = 0; from < n; from += 4) {
+                        int rows = Math.min(4, n - from);
+                        lossSum += worker.gradientSum(rows(x, from, rows), rows(t, from, rows));
+                        worker.copyGradients(part);
+                        for (int i = 0; i < sum.length; i++) {
+                            sum[i] += part[i];
+                        }
+                    }
+                    driver.applyGradientSum(sum, n, 0.5, mu, trainBias);
+                    assertEquals(e, lossSum / n, 1e-14 * e, "the loss before step " + (step + 1));
+                    // only the order in which the rows were summed differs
+                    assertSameParameters(local, driver, 1e-13, "mu " + mu + ", bias " + trainBias + ", step " + (step + 1));
+                }
+                if (!trainBias) {
+                    assertArrayEquals(Network.random(K, loss, 71, widths).layer(0).bias().data, driver.layer(0).bias().data,
+                            "frozen biases stay");
+                }
+            }
+        }
+    }
+
+    @Test
+    void flatParametersRoundTripAndWrongSizesAreNamed() {
+        Network a = Network.random(K, 81, 3, 4, 2), b = Network.random(K, 82, 3, 4, 2);
+        double[] p = new double[a.parameterCount()];
+        a.copyParameters(p);
+        // layer 0: W (4 x 3) row-major, then b; then layer 1
+        assertEquals(a.layer(0).weights().get(1, 2), p[5]);
+        assertEquals(a.layer(0).bias().get(3, 0), p[15]);
+        assertEquals(a.layer(1).weights().get(0, 0), p[16]);
+        b.setParameters(p);
+        assertSameParameters(a, b, 0, "after setParameters");
+        assertEquals(Precision.F64, a.parameters().precision());
+        assertArrayEquals(p, a.parameters().f64());
+        assertMessage(() -> b.setParameters(new double[5]), "parameter array of 5 values", "26 parameters");
+        assertMessage(() -> b.applyGradientSum(new double[26], 0, 0.1, 0, true), "0 rows");
+        assertMessage(() -> b.applyGradientSum(new double[26], 3, 0.1, 1, true), "momentum 1.0");
+        IllegalStateException none = assertThrows(IllegalStateException.class, () -> Network.random(K, 83, 3, 4, 2).copyGradients(p));
+        assertTrue(none.getMessage().contains("no gradients yet"), none.getMessage());
+        assertMessage(() -> b.setParameters(Parameters.of(new float[26])), "parameters in f32 for a network in f64");
+    }
+
     @Test
     void crossEntropyOutputsAreProbabilities() {
         Network network = Network.random(K, Loss.CROSS_ENTROPY, 5, 6, 8, 11);
@@ -603,6 +706,9 @@ class TestNetwork {
         DMatrixRMaj x = inputs(91, n, 13);
         DMatrixRMaj t = targets(91, n, 9);
         DMatrixRMaj t10 = targets(93, n, 10);
+        // a data-parallel step: a worker's gradient sum, copied out, applied with momentum by the driver
+        Network worker = softmax.copy(kernels);
+        double[] flat = new double[softmax.parameterCount()];
         // long enough for C2 to compile every kernel involved: interpreted Vector API code allocates
         for (int i = 0; i < 20_000; i++) {
             softmax.trainStep(x, t10, 0.01, 0.9, true); // allocates the velocities once
@@ -610,6 +716,9 @@ class TestNetwork {
             network.backward(x, t); // allocates the gradients once
             network.applyGradients(0.01, true);
             network.loss(x, t);
+            worker.gradientSum(x, t10);
+            worker.copyGradients(flat);
+            softmax.applyGradientSum(flat, n, 0.01, 0.9, true);
         }
         // a single allocation per iteration would be >= 16 KB over 1000 iterations; the JIT may
         // allocate a few hundred bytes once while compiling, so take the least of three rounds
@@ -624,6 +733,9 @@ class TestNetwork {
                 sink += network.backward(x, t);
                 network.applyGradients(0.01, true);
                 sink += network.loss(x, t);
+                sink += worker.gradientSum(x, t10);
+                worker.copyGradients(flat);
+                softmax.applyGradientSum(flat, n, 0.01, 0.9, true);
             }
             least = Math.min(least, sun.getCurrentThreadAllocatedBytes() - start - overhead);
         }

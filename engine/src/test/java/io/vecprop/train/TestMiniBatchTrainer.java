@@ -10,13 +10,20 @@ import io.vecprop.io.Dataset;
 import io.vecprop.io.Synthetic;
 import io.vecprop.kernels.Kernels;
 import io.vecprop.kernels.SimdSupport;
+import io.vecprop.kernels.KernelPair;
+import io.vecprop.nn.DenseNetwork;
+import io.vecprop.nn.GradientSum;
 import io.vecprop.nn.Loss;
+import io.vecprop.nn.Parameters;
+import io.vecprop.nn.Precision;
 import io.vecprop.nn.Network;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import org.ejml.data.DMatrixRMaj;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class TestMiniBatchTrainer {
 
@@ -175,6 +182,104 @@ class TestMiniBatchTrainer {
             least = Math.min(least, at[1] - at[0]);
         }
         assertTrue(least < 256, "31 steps allocated " + least + " bytes");
+    }
+
+    /**
+     * Steps as a data-parallel trainer takes them, in one process: the training rows split into
+     * contiguous blocks, one worker per block (its own copy of the network, set from the driver's
+     * parameters each step, as a broadcast would) summing the gradient of the batch's rows in its
+     * block; the sums added in block order and applied by the driver.
+     */
+    private static final class ShardedSteps implements MiniBatchTrainer.Steps {
+        private final int parts;
+        private final KernelPair kernels;
+        private DenseNetwork driver;
+        private Dataset train;
+        private MiniBatchTrainer.Options options;
+        private DenseNetwork[] workers;
+        private BatchBuffers[] buffers;
+        private long correct;
+
+        ShardedSteps(int parts, KernelPair kernels) {
+            this.parts = parts;
+            this.kernels = kernels;
+        }
+
+        @Override
+        public void start(DenseNetwork network, Dataset train, MiniBatchTrainer.Options options, int batch) {
+            this.driver = network;
+            this.train = train;
+            this.options = options;
+            workers = new DenseNetwork[parts];
+            buffers = new BatchBuffers[parts];
+            for (int p = 0; p < parts; p++) {
+                workers[p] = network.precision() == Precision.F64 ? network.toF64(kernels.f64()) : network.toF32(kernels.f32());
+                buffers[p] = BatchBuffers.of(workers[p], batch);
+            }
+        }
+
+        @Override
+        public double step(int[] order, int from, int rows) {
+            Parameters broadcast = driver.parameters();
+            GradientSum total = null;
+            int n = train.size();
+            for (int p = 0; p < parts; p++) {
+                int lo = (int) ((long) n * p / parts), hi = (int) ((long) n * (p + 1) / parts);
+                int[] mine = java.util.stream.IntStream.range(from, from + rows).map(i -> order[i])
+                        .filter(r -> r >= lo && r < hi).toArray();
+                if (mine.length == 0) {
+                    continue;
+                }
+                workers[p].setParameters(broadcast);
+                buffers[p].gather(train, mine, 0, mine.length);
+                GradientSum g = buffers[p].gradientSum();
+                total = total == null ? g : total.add(g);
+            }
+            assertEquals(rows, total.rows());
+            driver.applyGradientSum(total, options.learningRate(), options.momentum(), options.trainBias());
+            correct = total.correct();
+            return total.lossSum() / rows;
+        }
+
+        @Override
+        public long correct() {
+            return correct;
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Precision.class)
+    void dataParallelStepsTrainAsOneMachineUpToSummationOrder(Precision precision) {
+        // 8-16-3 on cross-entropy with momentum, 300 rows in batches of 32 (the last of 12), 2 epochs,
+        // split over 3 workers; every batch, loss and accuracy as on one machine
+        Dataset blobs = Synthetic.blobs(300, 8, 3, 1.0, 17);
+        KernelPair kernels = KernelPair.scalar();
+        MiniBatchTrainer.Options o = new MiniBatchTrainer.Options(2, 32, 0.1, 0.9, 19, true, true, 0);
+        DenseNetwork local = DenseNetwork.random(precision, kernels, Loss.CROSS_ENTROPY, 23, 8, 16, 3);
+        DenseNetwork sharded = DenseNetwork.random(precision, kernels, Loss.CROSS_ENTROPY, 23, 8, 16, 3);
+        MiniBatchTrainer.Result a = MiniBatchTrainer.train(local, blobs, null, o, MiniBatchTrainer.Listener.NONE);
+        MiniBatchTrainer.Result b = MiniBatchTrainer.train(sharded, blobs, null, o, MiniBatchTrainer.Listener.NONE,
+                new ShardedSteps(3, kernels));
+        // double: a few ulps per step of a value of order 1; float: the same in float ulps
+        double rel = precision == Precision.F64 ? 1e-12 : 1e-5;
+        for (int l = 0; l < local.layerCount(); l++) {
+            double[] wa = local.weightValues(l), wb = sharded.weightValues(l);
+            double max = java.util.Arrays.stream(wa).map(Math::abs).max().orElseThrow();
+            for (int i = 0; i < wa.length; i++) {
+                assertEquals(wa[i], wb[i], rel * max, "W of layer " + l + " [" + i + "]");
+            }
+            double[] ba = local.biasValues(l), bb = sharded.biasValues(l);
+            for (int i = 0; i < ba.length; i++) {
+                assertEquals(ba[i], bb[i], rel * max, "b of layer " + l + " [" + i + "]");
+            }
+        }
+        assertFalse(java.util.Arrays.equals(local.weightValues(0),
+                DenseNetwork.random(precision, kernels, Loss.CROSS_ENTROPY, 23, 8, 16, 3).weightValues(0)), "the weights moved");
+        for (int e = 0; e < 2; e++) {
+            MiniBatchTrainer.Epoch ea = a.epochs().get(e), eb = b.epochs().get(e);
+            assertEquals(ea.trainLoss(), eb.trainLoss(), rel * ea.trainLoss(), "epoch " + (e + 1) + " loss");
+            assertEquals(ea.trainAccuracy(), eb.trainAccuracy(), "epoch " + (e + 1) + " accuracy");
+        }
     }
 
     @Test
