@@ -11,6 +11,8 @@ import io.vecprop.kernels.KernelPair;
 import io.vecprop.nn.DenseNetwork;
 import io.vecprop.nn.Loss;
 import io.vecprop.nn.Precision;
+import io.vecprop.kernels.KernelProvider;
+import io.vecprop.train.Cluster;
 import io.vecprop.train.MiniBatchTrainer;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -48,6 +50,22 @@ final class DataTraining {
     }
 
     Outcome run() throws IOException {
+        // --spark: connect first, so a master that is wrong or down fails before the data is read
+        try (Cluster cluster = c.spark == null ? null : connect()) {
+            return run(cluster);
+        }
+    }
+
+    /** The cluster --spark names, with the kernel flags for its workers. */
+    private Cluster connect() {
+        KernelProvider.Choice choice = c.kernelOptions.choice != null ? c.kernelOptions.choice : KernelProvider.choiceFromProperty();
+        int threads = c.kernelOptions.threads != null ? c.kernelOptions.threads : 0;
+        int partitions = c.sparkPartitions == null ? 0 : (int) Math.min(c.sparkPartitions, Integer.MAX_VALUE);
+        String master = c.spark.isBlank() ? null : c.spark;
+        return Cluster.connect("spark", master, new Cluster.Settings(choice, threads, partitions, "vecprop train"));
+    }
+
+    private Outcome run(Cluster cluster) throws IOException {
         long seed = c.seed != null ? c.seed : DEFAULT_SEED;
         KernelPair kernels = c.kernelOptions.kernelPair(err);
 
@@ -107,13 +125,13 @@ final class DataTraining {
                 c.lr, c.momentum != null ? c.momentum : 0, seed, !c.noShuffle, !c.freezeBias,
                 c.targetLoss != null ? c.targetLoss : 0);
         if (!json) {
-            out.printf("training %s (%s) on %s: %d samples%s%s; batch %d, lr %s, momentum %s, %d epochs%s; %s%n",
+            out.printf("training %s (%s) on %s: %d samples%s%s; batch %d, lr %s, momentum %s, %d epochs%s; %s%s%n",
                     join(widths), loss, all.name(), train.size(),
                     validation != null ? " + " + validation.size() + " held out for validation" : "",
                     all.hasClasses() ? ", " + all.classes().size() + " classes" : "",
                     options.batchSize(), sig4(options.learningRate()), sig4(options.momentum()), options.epochs(),
                     scaler.kind() == Scaler.Kind.NONE ? "" : ", " + scaler.kind() + " scaling",
-                    describe(kernels, network.precision()));
+                    describe(kernels, network.precision()), cluster == null ? "" : "; " + cluster.description());
             if (start != null && start.converted()) {
                 out.printf("converted %s's %s weights to %s%n", c.init.getFileName(), start.stored().dtype(), network.precision());
             }
@@ -121,7 +139,12 @@ final class DataTraining {
         }
         List<TrainingChart.Point> points = new ArrayList<>();
         MiniBatchTrainer.Listener listener = listener(points, options);
-        MiniBatchTrainer.Result result = MiniBatchTrainer.train(network, train, validation, options, listener);
+        MiniBatchTrainer.Result result;
+        if (cluster != null) {
+            result = MiniBatchTrainer.train(network, train, validation, options, listener, cluster.steps());
+        } else {
+            result = MiniBatchTrainer.train(network, train, validation, options, listener);
+        }
 
         if (c.modelOut != null) {
             ModelFile.write(c.modelOut, new ModelFile.Model(network, scaler, train.classes()));
@@ -129,7 +152,7 @@ final class DataTraining {
         if (c.plot != null) {
             TrainingChart.write(c.plot, join(widths) + " on " + all.name(), points);
         }
-        report(result, train.size(), network.precision());
+        report(result, train.size(), network.precision(), cluster);
         return new Outcome(0);
     }
 
@@ -196,7 +219,7 @@ final class DataTraining {
         return sb.toString();
     }
 
-    private void report(MiniBatchTrainer.Result result, int samples, Precision precision) {
+    private void report(MiniBatchTrainer.Result result, int samples, Precision precision, Cluster cluster) {
         MiniBatchTrainer.Epoch last = result.last();
         double stepNanos = result.epochs().stream().mapToLong(MiniBatchTrainer.Epoch::nanos).sum();
         double samplesPerSecond = samples * (double) result.epochs().size() * 1e9 / stepNanos;
@@ -204,6 +227,7 @@ final class DataTraining {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("event", "done");
             m.put("precision", precision.id());
+            m.put("cluster", cluster == null ? null : cluster.description());
             m.put("epochs", result.epochs().size());
             m.put("reached_target", result.reachedTarget());
             m.put("train_loss", last.trainLoss());

@@ -47,6 +47,8 @@ import picocli.CommandLine.Model.CommandSpec;
             "  ./vecprop train --data train-images-idx3-ubyte.gz --labels train-labels-idx1-ubyte.gz \\",
             "      --layers 784,1024,1024,10 --loss cross-entropy --batch 128 --epochs 10 --validation 0.1",
             "  ./vecprop train --data iris.csv --label-column species --scale standard --layers 4,16,3 --epochs 200",
+            "  ./vecprop train --data synthetic:blobs:n=100000,features=512,classes=10 --layers 512,2048,10 \\",
+            "      --loss cross-entropy --batch 1024 --spark local[2]",
             "  ./vecprop train", "  ./vecprop train --freeze-bias --lr 0.5",
             "  ./vecprop train --target-loss 0 --max-steps 2000000 --jfr /tmp/train.jfr",
             "  ./vecprop train --format json"})
@@ -115,6 +117,18 @@ final class TrainCommand implements Callable<Integer> {
             description = "With --data: draw training and validation loss (and accuracy) per epoch into a PNG.")
     Path plot;
 
+    @Option(names = "--spark", arity = "0..1", fallbackValue = "", paramLabel = "MASTER",
+            description = "With --data: train on Apache Spark, data-parallel: each step the executors compute the gradient "
+                    + "of their share of the batch and the driver sums them and steps. MASTER is local[N], spark://host:port, "
+                    + "yarn or k8s://...; without it, the master spark-submit set. Needs the vecprop-spark module, which "
+                    + "./vecprop adds. Same results as without --spark, up to the order of summation.")
+    String spark;
+
+    @Option(names = "--spark-partitions", converter = Values.PositiveLong.class, paramLabel = "P",
+            description = "With --spark: split the training rows (and each batch) into P parts, one task each "
+                    + "(default: Spark's default parallelism, such as N for local[N]).")
+    Long sparkPartitions;
+
     @Option(names = "--freeze-bias", description = "Keep the biases fixed, as the text does (default: train them).")
     boolean freezeBias;
 
@@ -165,7 +179,8 @@ final class TrainCommand implements Callable<Integer> {
         Object[][] options = {{"--layers", layers}, {"--loss", loss}, {"--epochs", epochs}, {"--batch", batch},
             {"--momentum", momentum}, {"--seed", seed}, {"--validation", validation}, {"--scale", scale}, {"--init", init},
             {"--model-out", modelOut}, {"--plot", plot}, {"--labels", dataOptions.labels},
-            {"--label-column", dataOptions.labelColumn}, {"--no-shuffle", noShuffle ? Boolean.TRUE : null}};
+            {"--label-column", dataOptions.labelColumn}, {"--no-shuffle", noShuffle ? Boolean.TRUE : null},
+            {"--spark", spark}, {"--spark-partitions", sparkPartitions}};
         for (Object[] o : options) {
             if (o[1] != null) {
                 return (String) o[0];

@@ -43,6 +43,9 @@ public sealed interface DenseNetwork permits Network, NetworkF32 {
     /** The widths from input to output, such as [2, 2, 2]. */
     int[] widths();
 
+    /** Sets the momentum velocities to zero, as at the start of training. */
+    void resetMomentum();
+
     /**
      * How many weights and biases the network has: the sum over layers of {@code (in + 1) · out},
      * the length of its flat parameter and gradient arrays.

@@ -465,7 +465,7 @@ public final class Network implements DenseNetwork {
         return at + n;
     }
 
-    /** Sets the momentum velocities to zero, as at the start of training. */
+    @Override
     public void resetMomentum() {
         if (velocityW != null) {
             for (int l = 0; l < layers.length; l++) {

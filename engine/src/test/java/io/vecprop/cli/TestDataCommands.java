@@ -234,6 +234,12 @@ class TestDataCommands {
         assertFails(1, "4 columns", "train", "--data", wide.toString(), "--layers", "2,3,1");
         assertFails(2, "--data needs --layers", "train", "--data", "synthetic:xor");
         assertFails(2, "--epochs needs --data", "train", "--epochs", "3");
+        assertFails(2, "--spark needs --data", "train", "--spark", "local[2]");
+        assertFails(2, "--spark-partitions", "train", "--data", "synthetic:xor", "--layers", "2,2,1", "--spark", "--spark-partitions", "0");
+        // the engine alone has no Spark: the flag says where it comes from, and nothing is written
+        assertFails(1, "no spark support on the class path: it comes with the vecprop-spark module", "train", "--data",
+                "synthetic:xor", "--layers", "2,2,1", "--spark", "local[2]", "--model-out", p("never.safetensors"));
+        assertFalse(Files.exists(dir.resolve("never.safetensors")));
         assertFails(2, "'--layers'", "train", "--data", "synthetic:xor", "--layers", "2");
         assertFails(2, "cross-entropy", "train", "--data", "synthetic:xor", "--layers", "2,1", "--loss", "hinge");
         assertFails(2, "--validation", "train", "--data", "synthetic:xor", "--layers", "2,2,1", "--validation", "0.01");

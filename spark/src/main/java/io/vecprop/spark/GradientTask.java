@@ -1,0 +1,81 @@
+package io.vecprop.spark;
+
+import io.vecprop.nn.GradientSum;
+import io.vecprop.nn.Parameters;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
+
+/**
+ * One step's work in one partition: the gradient, summed over the rows of the batch that fall in
+ * the partition's block, of the weights the driver broadcast for this step. Runs on an executor;
+ * yields one {@link GradientSum}, or nothing when no row of the batch is in the block.
+ */
+final class GradientTask implements FlatMapFunction<Iterator<Integer>, GradientSum> {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Test seam: called in each task before it computes, with its partition, step and attempt. */
+    interface Observer {
+        void beforeStep(int partition, long step, int attempt);
+    }
+
+    static volatile Observer observer;
+
+    private final String run;
+    private final long step;
+    private final Workers.Recipe recipe;
+    private final int threads;
+    private final List<Broadcast<Block>> blocks;
+    private final Broadcast<Parameters> parameters;
+    private final int[] batch;
+
+    GradientTask(String run, long step, Workers.Recipe recipe, int threads, List<Broadcast<Block>> blocks,
+            Broadcast<Parameters> parameters, int[] batch) {
+        this.run = run;
+        this.step = step;
+        this.recipe = recipe;
+        this.threads = threads;
+        this.blocks = blocks;
+        this.parameters = parameters;
+        this.batch = batch;
+    }
+
+    @Override
+    public Iterator<GradientSum> call(Iterator<Integer> partitions) {
+        int partition = partitions.next(); // one index per partition: which block is this partition's
+        Block block = blocks.get(partition).value();
+        TaskContext context = TaskContext.get();
+        Observer o = observer;
+        if (o != null) {
+            o.beforeStep(partition, step, context == null ? 0 : context.attemptNumber());
+        }
+        int count = 0;
+        for (int r : batch) {
+            if (block.holds(r)) {
+                count++;
+            }
+        }
+        if (count == 0) {
+            return Collections.emptyIterator();
+        }
+        int taskThreads = threads > 0 ? threads : context == null ? 1 : Math.max(1, context.cpus());
+        Workers.Worker worker = Workers.borrow(run, recipe, taskThreads);
+        try {
+            int n = 0;
+            for (int r : batch) {
+                if (block.holds(r)) {
+                    worker.rows[n++] = r - block.firstRow; // the block's own row index
+                }
+            }
+            worker.network.setParameters(parameters.value());
+            worker.buffers.gather(block.dataset(), worker.rows, 0, count);
+            return List.of(worker.buffers.gradientSum()).iterator();
+        } finally {
+            Workers.giveBack(run, worker);
+        }
+    }
+}

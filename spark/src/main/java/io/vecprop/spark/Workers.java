@@ -1,0 +1,84 @@
+package io.vecprop.spark;
+
+import io.vecprop.kernels.KernelPair;
+import io.vecprop.kernels.KernelProvider;
+import io.vecprop.nn.DenseNetwork;
+import io.vecprop.nn.Loss;
+import io.vecprop.nn.Precision;
+import io.vecprop.train.BatchBuffers;
+import java.io.Serializable;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The networks an executor computes gradients with, kept between steps so a step's task only
+ * loads the broadcast weights into one: a pool per training run, at most one worker per task that
+ * runs at once. An executor remembers the last few runs.
+ */
+final class Workers {
+
+    /** What a worker is built from: the network's shape, its loss and precision, the kernels and the largest batch. */
+    record Recipe(Precision precision, Loss loss, int[] widths, KernelProvider.Choice kernels, int threads, int capacity)
+            implements Serializable {}
+
+    /** A network with its batch buffers and a row-index scratch array. */
+    static final class Worker {
+        final DenseNetwork network;
+        final BatchBuffers buffers;
+        final int[] rows;
+
+        Worker(Recipe r, int threads) {
+            KernelPair kernels = new KernelPair(KernelProvider.select(r.kernels(), threads).kernels(),
+                    KernelProvider.selectF32(r.kernels(), threads).kernels());
+            network = DenseNetwork.random(r.precision(), kernels, r.loss(), 0, r.widths()); // weights come from the driver
+            buffers = BatchBuffers.of(network, r.capacity());
+            rows = new int[r.capacity()];
+        }
+    }
+
+    private static final int RUNS_KEPT = 4;
+    private static final Map<String, Deque<Worker>> POOLS = new LinkedHashMap<>();
+
+    private Workers() {}
+
+    /** An idle worker of the run, else a new one from recipe on threads. */
+    static Worker borrow(String run, Recipe recipe, int threads) {
+        synchronized (POOLS) {
+            Deque<Worker> pool = POOLS.get(run);
+            if (pool != null && !pool.isEmpty()) {
+                return pool.pop();
+            }
+        }
+        return new Worker(recipe, threads);
+    }
+
+    static void giveBack(String run, Worker worker) {
+        synchronized (POOLS) {
+            POOLS.computeIfAbsent(run, k -> new ArrayDeque<>()).push(worker);
+            for (Iterator<String> it = POOLS.keySet().iterator(); POOLS.size() > RUNS_KEPT; ) {
+                String oldest = it.next();
+                if (!oldest.equals(run)) {
+                    it.remove();
+                }
+            }
+        }
+    }
+
+    /** Drops the run's workers (where the driver's JVM is also an executor, as in local mode). */
+    static void forget(String run) {
+        synchronized (POOLS) {
+            POOLS.remove(run);
+        }
+    }
+
+    /** Workers kept for the run, for tests. */
+    static int idle(String run) {
+        synchronized (POOLS) {
+            Deque<Worker> pool = POOLS.get(run);
+            return pool == null ? 0 : pool.size();
+        }
+    }
+}
