@@ -28,17 +28,15 @@ final class GradientTask implements FlatMapFunction<Iterator<Integer>, GradientS
     private final String run;
     private final long step;
     private final Workers.Recipe recipe;
-    private final int threads;
     private final List<Broadcast<Block>> blocks;
     private final Broadcast<Parameters> parameters;
     private final int[] batch;
 
-    GradientTask(String run, long step, Workers.Recipe recipe, int threads, List<Broadcast<Block>> blocks,
+    GradientTask(String run, long step, Workers.Recipe recipe, List<Broadcast<Block>> blocks,
             Broadcast<Parameters> parameters, int[] batch) {
         this.run = run;
         this.step = step;
         this.recipe = recipe;
-        this.threads = threads;
         this.blocks = blocks;
         this.parameters = parameters;
         this.batch = batch;
@@ -62,8 +60,8 @@ final class GradientTask implements FlatMapFunction<Iterator<Integer>, GradientS
         if (count == 0) {
             return Collections.emptyIterator();
         }
-        int taskThreads = threads > 0 ? threads : context == null ? 1 : Math.max(1, context.cpus());
-        Workers.Worker worker = Workers.borrow(run, recipe, taskThreads);
+        int threads = recipe.threads() > 0 ? recipe.threads() : context == null ? 1 : Math.max(1, context.cpus());
+        Workers.Worker worker = Workers.borrow(run, recipe, threads);
         try {
             int n = 0;
             for (int r : batch) {

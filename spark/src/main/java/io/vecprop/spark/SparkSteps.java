@@ -78,7 +78,7 @@ final class SparkSteps implements MiniBatchTrainer.Steps {
         int[] batch = Arrays.copyOfRange(order, from, from + rows);
         GradientSum sum;
         try {
-            sum = partitions.mapPartitions(new GradientTask(run, ++step, recipe, settings.threads(), blocks, weights, batch))
+            sum = partitions.mapPartitions(new GradientTask(run, ++step, recipe, blocks, weights, batch))
                     .treeReduce(GradientSum::add);
         } catch (Exception e) { // Scala throws SparkException, a checked exception Java is not told of
             throw SparkTrainer.taskFailure(e);

@@ -148,7 +148,7 @@ public final class SparkTrainer {
             root = root.getCause();
         }
         String message = root == e ? firstLine(e.getMessage()) : root.getClass().getSimpleName() + ": " + firstLine(root.getMessage());
-        return new IllegalStateException("a Spark task failed after its retries: " + message, e);
+        return new IllegalStateException("a Spark task failed (as often as spark.task.maxFailures allows): " + message, e);
     }
 
     private static String firstLine(String s) {

@@ -20,7 +20,10 @@ import java.util.Map;
  */
 final class Workers {
 
-    /** What a worker is built from: the network's shape, its loss and precision, the kernels and the largest batch. */
+    /**
+     * What a worker is built from: the network's shape, its loss and precision, the kernels, their
+     * threads (0: the task's cores) and the largest batch.
+     */
     record Recipe(Precision precision, Loss loss, int[] widths, KernelProvider.Choice kernels, int threads, int capacity)
             implements Serializable {}
 
