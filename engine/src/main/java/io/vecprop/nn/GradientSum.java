@@ -1,7 +1,6 @@
 package io.vecprop.nn;
 
 import java.io.Serializable;
-import java.util.Objects;
 
 /**
  * The gradient of the loss summed over some rows of a batch, with what a trainer reports about
@@ -15,18 +14,17 @@ public final class GradientSum implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
-    private final double[] f64;
-    private final float[] f32;
+    /** The summed gradient, laid out and typed as parameters are. */
+    private final Parameters values;
     private double lossSum;
     private long correct;
     private int rows;
 
-    private GradientSum(double[] f64, float[] f32, double lossSum, long correct, int rows) {
+    private GradientSum(Parameters values, double lossSum, long correct, int rows) {
         if (rows < 0 || correct < 0 || correct > rows) {
             throw new IllegalArgumentException(correct + " correct of " + rows + " rows");
         }
-        this.f64 = f64;
-        this.f32 = f32;
+        this.values = values;
         this.lossSum = lossSum;
         this.correct = correct;
         this.rows = rows;
@@ -34,12 +32,12 @@ public final class GradientSum implements Serializable {
 
     /** A double gradient sum over rows; the array is used, not copied. */
     public static GradientSum of(double[] values, double lossSum, long correct, int rows) {
-        return new GradientSum(Objects.requireNonNull(values, "values"), null, lossSum, correct, rows);
+        return new GradientSum(Parameters.of(values), lossSum, correct, rows);
     }
 
     /** A float gradient sum over rows; the array is used, not copied. */
     public static GradientSum of(float[] values, double lossSum, long correct, int rows) {
-        return new GradientSum(null, Objects.requireNonNull(values, "values"), lossSum, correct, rows);
+        return new GradientSum(Parameters.of(values), lossSum, correct, rows);
     }
 
     /**
@@ -51,13 +49,13 @@ public final class GradientSum implements Serializable {
             throw new IllegalArgumentException("cannot add a gradient of " + other.size() + " " + other.precision()
                     + " values to one of " + size() + " " + precision() + " values");
         }
-        if (f64 != null) {
-            double[] a = f64, b = other.f64;
+        if (precision() == Precision.F64) {
+            double[] a = f64(), b = other.f64();
             for (int i = 0; i < a.length; i++) {
                 a[i] += b[i];
             }
         } else {
-            float[] a = f32, b = other.f32;
+            float[] a = f32(), b = other.f32();
             for (int i = 0; i < a.length; i++) {
                 a[i] += b[i];
             }
@@ -69,22 +67,22 @@ public final class GradientSum implements Serializable {
     }
 
     public Precision precision() {
-        return f64 != null ? Precision.F64 : Precision.F32;
+        return values.precision();
     }
 
     /** How many values: the network's parameter count. */
     public int size() {
-        return f64 != null ? f64.length : f32.length;
+        return values.size();
     }
 
     /** The double values, live. */
     public double[] f64() {
-        return Parameters.require(f64, Precision.F64);
+        return values.f64();
     }
 
     /** The float values, live. */
     public float[] f32() {
-        return Parameters.require(f32, Precision.F32);
+        return values.f32();
     }
 
     /** The sum of the rows' losses: their mean loss times {@link #rows}. */

@@ -50,7 +50,7 @@ public final class Parameters implements Serializable {
         return require(f32, Precision.F32);
     }
 
-    static <T> T require(T values, Precision p) {
+    private static <T> T require(T values, Precision p) {
         if (values == null) {
             throw new IllegalStateException("these values are not " + p);
         }
