@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -70,6 +72,9 @@ public final class SparkTrainer {
             conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
             conf.setIfMissing("spark.driver.host", "127.0.0.1");
         }
+        if (!m.startsWith("local")) {
+            shipOwnJar(conf);
+        }
         conf.setIfMissing("spark.app.name", appName);
         conf.setIfMissing("spark.ui.enabled", "false");
         // Each step broadcasts the weights and returns one gradient per partition, both arrays of
@@ -102,6 +107,29 @@ public final class SparkTrainer {
     public static MiniBatchTrainer.Result train(JavaSparkContext sc, DenseNetwork network, Dataset train, Dataset validation,
             MiniBatchTrainer.Options options, MiniBatchTrainer.Listener listener, Cluster.Settings settings) {
         return MiniBatchTrainer.train(network, train, validation, options, listener, steps(sc, settings));
+    }
+
+    /**
+     * Adds the jar these classes came from (vecprop-spark.jar, with the engine in it) to
+     * {@code spark.jars}, so a cluster's executors can load the tasks' classes when the driver was
+     * not started by spark-submit, which ships its application jar itself. Nothing when the classes
+     * are not in a jar (a build's class folders, where only local masters make sense).
+     */
+    private static void shipOwnJar(SparkConf conf) {
+        java.security.CodeSource source = SparkTrainer.class.getProtectionDomain().getCodeSource();
+        Path jar;
+        try {
+            jar = source == null ? null : Path.of(source.getLocation().toURI());
+        } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+            return;
+        }
+        if (jar == null || !Files.isRegularFile(jar)) {
+            return;
+        }
+        String jars = conf.get("spark.jars", "");
+        if (!jars.contains(jar.getFileName().toString())) { // spark-submit lists its application jar here
+            conf.set("spark.jars", jars.isBlank() ? jar.toUri().toString() : jars + "," + jar.toUri());
+        }
     }
 
     private static IllegalArgumentException notAMaster(String m) {
@@ -140,7 +168,8 @@ public final class SparkTrainer {
 
     /**
      * A failed Spark job as one readable exception: Spark's "Job aborted due to stage failure" with
-     * the executor's stack trace in its message becomes the first line of the task's own error.
+     * the executor's stack trace in its message becomes the first line of the task's own error
+     * (after spark.task.maxFailures attempts); a cluster that went away, the cause Spark gives.
      */
     static RuntimeException taskFailure(Exception e) {
         Throwable root = e;
@@ -148,7 +177,7 @@ public final class SparkTrainer {
             root = root.getCause();
         }
         String message = root == e ? firstLine(e.getMessage()) : root.getClass().getSimpleName() + ": " + firstLine(root.getMessage());
-        return new IllegalStateException("a Spark task failed (as often as spark.task.maxFailures allows): " + message, e);
+        return new IllegalStateException("a training step on Spark failed: " + message, e);
     }
 
     private static String firstLine(String s) {

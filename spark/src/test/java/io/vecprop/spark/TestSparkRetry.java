@@ -86,8 +86,7 @@ class TestSparkRetry {
             }
         };
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> train(2));
-        assertTrue(e.getMessage().startsWith("a Spark task failed (as often as spark.task.maxFailures allows): "
-                + "IllegalStateException: disk full on executor"),
+        assertTrue(e.getMessage().startsWith("a training step on Spark failed: IllegalStateException: disk full on executor"),
                 e.getMessage());
         assertFalse(e.getMessage().contains("\n"), "one line: " + e.getMessage());
     }
