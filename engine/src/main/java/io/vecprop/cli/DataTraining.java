@@ -8,10 +8,10 @@ import io.vecprop.io.Json;
 import io.vecprop.io.ModelFile;
 import io.vecprop.io.Scaler;
 import io.vecprop.kernels.KernelPair;
+import io.vecprop.kernels.KernelProvider;
 import io.vecprop.nn.DenseNetwork;
 import io.vecprop.nn.Loss;
 import io.vecprop.nn.Precision;
-import io.vecprop.kernels.KernelProvider;
 import io.vecprop.train.Cluster;
 import io.vecprop.train.MiniBatchTrainer;
 import java.io.IOException;
@@ -139,12 +139,8 @@ final class DataTraining {
         }
         List<TrainingChart.Point> points = new ArrayList<>();
         MiniBatchTrainer.Listener listener = listener(points, options);
-        MiniBatchTrainer.Result result;
-        if (cluster != null) {
-            result = MiniBatchTrainer.train(network, train, validation, options, listener, cluster.steps());
-        } else {
-            result = MiniBatchTrainer.train(network, train, validation, options, listener);
-        }
+        MiniBatchTrainer.Result result = MiniBatchTrainer.train(network, train, validation, options, listener,
+                cluster != null ? cluster.steps() : MiniBatchTrainer.local());
 
         if (c.modelOut != null) {
             ModelFile.write(c.modelOut, new ModelFile.Model(network, scaler, train.classes()));

@@ -48,7 +48,7 @@ import picocli.CommandLine.Model.CommandSpec;
             "      --layers 784,1024,1024,10 --loss cross-entropy --batch 128 --epochs 10 --validation 0.1",
             "  ./vecprop train --data iris.csv --label-column species --scale standard --layers 4,16,3 --epochs 200",
             "  ./vecprop train --data synthetic:blobs:n=100000,features=512,classes=10 --layers 512,2048,10 \\",
-            "      --loss cross-entropy --batch 1024 --spark local[2]",
+            "      --loss cross-entropy --batch 1024 --spark 'local[2]'",
             "  ./vecprop train", "  ./vecprop train --freeze-bias --lr 0.5",
             "  ./vecprop train --target-loss 0 --max-steps 2000000 --jfr /tmp/train.jfr",
             "  ./vecprop train --format json"})
