@@ -79,6 +79,14 @@ public final class KernelProvider {
     }
 
     /**
+     * The kernels for the choice in both precisions, by the rules of {@link #select}, for code that
+     * prints no fallback reason (such as a cluster's workers).
+     */
+    public static KernelPair selectPair(Choice choice, int threads) {
+        return new KernelPair(select(choice, threads).kernels(), selectF32(choice, threads).kernels());
+    }
+
+    /**
      * Why the choice gets the scalar kernels (the choice itself, or SIMD unavailable under auto), or
      * null for SIMD; throws when simd is asked for and cannot run.
      */

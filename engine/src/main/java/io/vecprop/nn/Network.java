@@ -222,17 +222,24 @@ public final class Network implements DenseNetwork {
      */
     public double backward(DMatrixRMaj x, DMatrixRMaj target) {
         double loss = forwardAndDeltas(x, target);
+        formGradients(x, 1.0 / x.numRows);
+        return loss;
+    }
+
+    /**
+     * The workspace's gradients from the deltas of the last pass on x, scaled by scale (1/N for the
+     * mean, 1 for the sum): {@code gradW = scale · deltaᵀ · in}, {@code gradB = scale · column sums of delta}.
+     */
+    private void formGradients(DMatrixRMaj x, double scale) {
         Workspace ws = workspace;
         ws.ensureGradients(layers);
-        double invN = 1.0 / x.numRows;
         for (int l = 0; l < layers.length; l++) {
             DMatrixRMaj gradW = ws.gradW(l);
             gradW.zero();
-            kernels.multAddTransA(invN, ws.delta(l), input(x, l), gradW);
+            kernels.multAddTransA(scale, ws.delta(l), input(x, l), gradW);
             ws.gradB(l).zero();
-            kernels.addColumnSums(invN, ws.delta(l), ws.gradB(l));
+            kernels.addColumnSums(scale, ws.delta(l), ws.gradB(l));
         }
-        return loss;
     }
 
     /**
@@ -306,9 +313,7 @@ public final class Network implements DenseNetwork {
      * @return the loss E before the step
      */
     public double trainStep(DMatrixRMaj x, DMatrixRMaj target, double lr, double mu, boolean trainBias) {
-        if (!(mu >= 0 && mu < 1)) {
-            throw new IllegalArgumentException("momentum " + mu + " must be in [0, 1)");
-        }
+        checkMomentum(mu);
         if (mu == 0) {
             return trainStep(x, target, lr, trainBias);
         }
@@ -342,15 +347,7 @@ public final class Network implements DenseNetwork {
      */
     public double gradientSum(DMatrixRMaj x, DMatrixRMaj target) {
         double loss = forwardAndDeltas(x, target);
-        Workspace ws = workspace;
-        ws.ensureGradients(layers);
-        for (int l = 0; l < layers.length; l++) {
-            DMatrixRMaj gradW = ws.gradW(l);
-            gradW.zero();
-            kernels.multAddTransA(1, ws.delta(l), input(x, l), gradW);
-            ws.gradB(l).zero();
-            kernels.addColumnSums(1, ws.delta(l), ws.gradB(l));
-        }
+        formGradients(x, 1);
         return loss * x.numRows;
     }
 
@@ -365,16 +362,11 @@ public final class Network implements DenseNetwork {
      * @param mu the momentum, in [0, 1); the velocities are the ones trainStep uses
      */
     public void applyGradientSum(double[] sum, int rows, double lr, double mu, boolean trainBias) {
-        if (sum.length != parameterCount()) {
-            throw new IllegalArgumentException("gradient of " + sum.length + " values for a network of "
-                    + parameterCount() + " parameters");
-        }
+        checkFlat(sum.length, "gradient");
         if (rows < 1) {
             throw new IllegalArgumentException("a gradient sum over " + rows + " rows");
         }
-        if (!(mu >= 0 && mu < 1)) {
-            throw new IllegalArgumentException("momentum " + mu + " must be in [0, 1)");
-        }
+        checkMomentum(mu);
         if (workspace == null) {
             workspace = new Workspace(layers, 1);
         }
@@ -443,6 +435,12 @@ public final class Network implements DenseNetwork {
         for (DenseLayer layer : layers) {
             at = unflatten(from, at, layer.weights());
             at = unflatten(from, at, layer.bias());
+        }
+    }
+
+    private static void checkMomentum(double mu) {
+        if (!(mu >= 0 && mu < 1)) {
+            throw new IllegalArgumentException("momentum " + mu + " must be in [0, 1)");
         }
     }
 

@@ -195,6 +195,17 @@ class TestNetwork {
         return part;
     }
 
+    /** The worker's gradient sum over rows from .. from+n of x and t, added into sum; returns their summed loss. */
+    private static double addGradientSum(Network worker, DMatrixRMaj x, DMatrixRMaj t, int from, int n, double[] sum) {
+        double lossSum = worker.gradientSum(rows(x, from, n), rows(t, from, n));
+        double[] part = new double[sum.length];
+        worker.copyGradients(part);
+        for (int i = 0; i < sum.length; i++) {
+            sum[i] += part[i];
+        }
+        return lossSum;
+    }
+
     @ParameterizedTest(name = "{0}")
     @org.junit.jupiter.params.provider.EnumSource(Loss.class)
     void gradientSumsOfTheRowsAreNTimesTheMeanGradient(Loss loss) {
@@ -206,15 +217,8 @@ class TestNetwork {
         double e = whole.backward(x, t);
         double[] mean = new double[whole.parameterCount()];
         whole.copyGradients(mean);
-        double[] sum = new double[mean.length], part = new double[mean.length];
-        double lossSum = 0;
-        for (int[] p : new int[][] {{0, 4}, {4, 7}}) {
-            lossSum += worker.gradientSum(rows(x, p[0], p[1]), rows(t, p[0], p[1]));
-            worker.copyGradients(part);
-            for (int i = 0; i < sum.length; i++) {
-                sum[i] += part[i];
-            }
-        }
+        double[] sum = new double[mean.length];
+        double lossSum = addGradientSum(worker, x, t, 0, 4, sum) + addGradientSum(worker, x, t, 4, 7, sum);
         assertEquals(11 * e, lossSum, 1e-14 * 11 * e, "the summed loss is N · the mean loss");
         double max = Arrays.stream(mean).map(Math::abs).max().orElseThrow();
         assertTrue(max > 1e-3, "a gradient to compare");
@@ -236,7 +240,7 @@ class TestNetwork {
                 Network local = Network.random(K, loss, 71, widths);
                 Network driver = local.copy(K), worker = local.copy(K);
                 double[] params = new double[local.parameterCount()];
-                double[] sum = new double[params.length], part = new double[params.length];
+                double[] sum = new double[params.length];
                 int[] batches = {9, 9, 5};
                 for (int step = 0; step < batches.length; step++) {
                     int n = batches[step];
@@ -248,12 +252,7 @@ class TestNetwork {
                     Arrays.fill(sum, 0);
                     double lossSum = 0;
                     for (int from = 0; from < n; from += 4) {
-                        int rows = Math.min(4, n - from);
-                        lossSum += worker.gradientSum(rows(x, from, rows), rows(t, from, rows));
-                        worker.copyGradients(part);
-                        for (int i = 0; i < sum.length; i++) {
-                            sum[i] += part[i];
-                        }
+                        lossSum += addGradientSum(worker, x, t, from, Math.min(4, n - from), sum);
                     }
                     driver.applyGradientSum(sum, n, 0.5, mu, trainBias);
                     assertEquals(e, lossSum / n, 1e-14 * e, "the loss before step " + (step + 1));

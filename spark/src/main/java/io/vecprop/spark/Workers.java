@@ -34,8 +34,7 @@ final class Workers {
         final int[] rows;
 
         Worker(Recipe r, int threads) {
-            KernelPair kernels = new KernelPair(KernelProvider.select(r.kernels(), threads).kernels(),
-                    KernelProvider.selectF32(r.kernels(), threads).kernels());
+            KernelPair kernels = KernelProvider.selectPair(r.kernels(), threads);
             network = DenseNetwork.random(r.precision(), kernels, r.loss(), 0, r.widths()); // weights come from the driver
             buffers = BatchBuffers.of(network, r.capacity());
             rows = new int[r.capacity()];

@@ -71,7 +71,7 @@ public class SparkStepBench {
         int[] w = Arrays.stream(widths.split("-")).mapToInt(Integer::parseInt).toArray();
         Dataset data = Synthetic.blobs(BATCH * 16, w[0], w[w.length - 1], 1.0, 1);
         KernelProvider.Choice simd = KernelProvider.Choice.SIMD;
-        KernelPair kernels = new KernelPair(KernelProvider.select(simd, 2).kernels(), KernelProvider.selectF32(simd, 2).kernels());
+        KernelPair kernels = KernelProvider.selectPair(simd, 2);
         DenseNetwork network = DenseNetwork.random(Precision.F64, kernels, Loss.CROSS_ENTROPY, 1, w);
         if (where.startsWith("spark")) {
             if (where.equals("spark-defaults")) {
