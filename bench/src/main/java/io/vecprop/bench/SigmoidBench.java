@@ -2,8 +2,8 @@ package io.vecprop.bench;
 
 import io.vecprop.kernels.DenseKernels;
 import io.vecprop.kernels.DenseKernelsF32;
-import io.vecprop.kernels.simd.SimdDenseKernels;
-import io.vecprop.kernels.simd.SimdDenseKernelsF32;
+import io.vecprop.kernels.simd.SimdExp;
+import io.vecprop.kernels.simd.SimdExpF32;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -77,15 +77,15 @@ public class SigmoidBench {
     public Object sigmoid() {
         if (f32) {
             switch (variant) {
-                case POLY -> SimdDenseKernelsF32.sigmoidPoly(n, xF, outF);
-                case LANEWISE -> SimdDenseKernelsF32.sigmoidLanewise(n, xF, outF);
+                case POLY -> SimdExpF32.sigmoidPoly(n, xF, outF);
+                case LANEWISE -> SimdExpF32.sigmoidLanewise(n, xF, outF);
                 default -> scalarF32.sigmoid(n, xF, outF);
             }
             return outF;
         }
         switch (variant) {
-            case POLY -> SimdDenseKernels.sigmoidPoly(n, x, out);
-            case LANEWISE -> SimdDenseKernels.sigmoidLanewise(n, x, out);
+            case POLY -> SimdExp.sigmoidPoly(n, x, out);
+            case LANEWISE -> SimdExp.sigmoidLanewise(n, x, out);
             default -> scalar.sigmoid(n, x, out);
         }
         return out;

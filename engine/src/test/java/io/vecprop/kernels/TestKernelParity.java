@@ -325,10 +325,11 @@ class TestKernelParity {
 
     @Test
     void productsOnBlockedShapes() {
-        // shapes that cross the packed blocks' edges (KC, MC, NC) and the micro-tile's
+        // shapes that cross the packed blocks' edges (KC = 256, NC = 320) and the 5 x 32 micro-tile's
         SplittableRandom rnd = new SplittableRandom(15);
         int[][] shapes = {{6, 24, 192}, {7, 25, 193}, {96, 48, 64}, {97, 47, 385}, {128, 200, 130}, {1, 1024, 1023},
-            {130, 1, 77}, {2, 1000, 2}, {61, 333, 250}};
+            {130, 1, 77}, {2, 1000, 2}, {61, 333, 250}, {5, 32, 256}, {6, 33, 257}, {11, 321, 513}, {16, 640, 8},
+            {128, 330, 300}, {256, 64, 129}};
         for (int[] s : shapes) {
             products(rnd, s[0], s[1], s[2]);
         }

@@ -483,7 +483,8 @@ class TestKernelParityF32 {
 
     /** Shapes that cross the packed blocks' edges (KC, MC, NC) and the micro-tile's; float tiles are twice as wide. */
     static final int[][] BLOCKED = {{6, 24, 192}, {7, 25, 193}, {96, 48, 64}, {97, 47, 385}, {128, 200, 130},
-        {1, 1024, 1023}, {130, 1, 77}, {2, 1000, 2}, {61, 333, 250}, {6, 96, 192}, {97, 97, 385}, {12, 1537, 40}};
+        {1, 1024, 1023}, {130, 1, 77}, {2, 1000, 2}, {61, 333, 250}, {6, 96, 192}, {97, 97, 385}, {12, 1537, 40},
+        {5, 64, 256}, {6, 65, 257}, {11, 641, 513}, {16, 1280, 8}, {128, 650, 300}, {256, 64, 129}};
 
     @Test
     void productsOnBlockedShapes() {
