@@ -205,8 +205,8 @@ def gemm_call(op, m, n, k, dtype):
         return lambda: torch.addmm(bias, x, w.t(), out=c)
     d, x = rand(k, m), rand(k, n)
     w = rand(m, n)
-    # alpha 0 keeps W as it is, as vecprop's rankK benchmark does; the product still runs
-    return lambda: w.addmm_(d.t(), x, alpha=0.0)
+    # a tiny alpha keeps W near where it is over many calls; alpha 0 would let torch skip the product
+    return lambda: w.addmm_(d.t(), x, alpha=-1e-9)
 
 
 def main():
