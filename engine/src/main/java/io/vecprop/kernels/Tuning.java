@@ -34,6 +34,15 @@ public final class Tuning {
      * it allocated nothing. Rows that short gain nothing from vectors anyway.
      */
     public static final int SIMD_MIN_VECTORS = 4;
-    /** Least work (multiply-adds or element updates) a thread's chunk should get before work is split. */
-    public static final long MIN_WORK_PER_THREAD = 1L << 16;
+    /**
+     * Least work (multiply-adds or element updates) a thread's chunk of a matrix-vector or
+     * elementwise kernel should get before work is split. Measured (TrainingBench, 2026-12-03, one
+     * run): at 2^16 the online W2 step ran 0.81 ms on 2 threads against 0.38 on 1 in f32 (1.42
+     * against 0.91 in f64), since waking a parked worker costs more than these memory-bound passes
+     * save; at 2^21 it ran 0.40 and 1.02 on 2 threads, no slower than on 1, and W3 was unchanged
+     * (6.5 ms against 6.7 in f32 on 2 threads).
+     */
+    public static final long MIN_WORK_PER_THREAD = 1L << 21;
+    /** Least multiply-adds a thread's share of a packed product should get before it is split. */
+    public static final long GEMM_MIN_WORK_PER_THREAD = 1L << 19;
 }

@@ -495,13 +495,13 @@ class TestKernelParityF32 {
     }
 
     /**
-     * Sizes past {@code Tuning.MIN_WORK_PER_THREAD} on two threads (2^17 units of work), so every
+     * Sizes past {@code Tuning.MIN_WORK_PER_THREAD} on two threads (2^22 units of work), so every
      * kernel that splits does split, and must give the same bits as on one thread.
      */
     @Test
     void splitKernelsAreBitIdenticalOnOneAndTwoThreads() {
         SplittableRandom rnd = new SplittableRandom(16);
-        int n = 200_003;
+        int n = 4_200_003;
         float[] x = random(rnd, n, -1, 1), y = random(rnd, n, -1, 1);
         float[] ye = y.clone(), ya = y.clone(), ya2 = y.clone();
         scalar.axpy(n, 0.3f, x, ye);
@@ -510,11 +510,11 @@ class TestKernelParityF32 {
         assertReduced(ye, ya, absSum(y, x, 0.3), 1, 2, "axpy n=" + n);
         assertSame(ya, ya2, "axpy n=" + n);
         // rank-1 updates and the fused online step, both orientations
-        outerAndOnline(rnd, 301, 517);
-        outerAndOnline(rnd, 517, 301);
+        outerAndOnline(rnd, 1501, 2819);
+        outerAndOnline(rnd, 2819, 1501);
         // matrix-vector paths (a batch of one) and the packed GEMM
-        products(rnd, 1, 517, 301);
-        products(rnd, 1, 1031, 257);
+        products(rnd, 1, 4099, 1031);
+        products(rnd, 1, 1031, 4099);
         products(rnd, 61, 333, 250);
         products(rnd, 128, 600, 130);
     }

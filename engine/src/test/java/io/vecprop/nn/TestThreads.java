@@ -45,7 +45,7 @@ class TestThreads {
     @Test
     void sameWeightsOnOneTwoAndThreeThreadsForBatches() {
         // wide enough that the products and updates are split (see Tuning.MIN_WORK_PER_THREAD)
-        Network start = Network.random(Kernels.scalar(), 7, 301, 257, 129, 10);
+        Network start = Network.random(Kernels.scalar(), 7, 2053, 2053, 129, 10);
         for (int batch : new int[] {1, 37}) {
             double[][] one = train(start, 1, batch, 5);
             double[][] two = train(start, 2, batch, 5);

@@ -1,5 +1,6 @@
 package io.vecprop.kernels.simd;
 
+import static io.vecprop.kernels.Tuning.GEMM_MIN_WORK_PER_THREAD;
 import static io.vecprop.kernels.Tuning.MIN_WORK_PER_THREAD;
 import static io.vecprop.kernels.Tuning.SIMD_MIN_VECTORS;
 
@@ -493,7 +494,7 @@ public final class SimdDenseKernels implements DenseKernels {
 
     /** How many threads a product of this size is split over (see {@link io.vecprop.kernels.Tuning}). */
     private int gemmChunks(int m, int n, int k) {
-        return parallel.chunksFor((n + SimdGemm.NR - 1) / SimdGemm.NR, (long) m * k * SimdGemm.NR, MIN_WORK_PER_THREAD * 8);
+        return parallel.chunksFor((n + SimdGemm.NR - 1) / SimdGemm.NR, (long) m * k * SimdGemm.NR, GEMM_MIN_WORK_PER_THREAD);
     }
 
     /**
