@@ -21,7 +21,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>The species is fixed per JVM from {@code -Dvecprop.vectorBits=128|256|512} (default: the
  * platform's preferred width) and held {@code static final}, so C2 folds it and vectors never box.
  * Elementwise kernels are a vector loop to {@code loopBound} and a scalar tail. Products run on
- * {@link SimdGemm} (packed operands, an 8 x 3-vector micro-kernel); batches of one take
+ * {@link SimdGemm} (packed operands, a 5 x 4-vector micro-kernel); batches of one take
  * matrix-vector paths. Rows shorter than one vector (elementwise: four) go to the
  * scalar kernels, where a vector loop would only run its tail. Work is split across threads only
  * over output elements, so results do not depend on the thread count.
@@ -506,8 +506,7 @@ public final class SimdDenseKernels implements DenseKernels {
         private double alpha;
         private double[] a, b, c, d;
 
-        // one small body per kernel, not one switch over all: C2 compiles each with its own inlining
-        // budget (a switch of five kernels once left a vector loop un-intrinsified, boxing per call)
+        // one small body per kernel, handed to the pool as it is, instead of a switch over an op code
         final IntConsumer axpy = ch -> axpyRange(start(n, V, ch), start(n, V, ch + 1), alpha, a, b);
         final IntConsumer outer = ch -> outerRows(start(m, 1, ch), start(m, 1, ch + 1), n, alpha, a, b, c);
         final IntConsumer online = ch -> onlineBackwardCols(start(n, V, ch), start(n, V, ch + 1), m, n, alpha, a, b, c, d);
