@@ -37,11 +37,11 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "prints the table. Every kernel and training step runs in both precisions, f64 (double) and f32 "
                 + "(float), unless --precision names one; the table's precision column says which, its ratios "
                 + "(vs scalar, vs EJML) compare within one precision, and its share of ceiling is of the FMA peak "
-                + "of the row's own precision (f32's is about twice f64's). Modes: --quick (default; about 4 "
-                + "minutes on 2 cores, 2 with one precision, enough to see a 2x regression), --full (2 forks, 5 "
+                + "of the row's own precision (f32's is about twice f64's). Modes: --quick (default; W1-W4 and "
+                + "a subset of kernel sizes in under 3 minutes on 2 cores, enough to see a 2x regression), --full (2 forks, 5 "
                 + "measured iterations, every size: for published figures), --smoke (proves the harness runs; "
                 + "its numbers mean nothing).",
-        footer = {"", "Examples:", "  ./vecprop bench", "  ./vecprop bench --only Gemm --threads 1 --precision f32",
+        footer = {"", "Examples:", "  ./vecprop bench", "  ./vecprop bench --only Gemm --threads 1 --precision f32", "  ./vecprop bench --only W3",
             "  ./vecprop bench --full --out results/today", "  ./vecprop bench --only Sigmoid --profile gc --format json"})
 final class BenchCommand implements Callable<Integer> {
 
@@ -63,7 +63,8 @@ final class BenchCommand implements Callable<Integer> {
     ModeFlags modeFlags;
 
     @Option(names = "--only", paramLabel = "REGEX", converter = RegexConverter.class,
-            description = "Only benchmarks whose name (such as io.vecprop.bench.GemmBench.mult) matches; the ceilings always run.")
+            description = "Only benchmarks whose name (such as io.vecprop.bench.GemmBench.mult) matches, or the training "
+                    + "steps of the workloads that match (--only W3); the ceilings always run.")
     Pattern only;
 
     @Option(names = "--threads", paramLabel = "N", converter = KernelOptions.ThreadsConverter.class,

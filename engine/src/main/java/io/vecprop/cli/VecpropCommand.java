@@ -12,7 +12,7 @@ import picocli.CommandLine.Model.CommandSpec;
         description = 
             "Trains dense sigmoid networks by backpropagation on EJML matrices. Starts from the "
                 + "classic 2-2-2 worked example and explains it step by step.",
-        subcommands = {ExplainCommand.class, TrainCommand.class, EvalCommand.class, PredictCommand.class, InfoCommand.class, BenchCommand.class, picocli.CommandLine.HelpCommand.class},
+        subcommands = {ExplainCommand.class, TrainCommand.class, EvalCommand.class, PredictCommand.class, InfoCommand.class, ProfileCommand.class, BenchCommand.class, picocli.CommandLine.HelpCommand.class},
         footer = {
             "",
             "Examples:",
@@ -21,6 +21,7 @@ import picocli.CommandLine.Model.CommandSpec;
             "  ./vecprop train --freeze-bias     train it until E_total < 1e-6",
             "  ./vecprop info                    which kernels, vector width and threads this JVM uses",
             "  ./vecprop bench                   JMH: scalar against SIMD against the machine's ceilings",
+            "  ./vecprop profile                 where a training step's time goes, phase by phase",
             "",
             "Exit codes: 0 done, 1 a runtime failure, 2 a bad flag or value."
         })

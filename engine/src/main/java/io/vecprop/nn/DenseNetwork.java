@@ -28,6 +28,12 @@ public sealed interface DenseNetwork permits Network, NetworkF32 {
         };
     }
 
+    /**
+     * Times the phases of every following training step on the given clock, sized for this
+     * network's layers, or stops timing when it is null ({@code vecprop profile}).
+     */
+    void time(PhaseClock clock);
+
     /** The type this network computes in. */
     Precision precision();
 

@@ -33,6 +33,8 @@ public final class Network implements DenseNetwork {
     /** Momentum buffers (the running sums v of dW and db), allocated on the first step with momentum. */
     private DMatrixRMaj[] velocityW;
     private DMatrixRMaj[] velocityB;
+    /** Times the phases of each step when a profile set it ({@link #time}); null otherwise. */
+    private PhaseClock clock;
 
     private Network(Kernels kernels, Loss loss, DenseLayer[] layers) {
         this.kernels = Objects.requireNonNull(kernels, "kernels");
@@ -190,6 +192,7 @@ public final class Network implements DenseNetwork {
         for (int l = 0; l <= last; l++) {
             DenseLayer layer = layers[l];
             kernels.linearForward(in, layer.weights(), layer.bias(), ws.net(l));
+            mark(PhaseClock.Phase.FORWARD_PRODUCT, l);
             if (l < last) {
                 kernels.sigmoid(ws.net(l), ws.out(l));
             } else if (!outputActivation) {
@@ -199,6 +202,7 @@ public final class Network implements DenseNetwork {
             } else {
                 kernels.sigmoid(ws.net(l), ws.out(l));
             }
+            mark(PhaseClock.Phase.ACTIVATION, l);
             in = ws.out(l);
         }
         return in;
@@ -270,6 +274,9 @@ public final class Network implements DenseNetwork {
      * @return the loss E before the step
      */
     public double trainStep(DMatrixRMaj x, DMatrixRMaj target, double lr, boolean trainBias) {
+        if (clock != null) {
+            clock.startStep();
+        }
         double loss = forwardAndOutputDelta(x, target);
         Workspace ws = workspace;
         int n = x.numRows;
@@ -284,18 +291,23 @@ public final class Network implements DenseNetwork {
                 } else {
                     kernels.addOuterProd(-lr, delta, in, layer.weights());
                 }
+                mark(PhaseClock.Phase.WEIGHT_UPDATE, l);
                 if (trainBias) {
                     kernels.axpy(-lr, delta, layer.bias());
+                    mark(PhaseClock.Phase.BIAS_UPDATE, l);
                 }
             } else {
                 if (l > 0) {
                     // delta of the layer below, through W before the update
                     kernels.hiddenDelta(delta, layer.weights(), ws.out(l - 1), ws.delta(l - 1));
+                    mark(PhaseClock.Phase.HIDDEN_DELTA, l);
                 }
                 kernels.multAddTransA(-lr / n, delta, in, layer.weights());
+                mark(PhaseClock.Phase.WEIGHT_UPDATE, l);
                 if (trainBias) {
                     // b -= lr/N · column sums of delta
                     kernels.addColumnSums(-lr / n, delta, layer.bias());
+                    mark(PhaseClock.Phase.BIAS_UPDATE, l);
                 }
             }
         }
@@ -317,6 +329,9 @@ public final class Network implements DenseNetwork {
         if (mu == 0) {
             return trainStep(x, target, lr, trainBias);
         }
+        if (clock != null) {
+            clock.startStep();
+        }
         double e = forwardAndDeltas(x, target); // every delta through the weights before this step
         ensureVelocity();
         Workspace ws = workspace;
@@ -328,10 +343,12 @@ public final class Network implements DenseNetwork {
             kernels.scale(mu, velocityW[l]);
             kernels.multAddTransA(invN, delta, input(x, l), velocityW[l]);
             kernels.axpy(-lr, velocityW[l], layer.weights());
+            mark(PhaseClock.Phase.WEIGHT_UPDATE, l);
             if (trainBias) {
                 kernels.scale(mu, velocityB[l]);
                 kernels.addColumnSums(invN, delta, velocityB[l]);
                 kernels.axpy(-lr, velocityB[l], layer.bias());
+                mark(PhaseClock.Phase.BIAS_UPDATE, l);
             }
         }
         return e;
@@ -495,6 +512,7 @@ public final class Network implements DenseNetwork {
         Workspace ws = workspace;
         for (int l = layers.length - 1; l > 0; l--) {
             kernels.hiddenDelta(ws.delta(l), layers[l].weights(), ws.out(l - 1), ws.delta(l - 1));
+            mark(PhaseClock.Phase.HIDDEN_DELTA, l);
         }
         return loss;
     }
@@ -511,12 +529,34 @@ public final class Network implements DenseNetwork {
             // the forward pass up to net of the output layer; softmax, E and delta in one kernel
             propagate(x, false);
             // E = -Σ target · log(out), averaged over the batch
-            return kernels.softmaxCrossEntropy(ws.net(last), target, ws.out(last), ws.delta(last)) / x.numRows;
+            double e = kernels.softmaxCrossEntropy(ws.net(last), target, ws.out(last), ws.delta(last)) / x.numRows;
+            mark(PhaseClock.Phase.LOSS_AND_OUTPUT_DELTA, last);
+            return e;
         }
         propagate(x);
         // E_total = 1/2 · Σ (target - out)², averaged over the batch
         double sumSq = kernels.outputDelta(ws.out(last), target, ws.delta(last));
+        mark(PhaseClock.Phase.LOSS_AND_OUTPUT_DELTA, last);
         return 0.5 * sumSq / x.numRows;
+    }
+
+    /**
+     * Times the phases of every following training step on the given clock (sized for this
+     * network's layers), or stops timing when it is null. For profiles: a timed step costs one
+     * clock read per phase and layer more than an untimed one.
+     */
+    public void time(PhaseClock clock) {
+        if (clock != null && clock.layers() != layers.length) {
+            throw new IllegalArgumentException("the clock is sized for " + clock.layers() + " layers, the network has "
+                    + layers.length);
+        }
+        this.clock = clock;
+    }
+
+    private void mark(PhaseClock.Phase phase, int l) {
+        if (clock != null) {
+            clock.mark(phase, l);
+        }
     }
 
     private DMatrixRMaj input(DMatrixRMaj x, int l) {

@@ -41,11 +41,14 @@ public final class Workloads {
      * update, and as many again for the delta of the layer below (not for the first layer).
      */
     public static double flops(String workload) {
-        int[] w = widths(workload);
-        double n = batch(workload);
+        return flops(widths(workload), batch(workload));
+    }
+
+    /** As {@link #flops(String)}, for any widths and batch. */
+    public static double flops(int[] widths, int batch) {
         double flops = 0;
-        for (int l = 0; l + 1 < w.length; l++) {
-            double mac = n * w[l] * w[l + 1];
+        for (int l = 0; l + 1 < widths.length; l++) {
+            double mac = (double) batch * widths[l] * widths[l + 1];
             flops += 2 * mac * (l == 0 ? 2 : 3);
         }
         return flops;

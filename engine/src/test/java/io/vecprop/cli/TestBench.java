@@ -300,6 +300,18 @@ class TestBench {
         // --threads 2 on the full run: the simd-only two-thread run is part of the all-kernels one now
         List<BenchPlan.Run> gemm2 = BenchPlan.runs(BenchPlan.Mode.full, Pattern.compile("GemmBench.mult"), 2);
         assertEquals(1, gemm2.stream().filter(r -> r.benchmarks().get(0).contains("Gemm")).count(), gemm2.toString());
+        // quick covers every workload; --only takes a workload's name as well as a benchmark's
+        assertEquals(List.of("W1,W2", "W3,W4"), quick.stream().filter(r -> r.benchmarks().get(0).endsWith("TrainingBench.step"))
+                .map(r -> r.params().get("workload")).toList());
+        List<BenchPlan.Run> w3 = BenchPlan.runs(BenchPlan.Mode.quick, Pattern.compile("W3"), null);
+        List<BenchPlan.Run> steps = w3.stream().filter(r -> !r.benchmarks().get(0).contains("PeakBench")).toList();
+        assertEquals(1, steps.size(), w3.toString());
+        assertEquals(List.of(BenchPlan.PKG + "TrainingBench.step"), steps.get(0).benchmarks());
+        assertEquals("W3", steps.get(0).params().get("workload"));
+        assertEquals("simd", steps.get(0).params().get("kernels"));
+        assertEquals("W1,W2", BenchPlan.runs(BenchPlan.Mode.full, Pattern.compile("W[12]"), null).stream()
+                .filter(r -> r.benchmarks().get(0).endsWith("step")).map(r -> r.params().get("workload"))
+                .reduce((a, b) -> a + "|" + b).orElseThrow());
         List<String> args = quick.get(0).args();
         assertEquals("^(\\Qio.vecprop.bench.SigmoidBench.sigmoid\\E)$", args.get(0));
         assertTrue(args.contains("-t"));

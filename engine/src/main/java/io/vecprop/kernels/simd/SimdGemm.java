@@ -8,6 +8,7 @@ import static io.vecprop.kernels.Tuning.GEMM_NR_VECTORS;
 
 import io.vecprop.GenerateF32;
 import io.vecprop.kernels.AlignedBuffers;
+import io.vecprop.kernels.PackClock;
 import io.vecprop.kernels.Parallel;
 import java.util.Arrays;
 import java.util.function.IntConsumer;
@@ -140,8 +141,12 @@ final class SimdGemm implements IntConsumer {
         if (phase == PACK_A) {
             int panels = mPad / MR;
             int from = Parallel.chunkStart(panels, chunks, ch, 1) * MR, to = Parallel.chunkStart(panels, chunks, ch + 1, 1) * MR;
+            long t0 = PackClock.on() ? System.nanoTime() : 0;
             for (int pc = 0; pc < k; pc += KC) {
                 packA(pc, Math.min(KC, k - pc), from, to);
+            }
+            if (t0 != 0) {
+                PackClock.add(ch, System.nanoTime() - t0);
             }
         } else {
             multiplyCols(ch, Parallel.chunkStart(n, chunks, ch, NR), Parallel.chunkStart(n, chunks, ch + 1, NR));
@@ -177,7 +182,11 @@ final class SimdGemm implements IntConsumer {
             int nc = Math.min(NC, to - jc);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
+                long t0 = PackClock.on() ? System.nanoTime() : 0;
                 packB(pc, kc, jc, nc, bp);
+                if (t0 != 0) {
+                    PackClock.add(ch, System.nanoTime() - t0);
+                }
                 boolean first = overwrite && pc == 0;
                 for (int ir = 0; ir < m; ir += MR) {
                     int aOff = pc * mPad + ir * kc;
