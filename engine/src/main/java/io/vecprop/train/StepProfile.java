@@ -108,12 +108,19 @@ public final class StepProfile {
         int threads = o.precision() == Precision.F32 ? o.kernels().f32().info().threads() : o.kernels().f64().info().threads();
         String kernels = o.precision() == Precision.F32 ? o.kernels().f32().info().name() : o.kernels().f64().info().name();
         long nanos = (long) (o.seconds() * 1e9);
-        runFor(step, nanos); // warm-up: C2 compiles the kernels
+        PhaseClock clock = new PhaseClock(net.layerCount());
+        // warm-up, untimed and timed: C2 compiles the step both ways (a first timed step would deoptimise it)
+        runFor(step, nanos / 2);
+        net.time(clock);
+        PackClock.resume();
+        runFor(step, nanos / 2);
+        PackClock.stop();
+        net.time(null);
+        clock.reset();
+        PackClock.reset();
         // untimed and timed rounds in turn, so that a change in the machine's load touches both alike
         double[] rounds = new double[ROUNDS];
-        PhaseClock clock = new PhaseClock(net.layerCount());
         long timedNanos = 0;
-        PackClock.reset();
         try {
             for (int r = 0; r < ROUNDS; r++) {
                 long t0 = System.nanoTime();
