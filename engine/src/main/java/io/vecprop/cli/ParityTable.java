@@ -38,9 +38,10 @@ final class ParityTable {
         }
         StringBuilder sb = new StringBuilder(header(parity, precisions)).append('\n');
         sb.append(Values.columns(rows));
-        sb.append("Sizes are the benchmarks' n (DeltaBench, addColumnSums and softmax: 128 rows of n; UpdateBench: an "
-                + "n x n W, rankK over 128 rows; DeltaBench.hiddenDelta: 128 rows through an n x n W; GemmBench: "
-                + "n x n x n) or m x n (x k) as the kernel takes them.\n");
+        sb.append("Sizes are the benchmarks' n: n values (the sigmoid, mulSigmoidDeriv, axpy, scale), 128 rows of n "
+                + "(outputDelta, addColumnSums, the softmaxes), an n x n W (outerProduct, onlineBackward; UpdateBench.rankK "
+                + "over 128 rows), 128 rows through an n x n W (hiddenDelta), n x n x n (GemmBench); or m x n (x k) as "
+                + "the kernel takes them.\n");
         sb.append(DEFINITIONS).append('\n');
         return sb.toString();
     }

@@ -207,7 +207,7 @@ class TestMain {
         io.vecprop.kernels.SimdSupport.simd(1);
         Run r = run("info", "--parity", "--precision", "f32", "--format", "json");
         assertEquals(0, r.code(), r.err());
-        List<Object> list = (List<Object>) JsonReader.parse(r.out());
+        List<?> list = (List<?>) JsonReader.parse(r.out());
         assertEquals(Parity.Kernel.values().length, list.size());
         for (Object o : list) {
             Map<String, Object> m = object(o);
