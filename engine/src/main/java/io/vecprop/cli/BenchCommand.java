@@ -187,7 +187,7 @@ final class BenchCommand implements Callable<Integer> {
         boolean simd = KernelProvider.simdUnavailableReason() == null;
         int lanes = simd ? KernelProvider.select(KernelProvider.Choice.SIMD, 1).kernels().info().lanes() : 8;
         int lanesF32 = simd ? KernelProvider.selectF32(KernelProvider.Choice.SIMD, 1).kernels().info().lanes() : 2 * lanes;
-        BenchReport report = BenchReport.of(results, lanes, lanesF32);
+        BenchReport report = BenchReport.of(results, lanes, lanesF32, BenchParity.simd());
         String title = what + " (" + LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE) + ")";
         AtomicFiles.writeString(dir.resolve("jmh.json"), Json.write(results));
         AtomicFiles.writeString(dir.resolve("report.md"), report.markdown(title));

@@ -1,5 +1,6 @@
 package io.vecprop.cli;
 
+import io.vecprop.kernels.Parity;
 import io.vecprop.nn.Precision;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -22,7 +23,7 @@ final class BenchReport {
      */
     record Row(String benchmark, String size, String workload, Precision precision, String kernels, int threads,
             double median, double score, double error, String unit, double throughput, String throughputUnit,
-            double share, double speedup, double speedupVsEjml, double allocBytesPerOp) {
+            double share, double speedup, double speedupVsEjml, double allocBytesPerOp, Parity.Check parity) {
 
         String sizeOrWorkload() {
             return workload != null ? workload + " " + io.vecprop.train.Workloads.describe(workload) : size;
@@ -35,7 +36,22 @@ final class BenchReport {
 
         Row with(double share, double speedup, double speedupVsEjml) {
             return new Row(benchmark, size, workload, precision, kernels, threads, median, score, error, unit,
-                    throughput, throughputUnit, share, speedup, speedupVsEjml, allocBytesPerOp);
+                    throughput, throughputUnit, share, speedup, speedupVsEjml, allocBytesPerOp, parity);
+        }
+
+        Row with(Parity.Check parity) {
+            return new Row(benchmark, size, workload, precision, kernels, threads, median, score, error, unit,
+                    throughput, throughputUnit, share, speedup, speedupVsEjml, allocBytesPerOp, parity);
+        }
+
+        /** The parity's max ulps, NaN for a row without one. */
+        double parityUlps() {
+            return parity == null ? Double.NaN : parity.maxUlps();
+        }
+
+        /** The parity's max relative difference, NaN for a row without one. */
+        double parityRel() {
+            return parity == null ? Double.NaN : parity.maxRel();
         }
     }
 
@@ -59,18 +75,26 @@ final class BenchReport {
 
     final List<Row> rows;
     final Ceilings ceilings;
+    /** The note on the parity columns. */
+    final String parityNote;
 
-    private BenchReport(List<Row> rows, Ceilings ceilings) {
+    private BenchReport(List<Row> rows, Ceilings ceilings, String parityNote) {
         this.rows = rows;
         this.ceilings = ceilings;
+        this.parityNote = parityNote;
+    }
+
+    /** As {@link #of(List, int, int, BenchParity)}, the parity columns left empty. */
+    static BenchReport of(List<Object> jmhResults, int lanes, int lanesF32) {
+        return of(jmhResults, lanes, lanesF32, BenchParity.NONE);
     }
 
     /**
      * Builds the report from JMH result objects; lanes and lanesF32 are the SIMD widths, in doubles
-     * and in floats, that the FMA ceilings ran at.
+     * and in floats, that the FMA ceilings ran at; parity fills the parity columns.
      */
     @SuppressWarnings("unchecked")
-    static BenchReport of(List<Object> jmhResults, int lanes, int lanesF32) {
+    static BenchReport of(List<Object> jmhResults, int lanes, int lanesF32, BenchParity parity) {
         List<Row> raw = new ArrayList<>();
         // FMA peaks: f64 1 thread, f64 2, f32 1, f32 2; triad: 1 thread, 2
         double[] gf = new double[4];
@@ -122,7 +146,7 @@ final class BenchReport {
             }
             raw.add(new Row(name, name.startsWith("PeakBench") ? humanDoubles(n, name) : n, workload, precision,
                     kernels, threads, median, score, error, unit, throughput, work.unit, Double.NaN, Double.NaN,
-                    Double.NaN, alloc));
+                    Double.NaN, alloc, null));
         }
         Ceilings c = new Ceilings(gf[0], gf[1], gf[2], gf[3], gb[0], gb[1]);
         List<Row> rows = new ArrayList<>();
@@ -139,7 +163,8 @@ final class BenchReport {
             };
             double speedup = row.kernels().equals("scalar") ? Double.NaN : speedup(raw, row, "scalar");
             double vsEjml = row.kernels().equals("ejml") ? Double.NaN : speedup(raw, row, "ejml");
-            rows.add(row.with(share, speedup, vsEjml));
+            Row with = row.with(share, speedup, vsEjml);
+            rows.add(with.with(parity.of(with)));
         }
         rows.sort(Comparator.comparing(Row::benchmark)
                 .thenComparing(r -> r.workload() != null ? r.workload() : "")
@@ -147,7 +172,7 @@ final class BenchReport {
                 .thenComparingInt(r -> r.precision() == null ? -1 : r.precision().ordinal())
                 .thenComparingInt(Row::threads)
                 .thenComparing(r -> kernelOrder(r.kernels())));
-        return new BenchReport(rows, c);
+        return new BenchReport(rows, c, parity.note(rows));
     }
 
     /**
@@ -251,7 +276,7 @@ final class BenchReport {
     // ---------------------------------------------------------------- output
 
     static final String[] HEADER = {"benchmark", "size or workload", "precision", "kernels", "threads",
-        "median ± error", "throughput", "share of ceiling", "vs scalar", "vs EJML"};
+        "median ± error", "throughput", "share of ceiling", "vs scalar", "vs EJML", "max ulps", "max rel diff"};
 
     List<String[]> cells() {
         List<String[]> out = new ArrayList<>();
@@ -263,10 +288,17 @@ final class BenchReport {
                 Double.isNaN(r.throughput()) ? "" : fmt(r.throughput()) + " " + r.throughputUnit(),
                 Double.isNaN(r.share()) ? "" : String.format(Locale.ROOT, "%.0f%%", 100 * r.share()),
                 ratio(r.speedup()),
-                ratio(r.speedupVsEjml())
+                ratio(r.speedupVsEjml()),
+                parityCell(ParityTable.ulps(r.parityUlps()), r),
+                parityCell(ParityTable.rel(r.parityRel()), r)
             });
         }
         return out;
+    }
+
+    /** A parity cell, marked * when its check ran at a stand-in size (see the note). */
+    private static String parityCell(String value, Row r) {
+        return BenchParity.standIn(r) ? value + "*" : value;
     }
 
     private static String ratio(double x) {
@@ -307,6 +339,7 @@ final class BenchReport {
                 + "for the same thread count, a product's of the FMA peak of its own precision; \"vs scalar\" and "
                 + "\"vs EJML\" are the scalar kernels' and EJML's median times over this row's, in the same "
                 + "precision (they run on one thread).\n\n");
+        sb.append(parityNote).append("\n\n");
         sb.append("| ").append(String.join(" | ", HEADER)).append(" |\n");
         sb.append("|").append("---|".repeat(HEADER.length)).append("\n");
         for (String[] row : cells()) {
@@ -319,21 +352,9 @@ final class BenchReport {
         List<String[]> all = new ArrayList<>();
         all.add(HEADER);
         all.addAll(cells());
-        int[] width = new int[HEADER.length];
-        for (String[] row : all) {
-            for (int i = 0; i < row.length; i++) {
-                width[i] = Math.max(width[i], row[i].length());
-            }
-        }
-        StringBuilder sb = new StringBuilder();
-        for (String[] row : all) {
-            StringBuilder line = new StringBuilder();
-            for (int i = 0; i < row.length; i++) {
-                line.append(i == 0 ? "" : "  ").append(String.format("%-" + width[i] + "s", row[i]));
-            }
-            sb.append(line.toString().stripTrailing()).append('\n');
-        }
+        StringBuilder sb = new StringBuilder(Values.columns(all));
         sb.append(ceilingsLine()).append('\n');
+        sb.append(parityNote).append('\n');
         return sb.toString();
     }
 
@@ -360,6 +381,9 @@ final class BenchReport {
             m.put("speedup_vs_scalar", r.speedup());
             m.put("speedup_vs_ejml", r.speedupVsEjml());
             m.put("alloc_bytes_per_op", r.allocBytesPerOp());
+            m.put("parity_max_ulps", r.parityUlps());
+            m.put("parity_max_rel", r.parityRel());
+            m.put("parity_size", r.parity() == null ? null : r.parity().shapes().get(0).label());
             results.add(m);
         }
         Map<String, Object> m = new LinkedHashMap<>();

@@ -4,14 +4,17 @@ import io.vecprop.io.Json;
 import io.vecprop.kernels.KernelInfo;
 import io.vecprop.kernels.KernelProvider;
 import io.vecprop.kernels.KernelPair;
+import io.vecprop.kernels.Parity;
 import io.vecprop.nn.Precision;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -20,9 +23,10 @@ import picocli.CommandLine.Model.CommandSpec;
         header = "Show the kernels this JVM would use: implementation, vector width, lanes, threads, JDK.",
         description = 
             "Prints which kernels the other commands pick with the same flags, and why auto fell "
-                + "back to scalar if it did.",
+                + "back to scalar if it did. With --parity, prints instead how far the SIMD kernels' results are "
+                + "from the scalar ones on the same inputs.",
         footer = {"", "Examples:", "  ./vecprop info", "  ./vecprop info --kernels simd --vector-bits 256 --threads 1",
-            "  ./vecprop info --format json"})
+            "  ./vecprop info --format json", "  ./vecprop info --parity", "  ./vecprop info --parity --precision f32 --format json"})
 final class InfoCommand implements Callable<Integer> {
 
     @Spec
@@ -34,9 +38,17 @@ final class InfoCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "text", paramLabel = "text|json", description = "text (default) or json.")
     Values.Format format;
 
+    @Option(names = "--parity", description = "Only check the SIMD kernels against the scalar ones on the same seeded "
+            + "inputs: every kernel over odd sizes (1, 7, 17, 33, 127, 257 and shapes such as 37x41x53), in f64 and f32 "
+            + "(or --precision's), as max ulps and max relative difference.")
+    boolean parity;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        if (parity) {
+            return parity(out, spec.commandLine().getErr());
+        }
         Precision precision = kernelOptions.precision(Precision.F64);
         KernelPair kernels = kernelOptions.kernelPair(spec.commandLine().getErr());
         KernelInfo info = precision == Precision.F32 ? kernels.f32().info() : kernels.f64().info();
@@ -72,6 +84,33 @@ final class InfoCommand implements Callable<Integer> {
             out.printf("simd        %s%n", why == null ? "available" : "unavailable: " + why);
             out.printf("jdk         %s%n", m.get("jdk"));
             out.printf("platform    %s%n", m.get("os_arch"));
+        }
+        out.flush();
+        return 0;
+    }
+
+    /** info --parity: the table of {@link ParityTable}, or one sentence when SIMD cannot run here. */
+    private int parity(PrintWriter out, PrintWriter err) {
+        if (kernelOptions.choice == KernelProvider.Choice.SCALAR) {
+            throw new ParameterException(spec.commandLine(),
+                    "--parity checks the SIMD kernels against the scalar ones: leave out '--kernels scalar'");
+        }
+        List<String> precisions = kernelOptions.precision == null ? List.of(Parity.F64, Parity.F32)
+                : List.of(kernelOptions.precision.id());
+        String why = KernelProvider.simdUnavailableReason();
+        if (why != null) {
+            String line = ParityTable.unavailable(why);
+            if (format == Values.Format.json) {
+                out.println("[]");
+                err.println("vecprop: " + line);
+                err.flush();
+            } else {
+                out.println(line);
+            }
+        } else {
+            Parity p = kernelOptions.parity();
+            List<Parity.Check> checks = p.oddShapes(precisions);
+            out.print(format == Values.Format.json ? Json.write(ParityTable.json(checks)) + "\n" : ParityTable.text(p, precisions, checks));
         }
         out.flush();
         return 0;

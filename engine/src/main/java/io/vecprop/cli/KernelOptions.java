@@ -1,8 +1,10 @@
 package io.vecprop.cli;
 
+import io.vecprop.kernels.KernelInfo;
 import io.vecprop.kernels.KernelPair;
 import io.vecprop.kernels.KernelProvider;
 import io.vecprop.kernels.Kernels;
+import io.vecprop.kernels.Parity;
 import io.vecprop.nn.Precision;
 import java.io.PrintWriter;
 import picocli.CommandLine.ITypeConverter;
@@ -55,12 +57,7 @@ final class KernelOptions {
 
     /** The kernels these flags ask for in both precisions, as {@link #kernels}; the fallback line is printed once. */
     KernelPair kernelPair(PrintWriter err) {
-        if (vectorBits != null) {
-            System.setProperty("vecprop.vectorBits", Integer.toString(vectorBits));
-        }
-        if (sigmoid != null) {
-            System.setProperty("vecprop.sigmoid", sigmoid);
-        }
+        setSimdProperties();
         KernelProvider.Choice c = choice != null ? choice : KernelProvider.choiceFromProperty();
         KernelProvider.Selection selection = KernelProvider.select(c, threads());
         if (selection.fallbackReason() != null) {
@@ -68,11 +65,36 @@ final class KernelOptions {
             err.flush();
         }
         Kernels kernels = selection.kernels();
-        if (vectorBits != null && kernels.info().vectorBits() != 0 && kernels.info().vectorBits() != vectorBits) {
-            throw new IllegalStateException("--vector-bits " + vectorBits + " came too late: the SIMD kernels already run at "
-                    + kernels.info().vectorBits() + " bits in this JVM");
-        }
+        checkVectorBits(kernels.info());
         return new KernelPair(kernels, KernelProvider.selectF32(c, threads()).kernels());
+    }
+
+    /**
+     * The SIMD kernels these flags ask for (width, sigmoid, threads) against the scalar ones, for
+     * {@code info --parity}; fails, saying why, when SIMD cannot run.
+     */
+    Parity parity() {
+        setSimdProperties();
+        Parity parity = Parity.simd(threads());
+        checkVectorBits(parity.candidateInfo(Parity.F64));
+        return parity;
+    }
+
+    /** Hands --vector-bits and --sigmoid to the SIMD class, which reads them when it loads. */
+    private void setSimdProperties() {
+        if (vectorBits != null) {
+            System.setProperty("vecprop.vectorBits", Integer.toString(vectorBits));
+        }
+        if (sigmoid != null) {
+            System.setProperty("vecprop.sigmoid", sigmoid);
+        }
+    }
+
+    private void checkVectorBits(KernelInfo info) {
+        if (vectorBits != null && info.vectorBits() != 0 && info.vectorBits() != vectorBits) {
+            throw new IllegalStateException("--vector-bits " + vectorBits + " came too late: the SIMD kernels already run at "
+                    + info.vectorBits() + " bits in this JVM");
+        }
     }
 
     static final class ChoiceConverter implements ITypeConverter<KernelProvider.Choice> {

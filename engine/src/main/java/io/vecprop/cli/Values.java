@@ -113,6 +113,28 @@ final class Values {
         return new BigDecimal(v).round(new MathContext(4)).stripTrailingZeros().toPlainString();
     }
 
+    /**
+     * Rows of cells as a text table: each column padded to its widest cell, two spaces between
+     * columns, trailing spaces cut, one line per row.
+     */
+    static String columns(java.util.List<String[]> rows) {
+        int[] width = new int[rows.get(0).length];
+        for (String[] row : rows) {
+            for (int i = 0; i < row.length; i++) {
+                width[i] = Math.max(width[i], row[i].length());
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        for (String[] row : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < row.length; i++) {
+                line.append(i == 0 ? "" : "  ").append(String.format("%-" + width[i] + "s", row[i]));
+            }
+            sb.append(line.toString().stripTrailing()).append('\n');
+        }
+        return sb.toString();
+    }
+
     /** A share as a percentage with two decimals, such as 97.25%. */
     static String percent(double share) {
         return String.format(java.util.Locale.ROOT, "%.2f%%", 100 * share);

@@ -1,6 +1,10 @@
 package io.vecprop.cli;
 
 import io.vecprop.io.Json;
+import io.vecprop.kernels.Parity;
+import io.vecprop.kernels.PerturbedKernels;
+import io.vecprop.kernels.PerturbedKernels.Change;
+import io.vecprop.kernels.PerturbedKernels.Where;
 import io.vecprop.io.JsonReader;
 import io.vecprop.nn.Precision;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -13,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
@@ -30,7 +35,11 @@ class TestBench {
     }
 
     static BenchReport sample() {
-        List<Object> results = List.of(
+        return BenchReport.of(sampleResults(), 8, 16);
+    }
+
+    static List<Object> sampleResults() {
+        return List.of(
                 result("GemmBench.mult", Map.of("kernels", "scalar", "n", "1024", "threads", "1", "precision", "f64"), 1, 470, "ms/op"),
                 result("GemmBench.mult", Map.of("kernels", "ejml", "n", "1024", "threads", "1", "precision", "f64"), 1, 440, "ms/op"),
                 result("GemmBench.mult", Map.of("kernels", "simd", "n", "1024", "threads", "1", "precision", "f64"), 1, 42, "ms/op"),
@@ -47,7 +56,6 @@ class TestBench {
                 result("PeakBench.fma", Map.of("iterations", "10000", "n", "4194304", "precision", "f64"), 2, 18_000, "ns/op"),
                 result("PeakBench.fma", Map.of("iterations", "10000", "n", "4194304", "precision", "f32"), 1, 19_200, "ns/op"),
                 result("PeakBench.triad", Map.of("iterations", "10000", "n", "4194304"), 1, 2_516_582.4, "ns/op"));
-        return BenchReport.of(results, 8, 16);
     }
 
     static BenchReport.Row row(BenchReport r, String benchmark, String kernels, int threads) {
@@ -131,6 +139,56 @@ class TestBench {
         assertEquals(r.rows.size(), ((List<?>) ((Map<?, ?>) JsonReader.parse(Json.write(json))).get("results")).size());
     }
 
+    @Test
+    void simdRowsOfKernelsGetTheirParityAtTheirSizeOrAStandIn() {
+        io.vecprop.kernels.SimdSupport.simd(1); // the sigmoid's poly row runs the SIMD variant
+        // the scalar kernels against themselves with mult's last value changed by a relative 1e-6
+        Change change = Change.relative("mult", Where.LAST, 1e-6);
+        Parity perturbed = Parity.of(io.vecprop.kernels.SimdSupport.scalar(), PerturbedKernels.f64(change, new AtomicInteger()),
+                io.vecprop.kernels.SimdSupport.scalarF32(), PerturbedKernels.f32(change, new AtomicInteger()));
+        BenchReport r = BenchReport.of(sampleResults(), 8, 16, BenchParity.of(perturbed));
+        for (int threads : new int[] {1, 2}) {
+            BenchReport.Row simd = row(r, "GemmBench.mult", "simd", threads);
+            assertEquals(1e-6 / (1 + 1e-6), simd.parityRel(), 1e-15, "threads " + threads);
+            assertEquals("257", simd.parity().shapes().get(0).label(), "1024³ is checked at 257");
+        }
+        assertEquals(1e-6, row(r, "GemmBench.mult", Precision.F32, "simd", 1).parityRel(), 1e-7);
+        assertEquals(0.0, row(r, "UpdateBench.outerProduct", "simd", 1).parityRel(), "unchanged, and at 4096 itself");
+        assertEquals("4096", row(r, "UpdateBench.outerProduct", "simd", 1).parity().shapes().get(0).label());
+        assertTrue(row(r, "SigmoidBench.sigmoid", "poly", 1).parityUlps() <= 4, "the SIMD poly sigmoid");
+        for (String[] none : new String[][] {{"GemmBench.mult", "scalar"}, {"GemmBench.mult", "ejml"},
+            {"TrainingBench.step", "simd"}, {"PeakBench.fma", "simd"}}) {
+            BenchReport.Row row = row(r, none[0], none[1], 1);
+            assertTrue(row.parity() == null && Double.isNaN(row.parityUlps()), String.join(" ", none));
+        }
+        // the cells, marked where a stand-in size was checked, and the note that says so
+        List<Map<String, String>> md = parseMarkdown(r.markdown("title"));
+        Map<String, String> cells = md.stream().filter(m -> m.get("benchmark").equals("GemmBench.mult")
+                && m.get("kernels").equals("simd") && m.get("precision").equals("f64")).findFirst().orElseThrow();
+        assertEquals("1.0e-06*", cells.get("max rel diff"), cells.toString());
+        Map<String, String> scalar = md.stream().filter(m -> m.get("kernels").equals("scalar")).findFirst().orElseThrow();
+        assertEquals("", scalar.get("max ulps"));
+        assertTrue(r.parityNote.contains("* checked at n = 257 instead of the row's own size")
+                && r.parityNote.contains("GemmBench.mult 1024") && !r.parityNote.contains("outerProduct"), r.parityNote);
+        assertTrue(r.text().contains(r.parityNote), "the text output has the note");
+        List<Map<String, String>> text = parseText(r.text());
+        assertEquals(md.size(), text.size(), "the note is not read as a row");
+        // JSON: every row has the keys, null where there is no parity
+        for (Object o : (List<?>) r.json("out").get("results")) {
+            Map<?, ?> m = (Map<?, ?>) o;
+            assertTrue(m.containsKey("parity_max_ulps") && m.containsKey("parity_max_rel"), m.toString());
+            boolean has = m.get("kernels").equals("simd") && ((String) m.get("benchmark")).matches("(Gemm|Update)Bench.*")
+                    || m.get("kernels").equals("poly");
+            assertEquals(has, !Double.isNaN((Double) m.get("parity_max_rel")), m.toString());
+        }
+        Map<?, ?> json = (Map<?, ?>) ((List<?>) asMap(JsonReader.parse(Json.write(r.json("out")))).get("results")).get(2);
+        assertEquals("GemmBench.mult", json.get("benchmark"));
+        assertEquals("257", json.get("parity_size"));
+        assertEquals(1e-6 / (1 + 1e-6), (Double) json.get("parity_max_rel"), 1e-15);
+        // without a check: empty cells and a note that says so
+        assertEquals("max ulps and max rel diff: not checked.", sample().parityNote);
+    }
+
     /** JMH's own JSON from a short run of both precisions (bench/target/benchmarks.jar, 1 fork). */
     static List<Object> jmhSample() throws Exception {
         try (var in = TestBench.class.getResourceAsStream("jmh-sample.json")) {
@@ -179,7 +237,7 @@ class TestBench {
         }
         List<Map<String, String>> rows = new java.util.ArrayList<>();
         for (String line : lines.subList(1, lines.size())) {
-            if (line.startsWith("Ceilings") || line.startsWith("Wrote ")) {
+            if (line.startsWith("Ceilings") || line.startsWith("Wrote ") || line.startsWith("max ulps and")) {
                 continue;
             }
             Map<String, String> cells = new java.util.LinkedHashMap<>();
@@ -239,6 +297,20 @@ class TestBench {
             }
         }
         assertEquals(Map.of("f64", 9, "f32", 9, "null", 2), perPrecision, "both precisions, and the triads without one");
+        // the SIMD rows of kernels carry their parity against scalar, checked in this process
+        for (Object o : results) {
+            Map<String, Object> row = asMap(o);
+            boolean kernel = ((String) row.get("benchmark")).matches("(Gemm|Sigmoid)Bench.*");
+            boolean simd = row.get("kernels").equals("simd") || row.get("kernels").equals("poly");
+            assertEquals(kernel && simd, row.get("parity_max_ulps") instanceof Double, row.toString());
+            if (kernel && simd) {
+                assertEquals(row.get("size"), row.get("parity_size"), "checked at its own size: " + row);
+                assertTrue((Double) row.get("parity_max_rel") < 0.1, row.toString());
+            }
+            if (row.get("kernels").equals("poly")) {
+                assertTrue((Double) row.get("parity_max_ulps") <= 4, row.toString());
+            }
+        }
         // a product's share is of its own precision's FMA peak, which f32 has about twice as high
         Map<String, Object> ceilings = asMap(asMap(JsonReader.parse(json.out())).get("ceilings"));
         double peak64 = ((Number) ceilings.get("gflops_1_thread")).doubleValue();

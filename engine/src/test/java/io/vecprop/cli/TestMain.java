@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vecprop.example.Explanation;
 import io.vecprop.example.WorkedExample;
 import io.vecprop.kernels.Kernels;
+import io.vecprop.kernels.Parity;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
@@ -178,6 +179,55 @@ class TestMain {
     }
 
     @Test
+    void infoParityPrintsEveryKernelInBothPrecisions() {
+        io.vecprop.kernels.SimdSupport.simd(1);
+        Run r = run("info", "--parity", "--threads", "1");
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = r.out().lines().toList();
+        assertTrue(lines.get(0).startsWith("SIMD kernels (") && lines.get(0).endsWith("against scalar, on the same seeded inputs"),
+                lines.get(0));
+        assertTrue(lines.get(1).matches("kernel +precision +sizes +max ulps +max rel diff"), lines.get(1));
+        List<String> rows = lines.subList(2, 2 + 2 * Parity.Kernel.values().length);
+        int i = 0;
+        for (Parity.Kernel k : Parity.Kernel.values()) {
+            for (String precision : List.of("f64", "f32")) {
+                String row = rows.get(i++);
+                assertTrue(row.startsWith(k.id() + " "), row);
+                assertTrue(row.matches(".*  " + precision + "  +1, 7, 17, 33, 127, 257.*  \\S+  +\\S+"), row);
+            }
+        }
+        assertTrue(rows.get(0).startsWith("SigmoidBench.sigmoid (poly)") || rows.get(0).startsWith("SigmoidBench.sigmoid (lanewise)"));
+        assertTrue(r.out().contains("37x41x53, 1x127x257"), r.out());
+        assertTrue(lines.get(lines.size() - 1).startsWith("max ulps is |simd - scalar| / ulp(scalar)"), r.out());
+        assertFalse(r.out().contains("kernels     "), "not the kernels' description");
+    }
+
+    @Test
+    void infoParityJsonIsAListOfTheCheckedPrecision() {
+        io.vecprop.kernels.SimdSupport.simd(1);
+        Run r = run("info", "--parity", "--precision", "f32", "--format", "json");
+        assertEquals(0, r.code(), r.err());
+        List<?> list = (List<?>) JsonReader.parse(r.out());
+        assertEquals(Parity.Kernel.values().length, list.size());
+        for (Object o : list) {
+            Map<String, Object> m = object(o);
+            assertEquals("f32", m.get("precision"));
+            boolean sigmoid = m.get("kernel").equals("SigmoidBench.sigmoid");
+            assertEquals(sigmoid ? List.of("kernel", "sigmoid", "precision", "sizes", "max_ulps", "max_rel")
+                    : List.of("kernel", "precision", "sizes", "max_ulps", "max_rel"), List.copyOf(m.keySet()));
+            assertTrue(((List<?>) m.get("sizes")).containsAll(List.of("1", "257")), m.toString());
+            if (sigmoid) {
+                assertTrue((Double) m.get("max_ulps") <= 4, m.toString());
+            }
+            assertTrue((Double) m.get("max_rel") < 0.1, m.toString());
+        }
+        Run scalar = run("info", "--parity", "--kernels", "scalar");
+        assertEquals(2, scalar.code());
+        assertEquals(1, scalar.errLines().size(), scalar.err());
+        assertTrue(scalar.err().contains("--parity checks the SIMD kernels against the scalar ones"), scalar.err());
+    }
+
+    @Test
     void explainTextShowsTheTextsFiguresToNineDigitsAndItsSlip() {
         Run r = run("explain");
         assertEquals(0, r.code(), r.err());
@@ -240,6 +290,7 @@ class TestMain {
         "train --kernels gpu     | --kernels   | gpu",
         "explain --threads 0     | --threads   | 0",
         "info --vector-bits 100  | --vector-bits | 100",
+        "info --parity --kernels scalar | --kernels | scalar",
         "train --sigmoid tanh    | --sigmoid   | tanh",
         "frobnicate              | frobnicate  | frobnicate",
     })

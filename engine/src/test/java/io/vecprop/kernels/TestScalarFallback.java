@@ -31,6 +31,15 @@ class TestScalarFallback {
             } catch (IllegalStateException e) {
                 simd = e.getMessage();
             }
+            java.io.StringWriter parity = new java.io.StringWriter();
+            java.io.StringWriter parityJson = new java.io.StringWriter();
+            java.io.StringWriter parityErr = new java.io.StringWriter();
+            int code = io.vecprop.cli.Main.run(new String[] {"info", "--parity"}, new java.io.PrintWriter(parity),
+                    new java.io.PrintWriter(parityErr));
+            code += io.vecprop.cli.Main.run(new String[] {"info", "--parity", "--format", "json"},
+                    new java.io.PrintWriter(parityJson), new java.io.PrintWriter(parityErr));
+            System.out.println("parity=" + code + " " + parity.toString().strip());
+            System.out.println("parityJson=" + parityJson.toString().strip());
             System.out.println("kernels=" + s.kernels().name());
             System.out.println("reason=" + s.fallbackReason());
             System.out.println("reached=" + r.reachedTarget());
@@ -53,6 +62,11 @@ class TestScalarFallback {
         assertTrue(lines.contains("reached=true"), out);
         assertTrue(out.contains("reason=using scalar kernels: jdk.incubator.vector is not readable"), out);
         assertTrue(out.contains("simd=SIMD kernels cannot run: jdk.incubator.vector is not readable"), out);
+        // info --parity says so in one sentence instead of a table, and JSON gets an empty list
+        assertTrue(lines.contains("parity=0 No parity to show: the SIMD kernels cannot run here (jdk.incubator.vector is "
+                + "not readable (start java with --add-modules jdk.incubator.vector)), so there is nothing to compare the "
+                + "scalar kernels with."), out);
+        assertTrue(lines.contains("parityJson=[]"), out);
         assertTrue(!out.contains("Exception"), out);
     }
 
