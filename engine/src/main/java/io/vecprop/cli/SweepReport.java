@@ -288,8 +288,9 @@ final class SweepReport {
 
     // ---------------------------------------------------------------- tables
 
-    static final String LEGEND = "Each cell: the SIMD step time on 1 thread (JMH median) · SIMD over scalar (both on 1 "
-            + "thread) · 1 thread over 2 (SIMD; the sweep splits every kernel call, whatever its size). A ratio pays "
+    static final String LEGEND = "Each cell: the SIMD step time on 1 thread (JMH median) · SIMD's speedup over scalar "
+            + "(both on 1 thread) · the speedup of 2 threads over 1 (SIMD; the sweep splits every kernel call, "
+            + "whatever its size). A ratio pays "
             + "from " + PAYS + "x. Work per thread is batch · width² / threads multiply-adds, one product of the "
             + "step on each thread (the step does five), the unit of Tuning's split thresholds.";
 
