@@ -14,6 +14,7 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -40,9 +41,13 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "of the row's own precision (f32's is about twice f64's). Modes: --quick (default; W1-W4 and "
                 + "a subset of kernel sizes in under 3 minutes on 2 cores, enough to see a 2x regression), --full (2 forks, 5 "
                 + "measured iterations, every size: for published figures), --smoke (proves the harness runs; "
-                + "its numbers mean nothing).",
+                + "its numbers mean nothing), --sweep (one training step over width x batch, scalar against SIMD "
+                + "and 1 thread against 2: where each starts to pay, in the unit of Tuning's thresholds; writes "
+                + "report.md, sweep.png and jmh.json; --sweep --smoke runs its 2 x 2 smoke; --threads N compares "
+                + "N threads with 1).",
         footer = {"", "Examples:", "  ./vecprop bench", "  ./vecprop bench --only Gemm --threads 1 --precision f32", "  ./vecprop bench --only W3",
-            "  ./vecprop bench --full --out results/today", "  ./vecprop bench --only Sigmoid --profile gc --format json"})
+            "  ./vecprop bench --full --out results/today", "  ./vecprop bench --only Sigmoid --profile gc --format json",
+            "  ./vecprop bench --sweep --precision f64 --out results/sweep"})
 final class BenchCommand implements Callable<Integer> {
 
     @Spec
@@ -55,12 +60,18 @@ final class BenchCommand implements Callable<Integer> {
         @Option(names = "--full", description = "Two forks, every size: for published figures.")
         boolean full;
 
-        @Option(names = "--smoke", description = "One 100 ms iteration of two benchmarks in each precision: proves the harness.")
-        boolean smoke;
+        @Option(names = "--sweep", description = "Time one training step of width-width-width networks over width (64 "
+                + "to 4096) x batch (1 to 256), scalar against SIMD and 1 thread against 2, and report where SIMD and "
+                + "a second thread start to pay (about 8 minutes per precision on 2 cores); writes sweep.png.")
+        boolean sweep;
     }
 
     @ArgGroup(exclusive = true, multiplicity = "0..1")
     ModeFlags modeFlags;
+
+    @Option(names = "--smoke", description = "One 100 ms iteration of two benchmarks in each precision: proves the "
+            + "harness. With --sweep: a 2 x 2 grid (widths 64 and 128, batches 1 and 8), the same proof for the sweep.")
+    boolean smoke;
 
     @Option(names = "--only", paramLabel = "REGEX", converter = RegexConverter.class,
             description = "Only benchmarks whose name (such as io.vecprop.bench.GemmBench.mult) matches, or the training "
@@ -68,7 +79,8 @@ final class BenchCommand implements Callable<Integer> {
     Pattern only;
 
     @Option(names = "--threads", paramLabel = "N", converter = KernelOptions.ThreadsConverter.class,
-            description = "Only this thread count (default: 1 and 2 where a benchmark has both).")
+            description = "Only this thread count (default: 1 and 2 where a benchmark has both). With --sweep: SIMD on 1 "
+                    + "and N threads (1: on one only); the scalar kernels always run on one.")
     Integer threads;
 
     /** The precisions a run covers. */
@@ -106,11 +118,19 @@ final class BenchCommand implements Callable<Integer> {
             description = "Run nothing: rebuild the report, chart and output from a jmh.json an earlier run wrote.")
     Path from;
 
+    /** The mode the flags choose; --smoke shortens the suite, or with --sweep the sweep. */
     BenchPlan.Mode mode() {
-        if (modeFlags == null || modeFlags.quick) {
-            return BenchPlan.Mode.quick;
+        boolean quick = modeFlags != null && modeFlags.quick, full = modeFlags != null && modeFlags.full;
+        boolean sweep = modeFlags != null && modeFlags.sweep;
+        if (smoke && (quick || full)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--smoke and --"
+                    + (quick ? "quick" : "full") + " are mutually exclusive (--smoke is a mode of its own, or with "
+                    + "--sweep the sweep's smoke)");
         }
-        return modeFlags.full ? BenchPlan.Mode.full : BenchPlan.Mode.smoke;
+        if (sweep) {
+            return smoke ? BenchPlan.Mode.sweepSmoke : BenchPlan.Mode.sweep;
+        }
+        return smoke ? BenchPlan.Mode.smoke : full ? BenchPlan.Mode.full : BenchPlan.Mode.quick;
     }
 
     @Override
@@ -121,7 +141,7 @@ final class BenchCommand implements Callable<Integer> {
         List<BenchPlan.Run> runs = BenchPlan.runs(mode, only, threads, precisions.list);
         if (runs.isEmpty()) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "--only '" + only + "' matches no benchmark of the " + mode + " run");
+                    "--only '" + only + "' matches no benchmark of the " + mode.flags() + " run");
         }
         Path dir = out != null ? out : Path.of("bench-results",
                 LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
@@ -179,7 +199,7 @@ final class BenchCommand implements Callable<Integer> {
         } finally {
             Files.deleteIfExists(raw);
         }
-        return report(results, dir, log, "vecprop bench --" + mode, stdout, err);
+        return report(results, dir, log, "vecprop bench " + mode.flags(), stdout, err);
     }
 
     private int report(List<Object> results, Path dir, Path log, String what, PrintWriter stdout, PrintWriter err)
@@ -187,20 +207,30 @@ final class BenchCommand implements Callable<Integer> {
         boolean simd = KernelProvider.simdUnavailableReason() == null;
         int lanes = simd ? KernelProvider.select(KernelProvider.Choice.SIMD, 1).kernels().info().lanes() : 8;
         int lanesF32 = simd ? KernelProvider.selectF32(KernelProvider.Choice.SIMD, 1).kernels().info().lanes() : 2 * lanes;
-        BenchReport report = BenchReport.of(results, lanes, lanesF32, BenchParity.simd());
         String title = what + " (" + LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE) + ")";
         AtomicFiles.writeString(dir.resolve("jmh.json"), Json.write(results));
-        AtomicFiles.writeString(dir.resolve("report.md"), report.markdown(title));
-        Path chart = dir.resolve("chart.png");
-        try {
-            AtomicFiles.write(chart, tmp -> BenchChart.write(report, title, tmp));
-        } catch (IOException | RuntimeException | Error e) {
-            err.println("vecprop: no chart written (" + e + "); the table and the raw results are there");
+        Map<String, Object> json;
+        String text;
+        Path chart;
+        if (SweepReport.isSweep(results)) {
+            SweepReport sweep = SweepReport.of(results, lanes, lanesF32);
+            AtomicFiles.writeString(dir.resolve("report.md"), sweep.markdown(title));
+            chart = dir.resolve("sweep.png");
+            writeChart(chart, tmp -> SweepChart.write(sweep, title, tmp), err);
+            json = sweep.json(dir.toString());
+            text = sweep.text();
+        } else {
+            BenchReport report = BenchReport.of(results, lanes, lanesF32, BenchParity.simd());
+            AtomicFiles.writeString(dir.resolve("report.md"), report.markdown(title));
+            chart = dir.resolve("chart.png");
+            writeChart(chart, tmp -> BenchChart.write(report, title, tmp), err);
+            json = report.json(dir.toString());
+            text = report.text();
         }
         if (format == Values.Format.json) {
-            stdout.println(Json.write(report.json(dir.toString())));
+            stdout.println(Json.write(json));
         } else {
-            stdout.print(report.text());
+            stdout.print(text);
             stdout.println("Wrote " + dir.resolve("report.md") + ", " + chart + " and " + dir.resolve("jmh.json")
                     + (Files.exists(log) ? ", and the JMH log " + log : "") + ".");
             if (profile != null) {
@@ -211,6 +241,15 @@ final class BenchCommand implements Callable<Integer> {
         }
         stdout.flush();
         return 0;
+    }
+
+    /** Writes a chart; a failure (no fonts, no PNG writer) is one line on standard error, not the end of the run. */
+    private static void writeChart(Path chart, AtomicFiles.Content content, PrintWriter err) {
+        try {
+            AtomicFiles.write(chart, content);
+        } catch (IOException | RuntimeException | Error e) {
+            err.println("vecprop: no chart written (" + e + "); the table and the raw results are there");
+        }
     }
 
     private List<String> profileArgs(Path dir) {

@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
  * Which JMH runs {@code vecprop bench} makes: per mode, a list of JMH invocations, each naming its
  * benchmarks, its parameters and its JMH threads. The bench module's classes declare the full
  * parameter sets; a plan narrows them so quick finishes in about two minutes per precision on two
- * cores.
+ * cores. The sweep ({@code --sweep}) is a grid of its own: {@code SweepBench.step} over width and
+ * batch, scalar on one thread and SIMD on one and two.
  */
 final class BenchPlan {
 
@@ -26,14 +27,46 @@ final class BenchPlan {
         /** Two forks, 3 warm-up and 5 measured iterations of 1 s, every size: for published figures. */
         full("-f", "2", "-wi", "3", "-w", "1s", "-i", "5", "-r", "1s"),
         /** One fork, one 100 ms iteration, no warm-up: proves the harness runs, measures nothing. */
-        smoke("-f", "1", "-wi", "0", "-i", "1", "-r", "100ms");
+        smoke("-f", "1", "-wi", "0", "-i", "1", "-r", "100ms"),
+        /**
+         * The sweep: one fork per cell, one warm-up of 3 s and 2 measured iterations of 300 ms. The
+         * warm-up is long because the Vector API code runs 10 to 1000 times slower until C2 has
+         * compiled it, which took 1.5 to 2.5 s of steps here (a 300 ms warm-up left it there).
+         */
+        sweep("-f", "1", "-wi", "1", "-w", "3s", "-i", "2", "-r", "300ms"),
+        /** The sweep's smallest grid, one 100 ms iteration, no warm-up: proves the sweep runs, measures nothing. */
+        sweepSmoke("-f", "1", "-wi", "0", "-i", "1", "-r", "100ms");
 
         final List<String> jmhArgs;
 
         Mode(String... jmhArgs) {
             this.jmhArgs = List.of(jmhArgs);
         }
+
+        /** The command-line flags that choose this mode, as in "vecprop bench --sweep --smoke". */
+        String flags() {
+            return this == sweepSmoke ? "--sweep --smoke" : "--" + name();
+        }
+
+        boolean isSweep() {
+            return this == sweep || this == sweepSmoke;
+        }
     }
+
+    /** The benchmark of the sweep. */
+    static final String SWEEP = "SweepBench.step";
+    /** The sweep's widths (of every layer of a width-width-width network) and batches. */
+    static final List<Integer> SWEEP_WIDTHS = List.of(64, 128, 256, 512, 1024, 2048, 4096);
+    static final List<Integer> SWEEP_BATCHES = List.of(1, 8, 32, 128, 256);
+    /**
+     * The scalar kernels skip width 4096 at these batches: one step takes 7 and 14 s there (5 · N ·
+     * 4096² multiply-adds at about 1.5 G per second), so the two cells would add about a minute to a
+     * sweep of about 8 per precision, where SIMD is far ahead anyway.
+     */
+    static final List<Integer> SWEEP_SCALAR_SKIPS_4096 = List.of(128, 256);
+    /** The smoke's grid: two widths by two batches, batch 1 (the online step) and a batched step. */
+    static final List<Integer> SMOKE_WIDTHS = List.of(64, 128);
+    static final List<Integer> SMOKE_BATCHES = List.of(1, 8);
 
     /**
      * One JMH invocation.
@@ -81,6 +114,9 @@ final class BenchPlan {
         if (precisions.isEmpty()) {
             throw new IllegalArgumentException("no precision to run");
         }
+        if (mode.isSweep()) {
+            return sweepRuns(mode, only, threads, precisions);
+        }
         List<Run> runs = new ArrayList<>();
         switch (mode) {
             case smoke -> {
@@ -116,6 +152,7 @@ final class BenchPlan {
                 runs.add(new Run(names("PeakBench.fma", "PeakBench.triad", "PeakBench.copy"), Map.of(), 1));
                 runs.add(new Run(names("PeakBench.fma", "PeakBench.triad", "PeakBench.copy"), Map.of(), 2));
             }
+            default -> throw new IllegalStateException("unreachable: " + mode);
         }
         List<Run> narrowed = new ArrayList<>();
         for (Run r : runs) {
@@ -163,6 +200,39 @@ final class BenchPlan {
             return List.of();
         }
         return narrowed;
+    }
+
+    /**
+     * The sweep's runs, one per width and kernel choice so the progress lines come every half
+     * minute or so: the scalar kernels on one thread (they never split), SIMD on one and two threads
+     * ({@code --threads N}: on one and N; 1: on one only). Each run covers every batch of the grid and
+     * every precision asked for. --only keeps or drops the sweep as a whole.
+     */
+    private static List<Run> sweepRuns(Mode mode, Pattern only, Integer threads, List<Precision> precisions) {
+        if (only != null && !only.matcher(PKG + SWEEP).find()) {
+            return List.of();
+        }
+        boolean smoke = mode == Mode.sweepSmoke;
+        String simdThreads = threads == null ? "1,2" : threads == 1 ? "1" : "1," + threads;
+        String precision = String.join(",", precisions.stream().map(Precision::id).toList());
+        List<Run> runs = new ArrayList<>();
+        for (int width : smoke ? SMOKE_WIDTHS : SWEEP_WIDTHS) {
+            List<Integer> batches = smoke ? SMOKE_BATCHES : SWEEP_BATCHES;
+            List<Integer> scalarBatches = width == 4096 && !smoke
+                    ? batches.stream().filter(b -> !SWEEP_SCALAR_SKIPS_4096.contains(b)).toList() : batches;
+            runs.add(sweepRun(width, scalarBatches, "scalar", "1", precision));
+            runs.add(sweepRun(width, batches, "simd", simdThreads, precision));
+        }
+        return runs;
+    }
+
+    private static Run sweepRun(int width, List<Integer> batches, String kernels, String threads, String precision) {
+        return run(List.of(SWEEP), "width", Integer.toString(width), "batch", join(batches), "kernels", kernels,
+                "threads", threads, "precision", precision);
+    }
+
+    private static String join(List<Integer> values) {
+        return String.join(",", values.stream().map(String::valueOf).toList());
     }
 
     private static Map<String, String> withoutKernels(Map<String, String> params) {

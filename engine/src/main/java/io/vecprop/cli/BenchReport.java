@@ -269,7 +269,7 @@ final class BenchReport {
         };
     }
 
-    private static double num(Object o) {
+    static double num(Object o) {
         return o == null ? Double.NaN : o instanceof Number n ? n.doubleValue() : Double.parseDouble(o.toString());
     }
 

@@ -3,6 +3,17 @@ package io.vecprop.kernels;
 /**
  * Every threshold and block size of the kernels, in one place (as EJML keeps them in
  * {@code EjmlParameters}).
+ *
+ * <p>Where the split thresholds come from: {@code vecprop bench --sweep} times a training step of
+ * width-width-width networks (64 to 4096) at batches 1 to 256, scalar and SIMD, on 1 and 2
+ * threads, with every kernel split whatever its size, and prints where a second thread starts to
+ * pay in this class's unit, multiply-adds per thread of one kernel call: the batch-1 steps'
+ * crossover is the value for {@link #MIN_WORK_PER_THREAD}, the larger batches' (packed products)
+ * the value for {@link #GEMM_MIN_WORK_PER_THREAD}. A kernel call is split in two when its work is
+ * at least twice the threshold ({@link Parallel#chunksFor}), that is when each thread gets at
+ * least the threshold. Its SIMD crossover (in widths, from 64) bounds {@link #SIMD_MIN_VECTORS}
+ * and {@link #GEMM_MIN_PACKED} only from above: every width it measures already runs the
+ * vector paths.
  */
 public final class Tuning {
 
@@ -42,7 +53,31 @@ public final class Tuning {
      * save; at 2^21 it ran 0.40 and 1.02 on 2 threads, no slower than on 1, and W3 was unchanged
      * (6.5 ms against 6.7 in f32 on 2 threads).
      */
-    public static final long MIN_WORK_PER_THREAD = 1L << 21;
-    /** Least multiply-adds a thread's share of a packed product should get before it is split. */
-    public static final long GEMM_MIN_WORK_PER_THREAD = 1L << 19;
+    public static final long MIN_WORK_PER_THREAD = work("vecprop.minWorkPerThread", 1L << 21);
+    /**
+     * Least multiply-adds a thread's share of a packed product should get before it is split (the
+     * work of a product m x k times k x n is m·n·k, n rounded up to whole micro-panels).
+     */
+    public static final long GEMM_MIN_WORK_PER_THREAD = work("vecprop.gemmMinWorkPerThread", 1L << 19);
+
+    /**
+     * A split threshold: the default unless the system property overrides it, for measuring only
+     * ({@code vecprop bench --sweep} sets both to 1, so every call is split and the sweep sees
+     * what a second thread gains at every size). Read once; C2 folds it like a literal.
+     */
+    private static long work(String property, long defaultValue) {
+        String value = System.getProperty(property);
+        if (value == null) {
+            return defaultValue;
+        }
+        try {
+            long v = Long.parseLong(value.strip());
+            if (v >= 1) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("-D" + property + "=" + value + ": must be a whole number of at least 1");
+    }
 }

@@ -1,0 +1,115 @@
+package io.vecprop.bench;
+
+import io.vecprop.example.WorkedExample;
+import io.vecprop.kernels.Kernels;
+import io.vecprop.kernels.KernelsF32;
+import io.vecprop.kernels.KernelProvider;
+import io.vecprop.nn.Network;
+import io.vecprop.nn.NetworkF32;
+import java.util.SplittableRandom;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.data.FMatrixRMaj;
+
+/**
+ * The training step that {@link TrainingBench} and {@link SweepBench} time: a network, the weights
+ * it starts from and one batch, in double ({@code f64}, {@link Network}) or float ({@code f32},
+ * {@link NetworkF32}). A step is forward, backward and the SGD update (sigmoid, half-squared
+ * error, lr 0.1, biases trained); a batch of one takes the network's online path. The f32 network
+ * and inputs are the f64 ones rounded.
+ */
+final class TrainingStep {
+
+    private final boolean f32;
+    private Network start, net;
+    private NetworkF32 startF, netF;
+    private DMatrixRMaj x, t;
+    private FMatrixRMaj xF, tF;
+
+    private TrainingStep(String precision) {
+        this.f32 = KernelState.isF32(precision);
+    }
+
+    /** The worked example (2-2-2, one sample). */
+    static TrainingStep workedExample(String kernels, int threads, String precision) {
+        TrainingStep s = new TrainingStep(precision);
+        if (s.f32) {
+            s.startF = WorkedExample.network(Kernels.scalar()).toF32(kernelsF32(kernels, threads));
+            s.xF = narrow(WorkedExample.input());
+            s.tF = narrow(WorkedExample.target());
+        } else {
+            s.start = WorkedExample.network(Kernels.of(KernelState.kernels(kernels, threads)));
+            s.x = WorkedExample.input();
+            s.t = WorkedExample.target();
+        }
+        return s;
+    }
+
+    /** A network of the given widths drawn from seed 1, and a batch of seeded random inputs and targets in [0, 1). */
+    static TrainingStep random(int[] widths, int batch, String kernels, int threads, String precision) {
+        TrainingStep s = new TrainingStep(precision);
+        SplittableRandom rnd = new SplittableRandom(5);
+        DMatrixRMaj x = uniform(batch, widths[0], rnd);
+        DMatrixRMaj t = uniform(batch, widths[widths.length - 1], rnd);
+        if (s.f32) {
+            // the same seed draws the same weights, rounded to float
+            s.startF = NetworkF32.random(kernelsF32(kernels, threads), 1, widths);
+            s.xF = narrow(x);
+            s.tF = narrow(t);
+        } else {
+            s.start = Network.random(Kernels.of(KernelState.kernels(kernels, threads)), 1, widths);
+            s.x = x;
+            s.t = t;
+        }
+        return s;
+    }
+
+    private static DMatrixRMaj uniform(int rows, int cols, SplittableRandom rnd) {
+        DMatrixRMaj m = new DMatrixRMaj(rows, cols);
+        for (int i = 0; i < m.data.length; i++) {
+            m.data[i] = rnd.nextDouble();
+        }
+        return m;
+    }
+
+    private static KernelsF32 kernelsF32(String kernels, int threads) {
+        return KernelProvider.selectF32(KernelProvider.Choice.parse(kernels), threads).kernels();
+    }
+
+    private static FMatrixRMaj narrow(DMatrixRMaj m) {
+        return new FMatrixRMaj(m.numRows, m.numCols, true, KernelState.narrow(m.data));
+    }
+
+    /** Training updates the weights in place: call this before each iteration so each starts from the same ones. */
+    void reset() {
+        if (f32) {
+            if (netF == null) {
+                netF = startF.copy(startF.kernels());
+            }
+            for (int l = 0; l < startF.layerCount(); l++) {
+                copy(startF.layer(l).weights().data, netF.layer(l).weights().data);
+                copy(startF.layer(l).bias().data, netF.layer(l).bias().data);
+            }
+            return;
+        }
+        if (net == null) {
+            net = start.copy(start.kernels());
+        }
+        for (int l = 0; l < start.layerCount(); l++) {
+            copy(start.layer(l).weights().data, net.layer(l).weights().data);
+            copy(start.layer(l).bias().data, net.layer(l).bias().data);
+        }
+    }
+
+    private static void copy(double[] from, double[] to) {
+        System.arraycopy(from, 0, to, 0, from.length);
+    }
+
+    private static void copy(float[] from, float[] to) {
+        System.arraycopy(from, 0, to, 0, from.length);
+    }
+
+    /** One step; returns the loss before it, for JMH to consume. */
+    double step() {
+        return f32 ? netF.trainStep(xF, tF, 0.1f, true) : net.trainStep(x, t, 0.1, true);
+    }
+}
