@@ -11,8 +11,10 @@ import java.util.function.IntConsumer;
  * reduction, so every element is summed in the same order for any thread count and results are
  * bit-identical whatever the pool size.
  *
- * <p>A split call allocates nothing: the workers are started once and wait parked, a call hands
- * them the body through a field and wakes them, and the last to finish wakes the caller. The body
+ * <p>A split call allocates nothing: the workers are started once, a call hands them the body
+ * through a field, and the caller waits for the last of them. Between calls a worker spins for
+ * {@link Tuning#PARALLEL_SPIN_NANOS} before it parks, and so does a caller waiting for its workers,
+ * so back-to-back calls pay no wake-up by the OS; one that comes later unparks the worker. The body
  * should be a reusable object too (a capturing lambda would be allocated per call). Pools are shared
  * by size; calls from several threads at once take turns.
  */
@@ -27,6 +29,8 @@ public final class Parallel {
     private final AtomicInteger pending = new AtomicInteger();
     private volatile IntConsumer body;
     private volatile Thread caller;
+    /** Set by a waiting caller just before it parks, so the last worker knows to unpark it. */
+    private volatile boolean callerParked;
     private volatile Throwable failure;
 
     private Parallel(int threads) {
@@ -78,8 +82,17 @@ public final class Parallel {
         } catch (Throwable t) {
             failure = t;
         }
-        while (pending.get() > 0) {
-            LockSupport.park(this);
+        long spinUntil = System.nanoTime() + Tuning.PARALLEL_SPIN_NANOS;
+        for (int spins = 0; pending.get() > 0; spins++) {
+            if ((spins & 63) != 63 || System.nanoTime() < spinUntil) {
+                Thread.onSpinWait();
+                continue;
+            }
+            callerParked = true;
+            if (pending.get() > 0) {
+                LockSupport.park(this);
+            }
+            callerParked = false;
         }
         this.body = null;
         Throwable t = failure;
@@ -95,10 +108,12 @@ public final class Parallel {
         }
     }
 
-    /** A parked thread that runs one chunk each time it is told to go. */
+    /** A thread that runs one chunk each time it is told to go, spinning a while between calls, then parked. */
     private final class Worker extends Thread {
         private final int chunk;
         private volatile int requested;
+        /** Set just before the worker parks; go() unparks it only then (a spinning worker sees requested). */
+        private volatile boolean parked;
         private int done;
 
         Worker(int chunk) {
@@ -108,25 +123,41 @@ public final class Parallel {
 
         void go() {
             requested++;
-            LockSupport.unpark(this);
+            if (parked) {
+                LockSupport.unpark(this);
+            }
         }
 
         @Override
         public void run() {
             while (true) {
-                while (requested == done) {
-                    LockSupport.park(this);
-                }
+                await();
                 done++;
                 try {
                     body.accept(chunk);
                 } catch (Throwable t) {
                     failure = t;
                 } finally {
-                    if (pending.decrementAndGet() == 0) {
+                    if (pending.decrementAndGet() == 0 && callerParked) {
                         LockSupport.unpark(caller);
                     }
                 }
+            }
+        }
+
+        /** Waits for the next call: spins for the spin time, then parks until go(). */
+        private void await() {
+            long spinUntil = System.nanoTime() + Tuning.PARALLEL_SPIN_NANOS;
+            for (int spins = 0; requested == done; spins++) {
+                if ((spins & 63) != 63 || System.nanoTime() < spinUntil) {
+                    Thread.onSpinWait();
+                    continue;
+                }
+                parked = true;
+                if (requested == done) {
+                    LockSupport.park(this);
+                }
+                parked = false;
             }
         }
     }

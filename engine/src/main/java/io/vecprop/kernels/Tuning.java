@@ -61,6 +61,15 @@ public final class Tuning {
     public static final long GEMM_MIN_WORK_PER_THREAD = work("vecprop.gemmMinWorkPerThread", 1L << 19);
 
     /**
+     * How long a pool's idle worker (and a caller waiting for its workers) spins before it parks,
+     * in nanoseconds. A training step calls its kernels back to back, so a worker that spins
+     * through the gap takes the next call at once, where a parked one must be woken by the OS (tens
+     * of microseconds in a VM, per call, twice per packed product); after the gap it parks and costs
+     * nothing. OpenBLAS's threads spin likewise between calls.
+     */
+    public static final long PARALLEL_SPIN_NANOS = work("vecprop.spinNanos", 200_000);
+
+    /**
      * A split threshold: the default unless the system property overrides it, for measuring only
      * ({@code vecprop bench --sweep} sets both to 1, so every call is split and the sweep sees
      * what a second thread gains at every size). Read once; C2 folds it like a literal.
