@@ -37,6 +37,11 @@ public final class Tuning {
      */
     public static final int GEMM_NC_PANELS = 10;
     /** Below this many multiply-adds (m·n·k) a product skips packing and runs direct loops. */
+    /**
+     * Row panels of MR in a packed block of A: 24 x 5 rows x KC 256 is 240 KB of doubles, packed by
+     * the thread that uses it just before, so it is still in that core's L2.
+     */
+    public static final int GEMM_MC_PANELS = 24;
     public static final long GEMM_MIN_PACKED = 24L * 24 * 24;
     /**
      * Elementwise SIMD kernels take the scalar path below this many vectors of input. Measured: a

@@ -494,7 +494,9 @@ public final class SimdDenseKernels implements DenseKernels {
 
     /** How many threads a product of this size is split over (see {@link io.vecprop.kernels.Tuning}). */
     private int gemmChunks(int m, int n, int k) {
-        return parallel.chunksFor((n + SimdGemm.NR - 1) / SimdGemm.NR, (long) m * k * SimdGemm.NR, GEMM_MIN_WORK_PER_THREAD);
+        // the work of a unit: a row panel (MR rows across n) or a column panel (NR columns down m)
+        long perUnit = SimdGemm.splitsRows(m, n) ? (long) SimdGemm.MR * n * k : (long) m * k * SimdGemm.NR;
+        return parallel.chunksFor(SimdGemm.splitUnits(m, n), perUnit, GEMM_MIN_WORK_PER_THREAD);
     }
 
     /**

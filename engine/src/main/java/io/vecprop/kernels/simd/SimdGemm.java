@@ -1,6 +1,7 @@
 package io.vecprop.kernels.simd;
 
 import static io.vecprop.kernels.Tuning.GEMM_KC;
+import static io.vecprop.kernels.Tuning.GEMM_MC_PANELS;
 import static io.vecprop.kernels.Tuning.GEMM_MIN_PACKED;
 import static io.vecprop.kernels.Tuning.GEMM_MR;
 import static io.vecprop.kernels.Tuning.GEMM_NC_PANELS;
@@ -21,12 +22,14 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link #MR} rows, op(B) into panels of {@link #NR} columns, and a 5 x 4-vector micro-kernel
  * that keeps its 20 accumulators in registers for {@link #KC} steps.
  *
- * <p>Two phases per call. First all of op(A) is packed once, scaled by alpha, into one shared
- * buffer (threads take row panels). Then threads take column ranges of C: each packs its own
- * KC x NC blocks of op(B) (a block fits L2) and runs, for every panel of A (one MR x KC panel
- * fits L1), the micro-kernel across the block's panels of B. A thread never reads another's B, and
- * every element of C is summed in the same order whatever the thread count, so results are
- * bit-identical for 1, 2 or 3 threads.
+ * <p>Threads take column ranges of C when it is at least as wide as it is tall, row ranges
+ * otherwise, and each packs everything it reads itself: per KC x NC block of op(B) (a block fits
+ * L2), then per MC x KC block of op(A), scaled by alpha, just before its panels run the
+ * micro-kernel across the block's panels of B (one MR x KC panel of A fits L1). So a thread never
+ * reads what another packed (which would cross cores, and on this machine's VM cost a quarter of
+ * the second thread), and the packing a split repeats is that of the smaller side, at most
+ * 1/NC (or 1/m) of the multiply-adds. Every element of C is summed in the same order whatever the
+ * thread count, so results are bit-identical for 1, 2 or 3 threads.
  *
  * <p>Packing transposes V x V blocks in registers (two-vector {@code selectFrom}, three stages
  * for 8 lanes, four for 16); other widths pack element by element. Buffers grow to the largest
@@ -46,6 +49,10 @@ final class SimdGemm implements IntConsumer {
     static final int KC = GEMM_KC;
     /** Columns of a packed block of B. */
     static final int NC = NR * GEMM_NC_PANELS;
+    /** Rows of a packed block of A, when a thread's rows of op(A) are too many to pack at once. */
+    static final int MC = MR * GEMM_MC_PANELS;
+    /** Most elements of op(A) a thread packs at once (a depth block of all its rows): 8 MB of doubles. */
+    static final long A_MAX = 1L << 20;
     /** Where packed B panels start in their buffer: on a cache line when the JVM allows (see AlignedBuffers). */
     static final int B_START = AlignedBuffers.OFFSET;
 
@@ -61,24 +68,23 @@ final class SimdGemm implements IntConsumer {
     /** Select indices of the transpose stages: stage s pairs rows 2^s apart (see {@link #stageIndices}). */
     private static final double[][] LO = stageIndices(true), HI = stageIndices(false);
 
-    private static final int PACK_A = 0, MULTIPLY = 1;
-
     private final Parallel parallel;
-    /** All of op(A), packed and scaled: block pc at {@code pc·mPad}, its panel at row ir at {@code + ir·kc}. */
-    private double[] packedA = new double[0];
+    /** Per thread chunk: one MC x KC block of op(A), packed and scaled, its panel at row ic + r at {@code r·kc}. */
+    private final double[][] packedA;
     /** Per thread chunk: one KC x NC block of op(B), from {@link #B_START}. */
     private final double[][] packedB;
     /** Per thread chunk: an MR x NR tile for edges. */
     private final double[][] tiles;
 
     // the call being run, for accept(): set by gemm, cleared after it
-    private int phase, chunks, m, n, k, mPad;
+    private int chunks, m, n, k;
     private double alpha;
     private double[] a, b, c, bias;
     private boolean transA, transB, overwrite;
 
     SimdGemm(Parallel parallel) {
         this.parallel = parallel;
+        packedA = new double[parallel.threads()][];
         packedB = new double[parallel.threads()][];
         tiles = new double[parallel.threads()][];
     }
@@ -96,20 +102,10 @@ final class SimdGemm implements IntConsumer {
             direct(m, n, k, alpha, a, transA, b, transB, c, bias, overwrite);
             return;
         }
-        int mPad = (m + MR - 1) / MR * MR;
-        long packed = (long) mPad * k;
-        if (packed > Integer.MAX_VALUE - 64) {
-            throw new IllegalArgumentException("product too large to pack: op(A) is " + m + " x " + k
-                    + ", more than " + (Integer.MAX_VALUE - 64) + " elements");
-        }
-        if (packedA.length < packed) {
-            packedA = new double[(int) packed];
-        }
         this.chunks = Math.max(1, Math.min(chunks, packedB.length));
         this.m = m;
         this.n = n;
         this.k = k;
-        this.mPad = mPad;
         this.alpha = alpha;
         this.a = a;
         this.transA = transA;
@@ -119,9 +115,6 @@ final class SimdGemm implements IntConsumer {
         this.bias = bias;
         this.overwrite = overwrite;
         try {
-            phase = PACK_A;
-            run();
-            phase = MULTIPLY;
             run();
         } finally {
             this.a = this.b = this.c = this.bias = null; // keep no caller's array alive
@@ -136,20 +129,22 @@ final class SimdGemm implements IntConsumer {
         }
     }
 
+    /** Whether a product of this shape is split over rows of C (else over columns): over its longer side. */
+    static boolean splitsRows(int m, int n) {
+        return m > n;
+    }
+
+    /** The units a split of this shape deals out: row panels or column panels of C. */
+    static int splitUnits(int m, int n) {
+        return splitsRows(m, n) ? (m + MR - 1) / MR : (n + NR - 1) / NR;
+    }
+
     @Override
     public void accept(int ch) {
-        if (phase == PACK_A) {
-            int panels = mPad / MR;
-            int from = Parallel.chunkStart(panels, chunks, ch, 1) * MR, to = Parallel.chunkStart(panels, chunks, ch + 1, 1) * MR;
-            long t0 = PackClock.on() ? System.nanoTime() : 0;
-            for (int pc = 0; pc < k; pc += KC) {
-                packA(pc, Math.min(KC, k - pc), from, to);
-            }
-            if (t0 != 0) {
-                PackClock.add(ch, System.nanoTime() - t0);
-            }
+        if (splitsRows(m, n)) {
+            multiply(ch, Parallel.chunkStart(m, chunks, ch, MR), Parallel.chunkStart(m, chunks, ch + 1, MR), 0, n);
         } else {
-            multiplyCols(ch, Parallel.chunkStart(n, chunks, ch, NR), Parallel.chunkStart(n, chunks, ch + 1, NR));
+            multiply(ch, 0, m, Parallel.chunkStart(n, chunks, ch, NR), Parallel.chunkStart(n, chunks, ch + 1, NR));
         }
     }
 
@@ -170,32 +165,76 @@ final class SimdGemm implements IntConsumer {
         }
     }
 
-    /** Columns [from, to) of C, block by block: pack B, then every panel of A across the block's panels of B. */
-    private void multiplyCols(int ch, int from, int to) {
+    /**
+     * Rows [rFrom, rTo) x columns [cFrom, cTo) of C, block by block. When the rows' op(A) of one
+     * depth block fits {@link #A_MAX} (every product the workloads make), it is packed once per
+     * depth block and every block of B runs against it; otherwise (BLIS's order) per block of B,
+     * per MC rows.
+     */
+    private void multiply(int ch, int rFrom, int rTo, int cFrom, int cTo) {
+        long aSize = (long) Math.max(MC, (rTo - rFrom + MR - 1) / MR * MR) * KC;
+        boolean wholeA = aSize <= A_MAX;
+        aSize = wholeA ? aSize : (long) MC * KC;
         if (packedB[ch] == null) {
             packedB[ch] = AlignedBuffers.allocate(KC * NC);
             tiles[ch] = new double[MR * NR];
         }
+        if (packedA[ch] == null || packedA[ch].length < aSize) {
+            packedA[ch] = new double[(int) aSize];
+        }
+        double[] ap = packedA[ch];
         double[] bp = packedB[ch];
-        double[] ap = packedA;
-        for (int jc = from; jc < to; jc += NC) {
-            int nc = Math.min(NC, to - jc);
+        if (wholeA) {
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
-                long t0 = PackClock.on() ? System.nanoTime() : 0;
-                packB(pc, kc, jc, nc, bp);
-                if (t0 != 0) {
-                    PackClock.add(ch, System.nanoTime() - t0);
-                }
-                boolean first = overwrite && pc == 0;
-                for (int ir = 0; ir < m; ir += MR) {
-                    int aOff = pc * mPad + ir * kc;
-                    int rows = Math.min(MR, m - ir);
-                    for (int jr = 0; jr < nc; jr += NR) {
-                        tile(ch, kc, ap, aOff, bp, B_START + jr * kc, ir * n + jc + jr, jc + jr, rows, Math.min(NR, nc - jr), first);
-                    }
+                timedPackA(ch, ap, pc, kc, rFrom, rTo);
+                for (int jc = cFrom; jc < cTo; jc += NC) {
+                    int nc = Math.min(NC, cTo - jc);
+                    timedPackB(ch, pc, kc, jc, nc, bp);
+                    panels(ch, kc, pc, ap, rFrom, rFrom, rTo, bp, jc, nc);
                 }
             }
+            return;
+        }
+        for (int jc = cFrom; jc < cTo; jc += NC) {
+            int nc = Math.min(NC, cTo - jc);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                timedPackB(ch, pc, kc, jc, nc, bp);
+                for (int ic = rFrom; ic < rTo; ic += MC) {
+                    int icEnd = Math.min(ic + MC, rTo);
+                    timedPackA(ch, ap, pc, kc, ic, icEnd);
+                    panels(ch, kc, pc, ap, ic, ic, icEnd, bp, jc, nc);
+                }
+            }
+        }
+    }
+
+    /** Rows [from, to) of a packed A (packed from row aRow) across the panels of a packed block of B. */
+    private void panels(int ch, int kc, int pc, double[] ap, int aRow, int from, int to, double[] bp, int jc, int nc) {
+        boolean first = overwrite && pc == 0;
+        for (int ir = from; ir < to; ir += MR) {
+            int aOff = (ir - aRow) * kc;
+            int rows = Math.min(MR, m - ir);
+            for (int jr = 0; jr < nc; jr += NR) {
+                tile(ch, kc, ap, aOff, bp, B_START + jr * kc, ir * n + jc + jr, jc + jr, rows, Math.min(NR, nc - jr), first);
+            }
+        }
+    }
+
+    private void timedPackA(int ch, double[] ap, int pc, int kc, int from, int to) {
+        long t0 = PackClock.on() ? System.nanoTime() : 0;
+        packA(ap, pc, kc, from, to);
+        if (t0 != 0) {
+            PackClock.add(ch, System.nanoTime() - t0);
+        }
+    }
+
+    private void timedPackB(int ch, int pc, int kc, int jc, int nc, double[] bp) {
+        long t0 = PackClock.on() ? System.nanoTime() : 0;
+        packB(pc, kc, jc, nc, bp);
+        if (t0 != 0) {
+            PackClock.add(ch, System.nanoTime() - t0);
         }
     }
 
@@ -240,27 +279,37 @@ final class SimdGemm implements IntConsumer {
     }
 
     /**
-     * Packs rows [from, to) (multiples of MR) of op(A)[.][pc..pc+kc), times alpha: panel ir holds
-     * kc steps of MR values, rows past m zero.
+     * Packs rows [from, to) (from a multiple of MR) of op(A)[.][pc..pc+kc) into ap, times alpha:
+     * the panel at row ir holds kc steps of MR values from {@code (ir - from)·kc}, rows past m zero.
      */
-    private void packA(int pc, int kc, int from, int to) {
-        double[] ap = packedA;
-        for (int ir = from; ir < to; ir += MR) {
-            int base = pc * mPad + ir * kc;
-            int rows = Math.min(MR, m - ir);
-            if (VECTOR_PACK && transA && ir + V <= m) {
-                // op(A) = A^T: each step's MR values are adjacent in a row of the stored k x m matrix.
-                // A store writes V lanes, MR valid: the rest land in later steps' slots, written after it.
-                int p = 0;
-                for (; p + OVERHANG < kc; p++) {
-                    DoubleVector.fromArray(S, a, (pc + p) * m + ir).mul(alpha).intoArray(ap, base + p * MR);
+    private void packA(double[] ap, int pc, int kc, int from, int to) {
+        int ir = from;
+        if (VECTOR_PACK && transA && from + V <= m) {
+            // op(A) = A^T: each step's MR values are adjacent in a row of the stored k x m matrix, so
+            // row by row (a stream; panel by panel, the rows' lines m apart would alias in L1), each
+            // store into its panel. A store writes V lanes, MR valid: the rest land in that panel's
+            // later steps, written after it, so the last steps are scalar.
+            int vecTo = Math.min(to, from + ((m - V - from) / MR + 1) * MR);
+            int p = 0;
+            for (; p + OVERHANG < kc; p++) {
+                int src = (pc + p) * m;
+                for (int i = from; i < vecTo; i += MR) {
+                    DoubleVector.fromArray(S, a, src + i).mul(alpha).intoArray(ap, (i - from) * kc + p * MR);
                 }
-                for (; p < kc; p++) {
+            }
+            for (; p < kc; p++) {
+                for (int i = from; i < vecTo; i += MR) {
                     for (int r = 0; r < MR; r++) {
-                        ap[base + p * MR + r] = alpha * a[(pc + p) * m + ir + r];
+                        ap[(i - from) * kc + p * MR + r] = alpha * a[(pc + p) * m + i + r];
                     }
                 }
-            } else if (VECTOR_PACK && !transA && rows == MR) {
+            }
+            ir = vecTo;
+        }
+        for (; ir < to; ir += MR) {
+            int base = (ir - from) * kc;
+            int rows = Math.min(MR, m - ir);
+            if (VECTOR_PACK && !transA && rows == MR) {
                 // V steps at a time through a V x V transpose of MR rows (and zero rows below them);
                 // as above, each store's overhang is overwritten by the next, so the last steps are scalar
                 int p = 0;
@@ -285,24 +334,34 @@ final class SimdGemm implements IntConsumer {
 
     /** Packs op(B)[pc..pc+kc)[jc..jc+nc) as panels of NR columns, each kc steps of NR values, columns past nc zero. */
     private void packB(int pc, int kc, int jc, int nc, double[] bp) {
+        if (!transB) {
+            // op(B) = B: each row of the block read once, front to back, into every panel in turn
+            for (int p = 0; p < kc; p++) {
+                int src = (pc + p) * n + jc;
+                for (int jr = 0; jr < nc; jr += NR) {
+                    int cols = Math.min(NR, nc - jr);
+                    int dst = B_START + jr * kc + p * NR;
+                    System.arraycopy(b, src + jr, bp, dst, cols);
+                    if (cols < NR) {
+                        Arrays.fill(bp, dst + cols, dst + NR, 0);
+                    }
+                }
+            }
+            return;
+        }
         for (int jr = 0; jr < nc; jr += NR) {
             int cols = Math.min(NR, nc - jr);
             int base = B_START + jr * kc;
-            if (!transB) {
-                for (int p = 0; p < kc; p++) {
-                    int dst = base + p * NR;
-                    System.arraycopy(b, (pc + p) * n + jc + jr, bp, dst, cols);
-                    Arrays.fill(bp, dst + cols, dst + NR, 0);
-                }
-            } else if (VECTOR_PACK && cols == NR) {
-                // op(B) = B^T: V columns of op(B) are V rows of the stored n x k matrix, transposed in registers
-                int p = 0;
-                for (; p + V <= kc; p += V) {
-                    for (int j = 0; j < NR; j += V) {
+            if (VECTOR_PACK && cols == NR) {
+                // op(B) = B^T: V columns of op(B) are V rows of the stored n x k matrix, transposed in
+                // registers; V rows at a time along their length, so the reads are V sequential streams
+                int vecEnd = kc - kc % V;
+                for (int j = 0; j < NR; j += V) {
+                    for (int p = 0; p < vecEnd; p += V) {
                         transpose(b, (jc + jr + j) * k + pc + p, k, V, 1, bp, base + p * NR + j, NR);
                     }
                 }
-                for (; p < kc; p++) {
+                for (int p = vecEnd; p < kc; p++) {
                     for (int j = 0; j < NR; j++) {
                         bp[base + p * NR + j] = b[(jc + jr + j) * k + pc + p];
                     }
