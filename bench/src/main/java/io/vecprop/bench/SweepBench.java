@@ -35,7 +35,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 1, time = 300, timeUnit = TimeUnit.MILLISECONDS)
 @Measurement(iterations = 2, time = 300, timeUnit = TimeUnit.MILLISECONDS)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Dvecprop.minWorkPerThread=1",
-    "-Dvecprop.gemmMinWorkPerThread=1"})
+    "-Dvecprop.gemmMinWorkPerThread=1", "-Dvecprop.gemmThinMinWorkPerThread=1"})
 public class SweepBench {
 
     @Param({"64", "128", "256", "512", "1024", "2048", "4096"})

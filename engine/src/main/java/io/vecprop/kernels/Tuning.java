@@ -64,6 +64,21 @@ public final class Tuning {
      * work of a product m x k times k x n is m·n·k, n rounded up to whole micro-panels).
      */
     public static final long GEMM_MIN_WORK_PER_THREAD = work("vecprop.gemmMinWorkPerThread", 1L << 19);
+    /**
+     * A packed product whose smallest side (in a training step: the batch) is below this is thin:
+     * each packed element is used that few times, so packing and moving W between the cores cost
+     * more than a second thread saves, and it splits only from {@link #GEMM_THIN_MIN_WORK_PER_THREAD}.
+     * Measured (SweepBench with these defaults, docs/sweep-2026-12-03/defaults-jmh.json): batch 8
+     * ran slower on 2 threads at widths 512 and 1024 (f32 299 against 478 µs at 512; f64 2.29
+     * against 2.61 ms at 1024), batch 32 faster at every width from 256 (1.18x to 1.86x).
+     */
+    public static final int GEMM_MIN_SPLIT_DEPTH = 32;
+    /**
+     * Least multiply-adds per thread before a thin product is split. Measured (bench --sweep,
+     * every call split): batch 8 paid from width 2048 (2^24 per thread, 1.63x in f64, 1.60x in f32)
+     * and not at 1024 (2^22, 0.96x, 0.83x).
+     */
+    public static final long GEMM_THIN_MIN_WORK_PER_THREAD = work("vecprop.gemmThinMinWorkPerThread", 1L << 23);
 
     /**
      * How long a pool's idle worker (and a caller waiting for its workers) spins before it parks,

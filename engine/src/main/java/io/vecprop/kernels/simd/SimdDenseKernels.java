@@ -1,6 +1,8 @@
 package io.vecprop.kernels.simd;
 
+import static io.vecprop.kernels.Tuning.GEMM_MIN_SPLIT_DEPTH;
 import static io.vecprop.kernels.Tuning.GEMM_MIN_WORK_PER_THREAD;
+import static io.vecprop.kernels.Tuning.GEMM_THIN_MIN_WORK_PER_THREAD;
 import static io.vecprop.kernels.Tuning.MIN_WORK_PER_THREAD;
 import static io.vecprop.kernels.Tuning.SIMD_MIN_VECTORS;
 
@@ -496,7 +498,9 @@ public final class SimdDenseKernels implements DenseKernels {
     private int gemmChunks(int m, int n, int k) {
         // the work of a unit: a row panel (MR rows across n) or a column panel (NR columns down m)
         long perUnit = SimdGemm.splitsRows(m, n) ? (long) SimdGemm.MR * n * k : (long) m * k * SimdGemm.NR;
-        return parallel.chunksFor(SimdGemm.splitUnits(m, n), perUnit, GEMM_MIN_WORK_PER_THREAD);
+        long minWork = Math.min(m, Math.min(n, k)) >= GEMM_MIN_SPLIT_DEPTH ? GEMM_MIN_WORK_PER_THREAD
+                : GEMM_THIN_MIN_WORK_PER_THREAD;
+        return parallel.chunksFor(SimdGemm.splitUnits(m, n), perUnit, minWork);
     }
 
     /**
