@@ -11,8 +11,8 @@ import java.util.regex.Pattern;
 /**
  * Which JMH runs {@code vecprop bench} makes: per mode, a list of JMH invocations, each naming its
  * benchmarks, its parameters and its JMH threads. The bench module's classes declare the full
- * parameter sets; a plan narrows them so quick finishes in about two minutes per precision on two
- * cores. The sweep ({@code --sweep}) is a grid of its own: {@code SweepBench.step} over width and
+ * parameter sets; a plan narrows them so quick finishes in under three minutes, both precisions, on
+ * two cores. The sweep ({@code --sweep}) is a grid of its own: {@code SweepBench.step} over width and
  * batch, scalar on one thread and SIMD on one and two.
  */
 final class BenchPlan {

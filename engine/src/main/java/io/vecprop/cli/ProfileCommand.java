@@ -76,14 +76,16 @@ final class ProfileCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         int[] widths = widths();
         int n = batchSize();
-        if (seconds > 3600) {
-            throw new ParameterException(spec.commandLine(), "Invalid value for option '--seconds': '" + seconds
-                    + "' is more than an hour");
-        }
         Precision precision = kernelOptions.precision(Precision.F64);
         KernelPair kernels = kernelOptions.kernelPair(spec.commandLine().getErr());
-        StepProfile.Result r = StepProfile.run(new StepProfile.Options(widths, n, precision, kernels, loss, 0.1, momentum,
-                seconds, 1));
+        StepProfile.Options options;
+        try {
+            // the options check the widths and the time to run, and say what was wrong
+            options = new StepProfile.Options(widths, n, precision, kernels, loss, 0.1, momentum, seconds, 1);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        StepProfile.Result r = StepProfile.run(options);
         if (format == Values.Format.json) {
             out.println(Json.write(json(r)));
         } else {
@@ -98,10 +100,6 @@ final class ProfileCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--workload and --layers both name the network: give one");
         }
         if (layers != null) {
-            if (layers.length < 2 || java.util.Arrays.stream(layers).anyMatch(w -> w < 1)) {
-                throw new ParameterException(spec.commandLine(), "Invalid value for option '--layers': '"
-                        + DataTraining.commas(layers) + "' needs at least an input and an output width, each at least 1");
-            }
             return layers;
         }
         if (batch != null) {
@@ -127,13 +125,10 @@ final class ProfileCommand implements Callable<Integer> {
         return (int) n;
     }
 
-    private String network(StepProfile.Result r) {
-        return DataTraining.commas(r.options().widths()).replace(',', '-') + ", N=" + r.options().batch();
-    }
-
     private void text(StepProfile.Result r, PrintWriter out) {
         StepProfile.Options o = r.options();
-        out.printf(Locale.ROOT, "%s, %s, %s kernels on %d thread%s, %s%s%n", network(r), o.precision().id(), r.kernels(),
+        out.printf(Locale.ROOT, "%s, %s, %s kernels on %d thread%s, %s%s%n", Workloads.describe(o.widths(), o.batch()),
+                o.precision().id(), r.kernels(),
                 r.threads(), r.threads() == 1 ? "" : "s", o.loss().id(), o.momentum() > 0 ? ", momentum " + o.momentum() : "");
         out.printf(Locale.ROOT, "step %s ms untimed (median of 5 rounds), %s ms timed, %d timed steps; %s GFLOP/s in the products%n",
                 fmt(r.stepMillis()), fmt(r.timedStepMillis()), r.steps(), fmt(r.flops() / (r.stepMillis() * 1e6)));

@@ -74,6 +74,7 @@ public final class Ceilings {
     private static long run(MethodHandle peak, boolean f32, int threads, long millis) {
         long deadline = System.nanoTime() + millis * 1_000_000;
         long[] calls = new long[threads * 8];
+        double[] sinks = new double[threads * 8]; // each thread's loop results, stored so none is dead code
         Thread[] workers = new Thread[threads];
         for (int t = 0; t < threads; t++) {
             int slot = t * 8;
@@ -87,9 +88,7 @@ public final class Ceilings {
                 } catch (Throwable e) {
                     throw new IllegalStateException("the FMA loop failed: " + e, e);
                 }
-                if (sink == 42) {
-                    System.nanoTime(); // keeps sink alive
-                }
+                sinks[slot] = sink;
             }, "vecprop-peak-" + t);
             workers[t].start();
         }

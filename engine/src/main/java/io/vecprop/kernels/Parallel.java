@@ -84,7 +84,7 @@ public final class Parallel {
         }
         long spinUntil = System.nanoTime() + Tuning.PARALLEL_SPIN_NANOS;
         for (int spins = 0; pending.get() > 0; spins++) {
-            if ((spins & 63) != 63 || System.nanoTime() < spinUntil) {
+            if (keepSpinning(spins, spinUntil)) {
                 Thread.onSpinWait();
                 continue;
             }
@@ -106,6 +106,11 @@ public final class Parallel {
             }
             throw new IllegalStateException(t);
         }
+    }
+
+    /** Whether a waiter on its spins-th turn spins on (reading the clock every 64 turns) rather than parks. */
+    private static boolean keepSpinning(int spins, long spinUntil) {
+        return (spins & 63) != 63 || System.nanoTime() < spinUntil;
     }
 
     /** A thread that runs one chunk each time it is told to go, spinning a while between calls, then parked. */
@@ -149,7 +154,7 @@ public final class Parallel {
         private void await() {
             long spinUntil = System.nanoTime() + Tuning.PARALLEL_SPIN_NANOS;
             for (int spins = 0; requested == done; spins++) {
-                if ((spins & 63) != 63 || System.nanoTime() < spinUntil) {
+                if (keepSpinning(spins, spinUntil)) {
                     Thread.onSpinWait();
                     continue;
                 }

@@ -9,7 +9,8 @@ package io.vecprop.kernels;
  * threads, with every kernel split whatever its size, and prints where a second thread starts to
  * pay in this class's unit, multiply-adds per thread of one kernel call: the batch-1 steps'
  * crossover is the value for {@link #MIN_WORK_PER_THREAD}, the larger batches' (packed products)
- * the value for {@link #GEMM_MIN_WORK_PER_THREAD}. A kernel call is split in two when its work is
+ * the value for {@link #GEMM_MIN_WORK_PER_THREAD} (and, below a batch of 32, for
+ * {@link #GEMM_THIN_MIN_WORK_PER_THREAD}). A kernel call is split in two when its work is
  * at least twice the threshold ({@link Parallel#chunksFor}), that is when each thread gets at
  * least the threshold. Its SIMD crossover (in widths, from 64) bounds {@link #SIMD_MIN_VECTORS}
  * and {@link #GEMM_MIN_PACKED} only from above: every width it measures already runs the
@@ -38,9 +39,12 @@ public final class Tuning {
     public static final int GEMM_NC_PANELS = 10;
     /** Below this many multiply-adds (m·n·k) a product skips packing and runs direct loops. */
     /**
-     * Row panels of MR in a packed block of A: 24 x 5 rows x KC 256 is 240 KB of doubles, packed by
-     * the thread that uses it just before, so it is still in that core's L2.
+     * Most elements of op(A) a thread of a packed product packs at once, a depth block of all its
+     * rows (2^20: 8 MB of doubles; every product of W1-W4 fits). Past it the product packs A in
+     * blocks of {@link #GEMM_MC_PANELS} panels, once per block of B, as BLIS does.
      */
+    public static final long GEMM_WHOLE_A_MAX = 1L << 20;
+    /** Row panels of MR in a block of A when a thread's rows exceed {@link #GEMM_WHOLE_A_MAX}: 120 rows, 240 KB of doubles at KC 256. */
     public static final int GEMM_MC_PANELS = 24;
     public static final long GEMM_MIN_PACKED = 24L * 24 * 24;
     /**
@@ -83,14 +87,13 @@ public final class Tuning {
     /**
      * How long a pool's idle worker (and a caller waiting for its workers) spins before it parks,
      * in nanoseconds. A training step calls its kernels back to back, so a worker that spins
-     * through the gap takes the next call at once, where a parked one must be woken by the OS (tens
-     * of microseconds in a VM, per call, twice per packed product); after the gap it parks and costs
+     * through the gap takes the next call at once, where a parked one must be woken by the OS (tens of microseconds in a VM, per split call); after the gap it parks and costs
      * nothing. OpenBLAS's threads spin likewise between calls.
      */
     public static final long PARALLEL_SPIN_NANOS = work("vecprop.spinNanos", 200_000);
 
     /**
-     * A split threshold: the default unless the system property overrides it, for measuring only
+     * A positive setting (a split threshold, the spin time): the default unless the system property overrides it, for measuring only
      * ({@code vecprop bench --sweep} sets both to 1, so every call is split and the sweep sees
      * what a second thread gains at every size). Read once; C2 folds it like a literal.
      */

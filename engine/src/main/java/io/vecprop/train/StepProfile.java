@@ -1,6 +1,7 @@
 package io.vecprop.train;
 
 import io.vecprop.kernels.Ceilings;
+import io.vecprop.kernels.KernelInfo;
 import io.vecprop.kernels.KernelPair;
 import io.vecprop.kernels.PackClock;
 import io.vecprop.nn.DenseNetwork;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.data.FMatrixRMaj;
+import org.ejml.ops.ConvertMatrixData;
 
 /**
  * Where a training step's time goes: the step {@code vecprop train} and the bench's
@@ -39,7 +41,8 @@ public final class StepProfile {
 
         public Options {
             if (widths.length < 2) {
-                throw new IllegalArgumentException("a network needs an input and an output width");
+                throw new IllegalArgumentException("a network needs at least an input and an output width, not "
+                        + Arrays.toString(widths));
             }
             for (int w : widths) {
                 if (w < 1) {
@@ -105,38 +108,23 @@ public final class StepProfile {
     public static Result run(Options o) {
         DenseNetwork net = DenseNetwork.random(o.precision(), o.kernels(), o.loss(), o.seed(), o.widths());
         Runnable step = step(net, o);
-        int threads = o.precision() == Precision.F32 ? o.kernels().f32().info().threads() : o.kernels().f64().info().threads();
-        String kernels = o.precision() == Precision.F32 ? o.kernels().f32().info().name() : o.kernels().f64().info().name();
+        KernelInfo info = o.precision() == Precision.F32 ? o.kernels().f32().info() : o.kernels().f64().info();
+        int threads = info.threads();
         long nanos = (long) (o.seconds() * 1e9);
         PhaseClock clock = new PhaseClock(net.layerCount());
         // warm-up, untimed and timed: C2 compiles the step both ways (a first timed step would deoptimise it)
         runFor(step, nanos / 2);
-        net.time(clock);
-        PackClock.resume();
-        runFor(step, nanos / 2);
-        PackClock.stop();
-        net.time(null);
+        timed(net, clock, step, nanos / 2);
         clock.reset();
         PackClock.reset();
         // untimed and timed rounds in turn, so that a change in the machine's load touches both alike
         double[] rounds = new double[ROUNDS];
         long timedNanos = 0;
-        try {
-            for (int r = 0; r < ROUNDS; r++) {
-                long t0 = System.nanoTime();
-                long steps = runFor(step, nanos / ROUNDS);
-                rounds[r] = (System.nanoTime() - t0) / 1e6 / steps;
-                net.time(clock);
-                PackClock.resume();
-                t0 = System.nanoTime();
-                runFor(step, nanos / ROUNDS);
-                timedNanos += System.nanoTime() - t0;
-                PackClock.stop();
-                net.time(null);
-            }
-        } finally {
-            PackClock.stop();
-            net.time(null);
+        for (int r = 0; r < ROUNDS; r++) {
+            long t0 = System.nanoTime();
+            long steps = runFor(step, nanos / ROUNDS);
+            rounds[r] = (System.nanoTime() - t0) / 1e6 / steps;
+            timedNanos += timed(net, clock, step, nanos / ROUNDS);
         }
         Arrays.sort(rounds);
         long steps = clock.steps();
@@ -144,7 +132,7 @@ public final class StepProfile {
         double peak = Ceilings.fmaGflops(o.precision() == Precision.F32, threads, 300);
         double bandwidth = Ceilings.triadGBs(o.kernels().f64().impl(), 300);
         double packMillis = PackClock.totalNanos() / 1e6 / threads / steps;
-        return result(o, clock, threads, kernels, steps, rounds[rounds.length / 2], timedStep, packMillis, peak, bandwidth);
+        return result(o, clock, threads, info.name(), steps, rounds[rounds.length / 2], timedStep, packMillis, peak, bandwidth);
     }
 
     private static Result result(Options o, PhaseClock clock, int threads, String kernels, long steps, double stepMillis,
@@ -208,6 +196,20 @@ public final class StepProfile {
         };
     }
 
+    /** Runs steps for nanos with the network's phases and the products' packing timed; how long they took. */
+    private static long timed(DenseNetwork net, PhaseClock clock, Runnable step, long nanos) {
+        net.time(clock);
+        PackClock.resume();
+        try {
+            long t0 = System.nanoTime();
+            runFor(step, nanos);
+            return System.nanoTime() - t0;
+        } finally {
+            PackClock.stop();
+            net.time(null);
+        }
+    }
+
     /** Runs steps until nanos pass (at least one); how many ran. */
     private static long runFor(Runnable step, long nanos) {
         long deadline = System.nanoTime() + nanos;
@@ -234,24 +236,18 @@ public final class StepProfile {
         } else {
             Arrays.setAll(t, i -> rnd.nextDouble());
         }
+        DMatrixRMaj xm = new DMatrixRMaj(o.batch(), w[0], true, x);
+        DMatrixRMaj tm = new DMatrixRMaj(o.batch(), w[w.length - 1], true, t);
         double lr = o.learningRate(), mu = o.momentum();
         if (net instanceof Network n64) {
-            DMatrixRMaj xm = new DMatrixRMaj(o.batch(), w[0], true, x);
-            DMatrixRMaj tm = new DMatrixRMaj(o.batch(), w[w.length - 1], true, t);
             return () -> n64.trainStep(xm, tm, lr, mu, true);
         }
         NetworkF32 n32 = (NetworkF32) net;
-        FMatrixRMaj xm = new FMatrixRMaj(o.batch(), w[0], true, narrow(x));
-        FMatrixRMaj tm = new FMatrixRMaj(o.batch(), w[w.length - 1], true, narrow(t));
+        FMatrixRMaj xf = new FMatrixRMaj(xm.numRows, xm.numCols);
+        FMatrixRMaj tf = new FMatrixRMaj(tm.numRows, tm.numCols);
+        ConvertMatrixData.convert(xm, xf);
+        ConvertMatrixData.convert(tm, tf);
         float lrF = (float) lr, muF = (float) mu;
-        return () -> n32.trainStep(xm, tm, lrF, muF, true);
-    }
-
-    private static float[] narrow(double[] v) {
-        float[] f = new float[v.length];
-        for (int i = 0; i < v.length; i++) {
-            f[i] = (float) v[i];
-        }
-        return f;
+        return () -> n32.trainStep(xf, tf, lrF, muF, true);
     }
 }

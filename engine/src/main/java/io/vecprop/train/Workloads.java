@@ -28,12 +28,16 @@ public final class Workloads {
 
     /** Like "(784-1024-1024-10, N=128)". */
     public static String describe(String workload) {
-        StringBuilder sb = new StringBuilder("(");
-        int[] w = widths(workload);
-        for (int i = 0; i < w.length; i++) {
-            sb.append(i == 0 ? "" : "-").append(w[i]);
+        return "(" + describe(widths(workload), batch(workload)) + ")";
+    }
+
+    /** Like "784-1024-1024-10, N=128". */
+    public static String describe(int[] widths, int batch) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < widths.length; i++) {
+            sb.append(i == 0 ? "" : "-").append(widths[i]);
         }
-        return sb.append(", N=").append(batch(workload)).append(')').toString();
+        return sb.append(", N=").append(batch).toString();
     }
 
     /**

@@ -5,6 +5,7 @@ import static io.vecprop.kernels.Tuning.GEMM_MC_PANELS;
 import static io.vecprop.kernels.Tuning.GEMM_MIN_PACKED;
 import static io.vecprop.kernels.Tuning.GEMM_MR;
 import static io.vecprop.kernels.Tuning.GEMM_NC_PANELS;
+import static io.vecprop.kernels.Tuning.GEMM_WHOLE_A_MAX;
 import static io.vecprop.kernels.Tuning.GEMM_NR_VECTORS;
 
 import io.vecprop.GenerateF32;
@@ -51,8 +52,7 @@ final class SimdGemm implements IntConsumer {
     static final int NC = NR * GEMM_NC_PANELS;
     /** Rows of a packed block of A, when a thread's rows of op(A) are too many to pack at once. */
     static final int MC = MR * GEMM_MC_PANELS;
-    /** Most elements of op(A) a thread packs at once (a depth block of all its rows): 8 MB of doubles. */
-    static final long A_MAX = 1L << 20;
+
     /** Where packed B panels start in their buffer: on a cache line when the JVM allows (see AlignedBuffers). */
     static final int B_START = AlignedBuffers.OFFSET;
 
@@ -167,13 +167,13 @@ final class SimdGemm implements IntConsumer {
 
     /**
      * Rows [rFrom, rTo) x columns [cFrom, cTo) of C, block by block. When the rows' op(A) of one
-     * depth block fits {@link #A_MAX} (every product the workloads make), it is packed once per
-     * depth block and every block of B runs against it; otherwise (BLIS's order) per block of B,
-     * per MC rows.
+     * depth block fits {@link io.vecprop.kernels.Tuning#GEMM_WHOLE_A_MAX} (every product the
+     * workloads make), it is packed once per depth block and every block of B runs against it;
+     * otherwise (BLIS's order) per block of B, per MC rows.
      */
     private void multiply(int ch, int rFrom, int rTo, int cFrom, int cTo) {
-        long aSize = (long) Math.max(MC, (rTo - rFrom + MR - 1) / MR * MR) * KC;
-        boolean wholeA = aSize <= A_MAX;
+        long aSize = (long) (rTo - rFrom + MR - 1) / MR * MR * KC;
+        boolean wholeA = aSize <= GEMM_WHOLE_A_MAX;
         aSize = wholeA ? aSize : (long) MC * KC;
         if (packedB[ch] == null) {
             packedB[ch] = AlignedBuffers.allocate(KC * NC);
@@ -187,11 +187,15 @@ final class SimdGemm implements IntConsumer {
         if (wholeA) {
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
-                timedPackA(ch, ap, pc, kc, rFrom, rTo);
+                long t0 = packStart();
+                packA(ap, pc, kc, rFrom, rTo);
+                packEnd(ch, t0);
                 for (int jc = cFrom; jc < cTo; jc += NC) {
                     int nc = Math.min(NC, cTo - jc);
-                    timedPackB(ch, pc, kc, jc, nc, bp);
-                    panels(ch, kc, pc, ap, rFrom, rFrom, rTo, bp, jc, nc);
+                    t0 = packStart();
+                    packB(pc, kc, jc, nc, bp);
+                    packEnd(ch, t0);
+                    panels(ch, kc, pc, ap, rFrom, rTo, bp, jc, nc);
                 }
             }
             return;
@@ -200,21 +204,25 @@ final class SimdGemm implements IntConsumer {
             int nc = Math.min(NC, cTo - jc);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
-                timedPackB(ch, pc, kc, jc, nc, bp);
+                long t0 = packStart();
+                packB(pc, kc, jc, nc, bp);
+                packEnd(ch, t0);
                 for (int ic = rFrom; ic < rTo; ic += MC) {
                     int icEnd = Math.min(ic + MC, rTo);
-                    timedPackA(ch, ap, pc, kc, ic, icEnd);
-                    panels(ch, kc, pc, ap, ic, ic, icEnd, bp, jc, nc);
+                    t0 = packStart();
+                    packA(ap, pc, kc, ic, icEnd);
+                    packEnd(ch, t0);
+                    panels(ch, kc, pc, ap, ic, icEnd, bp, jc, nc);
                 }
             }
         }
     }
 
-    /** Rows [from, to) of a packed A (packed from row aRow) across the panels of a packed block of B. */
-    private void panels(int ch, int kc, int pc, double[] ap, int aRow, int from, int to, double[] bp, int jc, int nc) {
+    /** Rows [from, to) of C, whose op(A) is packed in ap from row from, across the panels of a packed block of B. */
+    private void panels(int ch, int kc, int pc, double[] ap, int from, int to, double[] bp, int jc, int nc) {
         boolean first = overwrite && pc == 0;
         for (int ir = from; ir < to; ir += MR) {
-            int aOff = (ir - aRow) * kc;
+            int aOff = (ir - from) * kc;
             int rows = Math.min(MR, m - ir);
             for (int jr = 0; jr < nc; jr += NR) {
                 tile(ch, kc, ap, aOff, bp, B_START + jr * kc, ir * n + jc + jr, jc + jr, rows, Math.min(NR, nc - jr), first);
@@ -222,17 +230,13 @@ final class SimdGemm implements IntConsumer {
         }
     }
 
-    private void timedPackA(int ch, double[] ap, int pc, int kc, int from, int to) {
-        long t0 = PackClock.on() ? System.nanoTime() : 0;
-        packA(ap, pc, kc, from, to);
-        if (t0 != 0) {
-            PackClock.add(ch, System.nanoTime() - t0);
-        }
+    /** When a pack starts, if a profile times packing (else 0). */
+    private static long packStart() {
+        return PackClock.on() ? System.nanoTime() : 0;
     }
 
-    private void timedPackB(int ch, int pc, int kc, int jc, int nc, double[] bp) {
-        long t0 = PackClock.on() ? System.nanoTime() : 0;
-        packB(pc, kc, jc, nc, bp);
+    /** Adds a pack's time to chunk ch's sum, if it was timed. */
+    private static void packEnd(int ch, long t0) {
         if (t0 != 0) {
             PackClock.add(ch, System.nanoTime() - t0);
         }
