@@ -5,6 +5,7 @@ import static io.vecprop.cli.Values.sig4;
 
 import io.vecprop.io.Dataset;
 import io.vecprop.io.Json;
+import io.vecprop.io.Memory;
 import io.vecprop.io.ModelFile;
 import io.vecprop.io.Scaler;
 import io.vecprop.kernels.KernelPair;
@@ -94,6 +95,8 @@ final class DataTraining {
             }
             widths = c.layers;
             loss = loss != null ? loss : Loss.HALF_SQUARED_ERROR;
+            checkFits(widths, c.batch != null ? (int) Math.min(c.batch, Integer.MAX_VALUE) : DEFAULT_BATCH,
+                    c.kernelOptions.precision(Precision.F64), c.momentum != null && c.momentum > 0);
         }
         Scaler.Kind scaleKind = c.scale == null ? Scaler.Kind.NONE : c.scale;
         int inputs = widths[0], outputs = widths[widths.length - 1];
@@ -150,6 +153,35 @@ final class DataTraining {
         }
         report(result, train.size(), network.precision(), cluster);
         return new Outcome(0);
+    }
+
+    /**
+     * Checks, before it is built, that a new network of these widths fits with its momentum's
+     * velocities and its buffers for a batch (net, out and delta per layer, the batch's inputs and
+     * targets): a ParameterException (exit 2) when one array would be larger than Java allows, the
+     * heap check's exception (exit 1) when this JVM cannot hold it all.
+     */
+    private void checkFits(int[] widths, int batch, Precision precision, boolean momentum) {
+        long largest = (long) batch * widths[0];
+        for (int l = 1; l < widths.length; l++) {
+            largest = Math.max(largest, Math.max((long) widths[l] * widths[l - 1], (long) batch * widths[l]));
+        }
+        if (largest > Memory.MAX_ARRAY) {
+            throw new ParameterException(cli, "--layers " + commas(widths) + " at batch " + batch + " needs an array of "
+                    + largest + " values, more than a Java array holds (" + Memory.MAX_ARRAY
+                    + "): use narrower layers or a smaller --batch");
+        }
+        long parameters = 0, units = 0;
+        for (int l = 1; l < widths.length; l++) {
+            parameters += (long) widths[l] * widths[l - 1] + widths[l];
+            units += widths[l];
+        }
+        int bytes = precision == Precision.F32 ? Float.BYTES : Double.BYTES;
+        long weights = parameters * bytes * (momentum ? 2 : 1);
+        long workspace = (3 * units + widths[0] + widths[widths.length - 1]) * batch * bytes;
+        Memory.require(weights + workspace, () -> "a " + join(widths) + " network needs " + Memory.size(weights)
+                + " of weights" + (momentum ? " and velocities" : "") + " and " + Memory.size(workspace)
+                + " of workspace at batch " + batch);
     }
 
     /**

@@ -1,12 +1,14 @@
 package io.vecprop.cli;
 
+import io.vecprop.io.Memory;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import picocli.CommandLine;
 
 /**
  * Entry point of the command line. Exit codes: 0 success, 1 a runtime failure (one line, a stack
- * trace only with {@code --debug}), 2 bad flags or values (one line naming the flag and value).
+ * trace only with {@code --debug}; an {@link OutOfMemoryError} too), 2 bad flags or values (one line naming the flag
+ * and value).
  */
 public final class Main {
 
@@ -19,7 +21,18 @@ public final class Main {
     /** Runs the command line with the given streams and returns the exit code; used by tests. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         boolean debug = Arrays.asList(args).contains("--debug");
-        int code = commandLine(new VecpropCommand(), out, err, debug).execute(args);
+        int code;
+        try {
+            code = commandLine(new VecpropCommand(), out, err, debug).execute(args);
+        } catch (OutOfMemoryError e) {
+            // what failed to fit is unreachable by now, so printing has room
+            err.println("vecprop: error: out of memory (" + e.getMessage() + "); "
+                    + Memory.limit(2 * Memory.max()) + (debug ? "" : " (--debug shows the stack trace)"));
+            if (debug) {
+                e.printStackTrace(err);
+            }
+            code = 1;
+        }
         out.flush();
         err.flush();
         return code;

@@ -27,7 +27,7 @@ public final class Synthetic {
     public static final int MAX_SAMPLES = 10_000_000;
 
     /** The largest Java array, which bounds samples x columns. */
-    private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
+    private static final long MAX_ARRAY = Memory.MAX_ARRAY;
 
     /** How far the spirals wind, in radians, and the radius they start at. */
     private static final double SPIRAL_ANGLE = 3 * Math.PI;
@@ -151,6 +151,7 @@ public final class Synthetic {
         check((long) n * features <= MAX_ARRAY, "n=" + n + " x features=" + features + " values are too many");
         check((long) n * classes <= MAX_ARRAY, "n=" + n + " x classes=" + classes + " targets are too many");
         checkScale("spread", spread);
+        Memory.require((long) n * (features + classes) * Double.BYTES, name, "the samples");
         SplittableRandom rnd = new SplittableRandom(seed);
         double[] centres = new double[classes * features];
         for (int i = 0; i < centres.length; i++) {
