@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
@@ -26,8 +27,10 @@ import org.ejml.data.DMatrixRMaj;
  * <p>An IDX file is a magic number (two zero bytes, a type byte, a dimension count byte), one
  * big-endian int32 per dimension, then the data. Only unsigned bytes (type 0x08) are supported;
  * images have 3 dimensions (count, rows, columns), labels 1. The size the header declares is
- * checked against the file (for gzip, against the uncompressed length in its trailer) before
- * anything is allocated. Every error is a {@link DataFormatException} naming the file and, where it
+ * checked against the file (for gzip, against the uncompressed length in its trailer) and against
+ * the heap ({@link Memory}) before anything is allocated; as the trailer's length is only 32 bits
+ * and can lie, the arrays grow with the data read, so a file shorter than its header fails before
+ * the whole size is allocated. Every error is a {@link DataFormatException} naming the file and, where it
  * applies, the byte offset in the uncompressed data.
  */
 public final class IdxReader {
@@ -35,7 +38,7 @@ public final class IdxReader {
     private static final Pattern NAME = Pattern.compile("(?i).*idx\\d-ubyte(\\.gz)?");
     private static final int UBYTE = 0x08;
     private static final int CHUNK = 1 << 16;
-    private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
+    private static final int MAX_ARRAY = Memory.MAX_ARRAY;
 
     /** Pixel byte value to [0, 1]. */
     private static final double[] PIXEL = new double[256];
@@ -94,19 +97,23 @@ public final class IdxReader {
             throw new IllegalArgumentException("classes must be >= 0, got " + classes);
         }
         int[] y = readLabels(labels);
+        int k = classes;
+        if (k == 0) {
+            for (int label : y) {
+                k = Math.max(k, label + 1);
+            }
+        }
         DMatrixRMaj x;
         try (Source in = Source.open(images, Kind.IMAGES)) {
             if (in.dims[0] != y.length) {
                 throw new DataFormatException(images + " holds " + in.dims[0] + " images but " + labels + " holds "
                         + y.length + " labels: the counts must match");
             }
-            x = in.readImages();
-        }
-        int k = classes;
-        if (k == 0) {
-            for (int label : y) {
-                k = Math.max(k, label + 1);
+            if ((long) y.length * k > MAX_ARRAY) {
+                throw new DataFormatException(labels + ": " + y.length + " labels of " + k + " classes are too many one-hot"
+                        + " targets for one matrix (more than " + MAX_ARRAY + ")");
             }
+            x = in.readImages((long) y.length * k * Double.BYTES);
         }
         DMatrixRMaj t = new DMatrixRMaj(y.length, k);
         for (int i = 0; i < y.length; i++) {
@@ -132,20 +139,25 @@ public final class IdxReader {
     /** The images of an IDX images file, one per row: N x rows*cols, pixels/255.0 in [0, 1]. */
     public static DMatrixRMaj readImageMatrix(Path images) throws IOException {
         try (Source in = Source.open(images, Kind.IMAGES)) {
-            return in.readImages();
+            return in.readImages(0);
         }
     }
 
     /** The labels of an IDX labels file, each 0..255. */
     public static int[] readLabels(Path labels) throws IOException {
         try (Source in = Source.open(labels, Kind.LABELS)) {
-            int[] y = new int[in.dims[0]];
+            int count = in.dims[0];
+            Memory.require((long) count * Integer.BYTES, labels.toString(), count + " labels");
+            int[][] y = {new int[in.initialLength()]};
             in.read((buf, n, at) -> {
+                if (at + n > y[0].length) {
+                    y[0] = Arrays.copyOf(y[0], in.grown(y[0].length, at + n));
+                }
                 for (int i = 0; i < n; i++) {
-                    y[at + i] = buf[i] & 0xFF;
+                    y[0][at + i] = buf[i] & 0xFF;
                 }
             });
-            return y;
+            return y[0];
         }
     }
 
@@ -329,15 +341,30 @@ public final class IdxReader {
             return new DataFormatException(file + ": corrupt gzip data (" + e.getMessage() + ")", e);
         }
 
-        DMatrixRMaj readImages() throws IOException {
-            DMatrixRMaj x = new DMatrixRMaj(dims[0], dims[1] * dims[2]);
-            double[] data = x.data;
+        /** The images, one per row, once they and {@code targetBytes} more are known to fit in memory. */
+        DMatrixRMaj readImages(long targetBytes) throws IOException {
+            Memory.require((long) dataBytes * Double.BYTES + targetBytes, file.toString(),
+                    shape(Kind.IMAGES) + (targetBytes > 0 ? " and their labels" : ""));
+            double[][] data = {new double[initialLength()]};
             read((buf, n, at) -> {
+                if (at + n > data[0].length) {
+                    data[0] = Arrays.copyOf(data[0], grown(data[0].length, at + n));
+                }
                 for (int i = 0; i < n; i++) {
-                    data[at + i] = PIXEL[buf[i] & 0xFF];
+                    data[0][at + i] = PIXEL[buf[i] & 0xFF];
                 }
             });
-            return x;
+            return DMatrixRMaj.wrap(dims[0], dims[1] * dims[2], data[0]);
+        }
+
+        /** The length an array of the values starts at: all of them, or 1 Mi when more are declared. */
+        int initialLength() {
+            return Math.min(dataBytes, 1 << 20);
+        }
+
+        /** The length an array of length values grows to for need: doubled, at most the declared count. */
+        int grown(int length, int need) {
+            return (int) Math.min(dataBytes, Math.max(need, 2L * length));
         }
 
         /** Reads the header's first n bytes into h (pos must be where they continue). */

@@ -6,7 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vecprop.io.WithMaxMemory;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,6 +54,21 @@ class TestMemoryLimits {
     }
 
     @Test
+    void idxGzipWithAForgedTrailerDeclaringTwoMillionImages() throws Exception {
+        Path images = dir.resolve("train-images-idx3-ubyte.gz");
+        Files.write(images, forgedGzip(new int[] {2_000_000, 28, 28}, 800));
+        Path labels = dir.resolve("train-labels-idx1-ubyte.gz");
+        Files.write(labels, gzip(header(new int[] {2_000_000}), new byte[2_000_000]));
+        assertTrue(Files.size(images) < 2000, "a tiny file: " + Files.size(images));
+
+        TestMain.Run r = runWith(SIX_GB, "train", "--data", images.toString(), "--labels", labels.toString(), "--layers", "784,10");
+        assertOneLine(r, 1, images + " needs 12.7 GB for 2000000 images of 28x28 and their labels; this JVM may use 6 GB");
+        // with room for it, the lie is found in the first bytes, before 12.5 GB is allocated
+        r = runWith(1L << 50, "train", "--data", images.toString(), "--labels", labels.toString(), "--layers", "784,10");
+        assertOneLine(r, 1, images.toString(), "gzip");
+    }
+
+    @Test
     void networksTooLargeForThisJvmExit1() throws Exception {
         TestMain.Run r = runWith(SIX_GB, "train", "--data", "synthetic:blobs:n=500,features=4,classes=3",
                 "--layers", "4,30000,30000,3", "--loss", "cross-entropy");
@@ -62,5 +83,32 @@ class TestMemoryLimits {
     void networksNoJvmCouldHoldExit2() throws Exception {
         TestMain.Run r = run("train", "--data", "synthetic:blobs:n=500,features=2,classes=2", "--layers", "2,1000000000,1");
         assertOneLine(r, 2, "--layers 2,1000000000,1", "64000000000 values", "more than a Java array holds");
+    }
+
+    /** An IDX images header declaring dims, then real bytes of data, gzipped, the trailer's size forged to the declared one. */
+    private static byte[] forgedGzip(int[] dims, int realBytes) throws IOException {
+        byte[] header = header(dims);
+        byte[] z = gzip(header, new byte[realBytes]);
+        long declared = header.length + (long) dims[0] * dims[1] * dims[2];
+        ByteBuffer.wrap(z, z.length - 4, 4).order(ByteOrder.LITTLE_ENDIAN).putInt((int) declared);
+        return z;
+    }
+
+    private static byte[] header(int[] dims) {
+        ByteBuffer b = ByteBuffer.allocate(4 + 4 * dims.length);
+        b.put((byte) 0).put((byte) 0).put((byte) 0x08).put((byte) dims.length);
+        for (int d : dims) {
+            b.putInt(d);
+        }
+        return b.array();
+    }
+
+    private static byte[] gzip(byte[] header, byte[] data) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream z = new GZIPOutputStream(out)) {
+            z.write(header);
+            z.write(data);
+        }
+        return out.toByteArray();
     }
 }

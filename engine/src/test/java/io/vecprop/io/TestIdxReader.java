@@ -259,4 +259,21 @@ class TestIdxReader {
         Path f = write("x-idx3-ubyte", idx(0x08, new int[] {Integer.MAX_VALUE, 65535, 65535}, new int[0]));
         fails(f, () -> IdxReader.readImages(f), "more values than one array holds");
     }
+
+    @Test
+    void aGzipTrailerForgedToMatchAHugeHeaderFailsBeforeTheAllocation() throws Exception {
+        // 1.6 KB declaring 2,000,000 images of 28x28: the trailer's 32-bit size made to agree
+        byte[] head = images(2_000_000, 28, 28, new int[0]);
+        byte[] z = gzip(Arrays.copyOf(head, head.length + 800));
+        ByteBuffer.wrap(z, z.length - 4, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(16 + 2_000_000 * 784);
+        Path f = write("forged-idx3-ubyte.gz", z);
+        assertTrue(z.length < 2000, "a tiny file: " + z.length);
+
+        Memory.TooLargeException e = assertThrows(Memory.TooLargeException.class,
+                () -> WithMaxMemory.call(6_000_000_000L, () -> IdxReader.readImages(f)));
+        assertEquals(f + " needs 12.5 GB for 2000000 images of 28x28; this JVM may use 6 GB "
+                + "(raise it with VECPROP_JAVA_OPTS=-Xmx15g)", e.getMessage());
+        // with room for 12.5 GB, the data runs out after 800 bytes, found before the matrix is allocated whole
+        assertThrows(DataFormatException.class, () -> WithMaxMemory.call(1L << 50, () -> IdxReader.readImages(f)));
+    }
 }
