@@ -3,6 +3,7 @@ package io.vecprop.cli;
 import io.vecprop.io.CsvReader;
 import io.vecprop.io.DataFormatException;
 import io.vecprop.io.Dataset;
+import io.vecprop.io.Excerpt;
 import io.vecprop.io.IdxReader;
 import io.vecprop.io.ModelFile;
 import io.vecprop.io.Synthetic;
@@ -41,7 +42,7 @@ final class DataOptions {
      * @param targets REQUIRED: the data must have targets; OPTIONAL: inputs alone are fine too (predict)
      */
     Dataset load(long seed, int inputs, int outputs, List<String> classes, Targets targets) throws IOException {
-        Dataset d = splitTargets(read(seed, outputs, classes, targets), inputs, outputs, targets);
+        Dataset d = splitTargets(read(seed, inputs, outputs, classes, targets), inputs, outputs, targets);
         String name = d.name();
         if (d.inputWidth() != inputs) {
             throw new DataFormatException(name + ": " + d.inputWidth() + " inputs per sample but the network takes " + inputs);
@@ -51,7 +52,7 @@ final class DataOptions {
                     + inputs + " inputs, or a --label-column");
         }
         if (d.targetWidth() != 0 && d.targetWidth() != outputs) {
-            throw new DataFormatException(name + ": " + d.targetWidth() + (d.hasClasses() ? " classes " + d.classes() : " targets")
+            throw new DataFormatException(name + ": " + d.targetWidth() + (d.hasClasses() ? " classes (" + Excerpt.list(d.classes()) + ")" : " targets")
                     + " per sample but the network has " + outputs + " outputs");
         }
         return d;
@@ -77,7 +78,7 @@ final class DataOptions {
         return new ModelAndData(m, d);
     }
 
-    private Dataset read(long seed, int outputs, List<String> classes, Targets targets) throws IOException {
+    private Dataset read(long seed, int inputs, int outputs, List<String> classes, Targets targets) throws IOException {
         if (data.startsWith(SYNTHETIC)) {
             if (labels != null || labelColumn != null) {
                 throw new IllegalArgumentException("--labels and --label-column apply to files, not to " + data);
@@ -98,9 +99,9 @@ final class DataOptions {
             return IdxReader.read(file, labels, outputs);
         }
         if (labelColumn != null) {
-            return CsvReader.read(file, new CsvReader.Options(labelColumn, 0, classes, null));
+            return CsvReader.read(file, CsvReader.Options.label(labelColumn).withClasses(classes).forNetwork(inputs, outputs));
         }
-        return CsvReader.read(file, new CsvReader.Options(null, 0, null, null));
+        return CsvReader.read(file, CsvReader.Options.inputsOnly().forNetwork(inputs, outputs));
     }
 
     /**

@@ -2,6 +2,7 @@ package io.vecprop.io;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.Reader;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,7 +36,10 @@ import org.ejml.data.DMatrixRMaj;
 public final class CsvReader {
 
     /** Largest array the JVM reliably allocates. */
-    private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
+    private static final int MAX_ARRAY = Memory.MAX_ARRAY;
+
+    /** The longest line read, in characters (a longer one is refused as it is read, such as /dev/zero's). */
+    static final int MAX_LINE = 1 << 26;
 
     /** A decimal number as {@link Double#parseDouble} reads it, without hex, suffixes or words. */
     private static final Pattern DECIMAL = Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?");
@@ -69,10 +73,18 @@ public final class CsvReader {
      * @param header null = auto (the first data line is a header when any of its cells other than
      *     the label column is not a number), TRUE/FALSE to force. A label column given by name
      *     implies a header (auto becomes TRUE; FALSE is rejected).
+     * @param inputs 0, or the inputs of the network the data is for: then a line with more columns
+     *     than inputs and outputs (inputs and the label column) is refused as it is split
+     * @param outputs 0, or the outputs of that network: then a label that would make more classes
+     *     is refused on its line
      */
-    public record Options(String labelColumn, int targetColumns, List<String> classes, Boolean header) {
+    public record Options(String labelColumn, int targetColumns, List<String> classes, Boolean header, int inputs,
+            int outputs) {
 
         public Options {
+            if (inputs < 0 || outputs < 0) {
+                throw new IllegalArgumentException("inputs and outputs must be >= 0, got " + inputs + " and " + outputs);
+            }
             if (targetColumns < 0) {
                 throw new IllegalArgumentException("targetColumns must be >= 0, got " + targetColumns);
             }
@@ -109,7 +121,7 @@ public final class CsvReader {
 
         /** The last k columns are numeric targets, the others inputs; header detected. */
         public static Options targets(int k) {
-            return new Options(null, k, null, null);
+            return new Options(null, k, null, null, 0, 0);
         }
 
         /** Every column is an input (targets N x 0), as for predict. */
@@ -119,17 +131,27 @@ public final class CsvReader {
 
         /** One column (a header name or a 0-based index as text) holds class labels; classes discovered. */
         public static Options label(String column) {
-            return new Options(Objects.requireNonNull(column, "column"), 0, null, null);
+            return new Options(Objects.requireNonNull(column, "column"), 0, null, null, 0, 0);
         }
 
         /** These options with a fixed class list (null to discover the classes). */
         public Options withClasses(List<String> classes) {
-            return new Options(labelColumn, targetColumns, classes, header);
+            return new Options(labelColumn, targetColumns, classes, header, inputs, outputs);
         }
 
         /** These options with the header forced on or off (null = auto). */
         public Options withHeader(Boolean header) {
-            return new Options(labelColumn, targetColumns, classes, header);
+            return new Options(labelColumn, targetColumns, classes, header, inputs, outputs);
+        }
+
+        /** These options for a network of these widths: wider lines and more classes are refused as they are read. */
+        public Options forNetwork(int inputs, int outputs) {
+            return new Options(labelColumn, targetColumns, classes, header, inputs, outputs);
+        }
+
+        /** The most columns a line may have, or 0 for no bound. */
+        int maxColumns() {
+            return inputs == 0 ? 0 : labelColumn != null ? inputs + 1 : inputs + outputs;
         }
 
         /** The label column as a 0-based index, or -1 when it is given by name or absent. */
@@ -217,6 +239,13 @@ public final class CsvReader {
         private int lineNo;
         private String line;
 
+        // the text read ahead of the current line, and the line being assembled
+        private final char[] buf = new char[1 << 16];
+        private int bufPos;
+        private int bufLen;
+        private boolean skipLf; // the last line ended with \r: a \n next belongs to it
+        private final StringBuilder lineText = new StringBuilder();
+
         // cells of the current line: [start, end) in line, or the unquoted text of a quoted cell
         private int cells;
         private int[] starts = new int[16];
@@ -255,7 +284,7 @@ public final class CsvReader {
 
         Dataset parse(BufferedReader r, String name) throws IOException {
             try {
-                while ((line = r.readLine()) != null) {
+                while ((line = nextLine(r)) != null) {
                     lineNo++;
                     if (lineNo == 1 && line.startsWith("\uFEFF")) {
                         line = line.substring(1);
@@ -282,6 +311,45 @@ public final class CsvReader {
             return build(name);
         }
 
+        /**
+         * The next line without its end (\n, \r or \r\n, as {@link BufferedReader#readLine}), or null
+         * at the end of the text; a line longer than {@link #MAX_LINE} is refused before it is read whole.
+         */
+        private String nextLine(Reader r) throws IOException {
+            lineText.setLength(0);
+            boolean any = false;
+            while (true) {
+                if (bufPos == bufLen) {
+                    bufPos = 0;
+                    bufLen = Math.max(0, r.read(buf, 0, buf.length));
+                    if (bufLen == 0) {
+                        return any ? lineText.toString() : null;
+                    }
+                }
+                if (skipLf) {
+                    skipLf = false;
+                    if (buf[bufPos] == '\n') {
+                        bufPos++;
+                        continue;
+                    }
+                }
+                any = true;
+                int start = bufPos;
+                while (bufPos < bufLen && buf[bufPos] != '\n' && buf[bufPos] != '\r') {
+                    bufPos++;
+                }
+                if (lineText.length() + (bufPos - start) > MAX_LINE) {
+                    throw new DataFormatException(where + ":" + (lineNo + 1) + ": line longer than " + MAX_LINE
+                            + " characters: is this a CSV text file?");
+                }
+                lineText.append(buf, start, bufPos - start);
+                if (bufPos < bufLen) {
+                    skipLf = buf[bufPos++] == '\r';
+                    return lineText.toString();
+                }
+            }
+        }
+
         private static boolean skipped(String line) {
             for (int i = 0; i < line.length(); i++) {
                 char c = line.charAt(i);
@@ -301,6 +369,11 @@ public final class CsvReader {
             while (true) {
                 while (i < len && s.charAt(i) <= ' ') {
                     i++;
+                }
+                if (options.inputs() > 0 && cells == options.maxColumns()) {
+                    throw error("more than " + cells + " columns, but the network takes " + options.inputs() + " inputs"
+                            + (options.labelColumn() != null ? " (and the label column)"
+                                    : " and has " + options.outputs() + " outputs"));
                 }
                 if (cells == starts.length) {
                     starts = Arrays.copyOf(starts, 2 * cells);
@@ -381,11 +454,11 @@ public final class CsvReader {
             if (byName) {
                 labelIndex = Arrays.asList(names).indexOf(options.labelColumn());
                 if (labelIndex < 0) {
-                    throw error("no column named '" + options.labelColumn() + "' in the header "
-                            + Arrays.toString(names));
+                    throw error("no column named " + Excerpt.quote(options.labelColumn()) + " in the header of "
+                            + columns + " columns " + Excerpt.list(Arrays.asList(names)));
                 }
                 if (Arrays.asList(names).lastIndexOf(options.labelColumn()) != labelIndex) {
-                    throw error("the header names more than one column '" + options.labelColumn() + "'");
+                    throw error("the header names more than one column " + Excerpt.quote(options.labelColumn()));
                 }
             }
             if (labelIndex >= 0) {
@@ -434,7 +507,12 @@ public final class CsvReader {
             Integer k = classIndex.get(text);
             if (k == null) {
                 if (options.classes() != null) {
-                    throw error(column(j) + ": label '" + text + "' is not one of the classes " + options.classes());
+                    throw error(column(j) + ": label " + Excerpt.quote(text) + " is not one of the "
+                            + options.classes().size() + " classes " + Excerpt.list(options.classes()));
+                }
+                if (discovered.size() == options.outputs() && options.outputs() > 0) {
+                    throw error(column(j) + ": label " + Excerpt.quote(text) + " would be class " + (discovered.size() + 1)
+                            + ", but the network has " + options.outputs() + " outputs");
                 }
                 k = discovered.size();
                 discovered.add(text);
@@ -463,9 +541,9 @@ public final class CsvReader {
                     return v;
                 }
             } else if (!NON_FINITE.matcher(s).matches()) {
-                throw error(column(j) + ": '" + s + "' is not a number");
+                throw error(column(j) + ": " + Excerpt.quote(s) + " is not a number");
             }
-            throw error(column(j) + ": '" + s + "': every value must be a finite number");
+            throw error(column(j) + ": " + Excerpt.quote(s) + ": every value must be a finite number");
         }
 
         /** Whether the cell reads as a number, finite or not (for header detection). */
@@ -481,7 +559,7 @@ public final class CsvReader {
 
         private String column(int j) {
             String name = names == null ? "" : names[j];
-            return "column " + (j + 1) + (name.isEmpty() ? "" : " (" + name + ")");
+            return "column " + (j + 1) + (name.isEmpty() ? "" : " (" + Excerpt.cut(name) + ")");
         }
 
         private DataFormatException error(String message) {
@@ -497,10 +575,13 @@ public final class CsvReader {
             if (need > MAX_ARRAY) {
                 throw error("too many values for one matrix (more than " + MAX_ARRAY + ")");
             }
-            return Arrays.copyOf(a, (int) Math.min(Math.max(2L * a.length, need), MAX_ARRAY));
+            int grown = (int) Math.min(Math.max(2L * a.length, need), MAX_ARRAY);
+            Memory.require((long) grown * Double.BYTES, () -> where + " needs " + Memory.size((long) grown * Double.BYTES)
+                    + " for its values up to line " + lineNo);
+            return Arrays.copyOf(a, grown);
         }
 
-        private Dataset build(String name) {
+        private Dataset build(String name) throws DataFormatException {
             DMatrixRMaj inputs = DMatrixRMaj.wrap(rows, inputCols, trim(x, xn));
             if (labelIndex < 0) {
                 DMatrixRMaj targets = DMatrixRMaj.wrap(rows, targetCols, trim(t, tn));
@@ -520,6 +601,11 @@ public final class CsvReader {
                 }
             }
             int k = classes.size();
+            if ((long) rows * k > MAX_ARRAY) {
+                throw new DataFormatException(where + ": " + rows + " rows of " + k + " classes are too many one-hot targets"
+                        + " for one matrix (more than " + MAX_ARRAY + ")");
+            }
+            Memory.require((long) rows * k * Double.BYTES, where, "the one-hot targets of " + rows + " rows and " + k + " classes");
             DMatrixRMaj targets = new DMatrixRMaj(rows, k);
             for (int i = 0; i < rows; i++) {
                 targets.data[i * k + (order == null ? labels[i] : order[labels[i]])] = 1;

@@ -231,7 +231,7 @@ class TestDataCommands {
         assertFails(1, "ragged.csv:2", "train", "--data", ragged.toString(), "--layers", "2,3,1");
         Path wide = dir.resolve("wide.csv");
         Files.writeString(wide, "1,2,3,4\n");
-        assertFails(1, "4 columns", "train", "--data", wide.toString(), "--layers", "2,3,1");
+        assertFails(1, "wide.csv:1: more than 3 columns, but the network takes 2 inputs and has 1 outputs", "train", "--data", wide.toString(), "--layers", "2,3,1");
         assertFails(2, "--data needs --layers", "train", "--data", "synthetic:xor");
         assertFails(2, "--epochs needs --data", "train", "--epochs", "3");
         assertFails(2, "--spark needs --data", "train", "--spark", "local[2]");

@@ -54,6 +54,17 @@ class TestMemoryLimits {
     }
 
     @Test
+    void csvWithMoreClassesThanOutputsStopsAtTheFirstExtraClass() throws Exception {
+        StringBuilder b = new StringBuilder("x,y\n");
+        for (int i = 0; i < 40_000; i++) {
+            b.append(i).append(",c").append(i).append('\n');
+        }
+        Path csv = Files.writeString(dir.resolve("many.csv"), b);
+        TestMain.Run r = run("train", "--data", csv.toString(), "--label-column", "y", "--layers", "1,2", "--loss", "cross-entropy");
+        assertOneLine(r, 1, csv + ":4: column 2 (y): label 'c2' would be class 3, but the network has 2 outputs");
+    }
+
+    @Test
     void idxGzipWithAForgedTrailerDeclaringTwoMillionImages() throws Exception {
         Path images = dir.resolve("train-images-idx3-ubyte.gz");
         Files.write(images, forgedGzip(new int[] {2_000_000, 28, 28}, 800));
@@ -66,6 +77,21 @@ class TestMemoryLimits {
         // with room for it, the lie is found in the first bytes, before 12.5 GB is allocated
         r = runWith(1L << 50, "train", "--data", images.toString(), "--labels", labels.toString(), "--layers", "784,10");
         assertOneLine(r, 1, images.toString(), "gzip");
+    }
+
+    @Test
+    void devZeroIsRefusedAtTheLineBound() throws Exception {
+        assumeTrue(Files.isReadable(Path.of("/dev/zero")));
+        TestMain.Run r = run("train", "--data", "/dev/zero", "--layers", "4,8,3");
+        assertOneLine(r, 1, "/dev/zero:1: line longer than 67108864 characters");
+    }
+
+    @Test
+    void aOneLineCsvWiderThanTheNetworkStopsAtItsColumnBound() throws Exception {
+        // the 8th cell is not a number: it is never parsed, the line is refused at its 8th column
+        Path csv = Files.writeString(dir.resolve("wide.csv"), "1,2,3,4,5,6,7,x" + ",1".repeat(100_000) + "\n");
+        TestMain.Run r = run("train", "--data", csv.toString(), "--layers", "4,8,3");
+        assertOneLine(r, 1, csv + ":1: more than 7 columns, but the network takes 4 inputs and has 3 outputs");
     }
 
     @Test

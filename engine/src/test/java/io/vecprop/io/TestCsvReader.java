@@ -261,7 +261,7 @@ class TestCsvReader {
     @Test
     void labelColumnOutOfRangeOrUnknown() throws IOException {
         fails("1,2,3\n", Options.label("3"), 1, "label column 3 is out of range", "3 columns");
-        fails("a,b,c\n1,2,x\n", Options.label("species"), 1, "no column named 'species'", "[a, b, c]");
+        fails("a,b,c\n1,2,x\n", Options.label("species"), 1, "no column named 'species'", "in the header of 3 columns a, b, c");
     }
 
     @Test
@@ -273,7 +273,7 @@ class TestCsvReader {
     @Test
     void labelOutsideFixedClasses() throws IOException {
         fails("x,species\n1,setosa\n2,virginca\n", Options.label("species").withClasses(List.of("setosa", "virginica")),
-                3, "column 2 (species): label 'virginca' is not one of the classes [setosa, virginica]");
+                3, "column 2 (species): label 'virginca' is not one of the 2 classes setosa, virginica");
     }
 
     @Test
@@ -305,7 +305,7 @@ class TestCsvReader {
     @Test
     void optionsValidation() {
         assertThrows(IllegalArgumentException.class, () -> Options.targets(-1));
-        assertThrows(IllegalArgumentException.class, () -> new Options("x", 1, null, null));
+        assertThrows(IllegalArgumentException.class, () -> new Options("x", 1, null, null, 0, 0));
         assertThrows(IllegalArgumentException.class, () -> Options.label(" "));
         assertThrows(IllegalArgumentException.class, () -> Options.label("species").withHeader(false));
         assertThrows(IllegalArgumentException.class, () -> Options.targets(1).withClasses(List.of("a")));
@@ -314,5 +314,25 @@ class TestCsvReader {
         assertEquals(4, Options.label(" 4 ").labelIndex());
         assertEquals(-1, Options.label("species").labelIndex());
         assertArrayEquals(new Object[] {"a", "b"}, Options.label("0").withClasses(List.of("a", "b")).classes().toArray());
+    }
+
+    @Test
+    void aLongTokenIsQuotedToItsFirstEightyCharacters() throws IOException {
+        String token = "a".repeat(1_000_000);
+        String m = fails("1,2\n3," + token + "\n", Options.targets(1), 2, "'" + "a".repeat(80) + "...' (1000000 characters)",
+                "is not a number");
+        assertTrue(m.length() < 300, m);
+    }
+
+    @Test
+    void listsInMessagesShowAtMostTenItems() throws IOException {
+        List<String> classes = java.util.stream.IntStream.range(0, 300).mapToObj(i -> "c" + i).toList();
+        String m = fails("1,zz\n", Options.label("1").withClasses(classes), 1,
+                "label 'zz' is not one of the 300 classes c0, c1, c2, c3, c4, c5, c6, c7, c8, ... (291 more)");
+        assertTrue(m.length() < 300, m);
+        String header = String.join(",", classes);
+        m = fails(header + "\n" + "1,".repeat(299) + "1\n", Options.label("y"), 1,
+                "no column named 'y' in the header of 300 columns c0, c1, c2, c3, c4, c5, c6, c7, c8, ... (291 more)");
+        assertTrue(m.length() < 300, m);
     }
 }
