@@ -339,8 +339,12 @@ public final class CsvReader {
                     bufPos++;
                 }
                 if (lineText.length() + (bufPos - start) > MAX_LINE) {
-                    throw new DataFormatException(where + ":" + (lineNo + 1) + ": line longer than " + MAX_LINE
-                            + " characters: is this a CSV text file?");
+                    line = lineText.toString();
+                    lineNo++;
+                    if (options.inputs() > 0) {
+                        split(); // a line too wide for the network says so
+                    }
+                    throw error("line longer than " + MAX_LINE + " characters: is this a CSV text file?");
                 }
                 lineText.append(buf, start, bufPos - start);
                 if (bufPos < bufLen) {

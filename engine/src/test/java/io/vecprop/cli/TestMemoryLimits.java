@@ -95,6 +95,13 @@ class TestMemoryLimits {
     }
 
     @Test
+    void aLineBeyondTheBoundThatIsWiderThanTheNetworkSaysSo() throws Exception {
+        Path csv = Files.writeString(dir.resolve("long.csv"), "1,".repeat(34_000_000) + "1\n");
+        TestMain.Run r = run("train", "--data", csv.toString(), "--layers", "4,8,3");
+        assertOneLine(r, 1, csv + ":1: more than 7 columns, but the network takes 4 inputs and has 3 outputs");
+    }
+
+    @Test
     void networksTooLargeForThisJvmExit1() throws Exception {
         TestMain.Run r = runWith(SIX_GB, "train", "--data", "synthetic:blobs:n=500,features=4,classes=3",
                 "--layers", "4,30000,30000,3", "--loss", "cross-entropy");
