@@ -25,7 +25,7 @@ public final class JsonReader {
         Object v = p.value();
         p.ws();
         if (p.i != text.length()) {
-            throw new IllegalArgumentException("trailing text at " + p.i + ": " + text.substring(p.i));
+            throw new IllegalArgumentException("trailing text at " + p.i + ": " + Excerpt.quote(text.substring(p.i)));
         }
         return v;
     }

@@ -137,21 +137,21 @@ public final class ModelFile {
             unexpected.remove(wName);
             unexpected.remove(bName);
             if (b == null) {
-                throw new DataFormatException(name + ": tensor '" + bName + "' is missing (" + wName + " is there)");
+                throw new DataFormatException(name + ": tensor " + Excerpt.quote(bName) + " is missing (" + wName + " is there)");
             }
             requireDtype(name, wName, w, dtype);
             requireDtype(name, bName, b, dtype);
             if (w.shape().length != 2) {
-                throw new DataFormatException(name + ": tensor '" + wName + "' has shape " + Arrays.toString(w.shape())
+                throw new DataFormatException(name + ": tensor " + Excerpt.quote(wName) + " has shape " + Arrays.toString(w.shape())
                         + ", expected [out, in]");
             }
             int out = (int) w.shape()[0], in = (int) w.shape()[1];
             if (b.shape().length != 1 || b.shape()[0] != out) {
-                throw new DataFormatException(name + ": tensor '" + bName + "' has shape " + Arrays.toString(b.shape())
+                throw new DataFormatException(name + ": tensor " + Excerpt.quote(bName) + " has shape " + Arrays.toString(b.shape())
                         + ", expected [" + out + "] to match " + wName + " " + Arrays.toString(w.shape()));
             }
             if (l > 0 && in != list.get(l - 1).outputs()) {
-                throw new DataFormatException(name + ": tensor '" + wName + "' has shape " + Arrays.toString(w.shape())
+                throw new DataFormatException(name + ": tensor " + Excerpt.quote(wName) + " has shape " + Arrays.toString(w.shape())
                         + " but layer " + (l - 1) + " has " + list.get(l - 1).outputs() + " outputs");
             }
             try {
@@ -174,7 +174,7 @@ public final class ModelFile {
         if (meta.containsKey("widths") || meta.containsKey("loss")) {
             String declared = meta.getOrDefault("widths", "");
             if (!declared.equals(join(widths))) {
-                throw new DataFormatException(name + ": metadata widths '" + declared + "' but the tensors give "
+                throw new DataFormatException(name + ": metadata widths " + Excerpt.quote(declared) + " but the tensors give "
                         + join(widths));
             }
             try {
@@ -185,7 +185,7 @@ public final class ModelFile {
             String expected = "sigmoid,".repeat(layers - 1) + loss.outputActivation();
             String activations = meta.getOrDefault("activations", "");
             if (!activations.equals(expected)) {
-                throw new DataFormatException(name + ": metadata activations '" + activations + "' but a " + loss
+                throw new DataFormatException(name + ": metadata activations " + Excerpt.quote(activations) + " but a " + loss
                         + " network of " + layers + " layers has '" + expected + "'");
             }
             classes = readClasses(name, meta.get("classes"), widths[layers]);
@@ -265,7 +265,7 @@ public final class ModelFile {
     /** Every tensor of a model shares the first weight's dtype (F64 or F32; Safetensors refuses others). */
     private static void requireDtype(String name, String tensor, Safetensors.Tensor t, String dtype) throws DataFormatException {
         if (!t.dtype().equals(dtype)) {
-            throw new DataFormatException(name + ": tensor '" + tensor + "' is " + t.dtype() + " but layers.0.weight is "
+            throw new DataFormatException(name + ": tensor " + Excerpt.quote(tensor) + " is " + t.dtype() + " but layers.0.weight is "
                     + dtype + ": a model's tensors share one dtype (in PyTorch: model.float() or model.double() before saving)");
         }
     }

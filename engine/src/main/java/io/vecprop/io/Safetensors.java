@@ -338,7 +338,7 @@ public final class Safetensors {
             }
             for (Map.Entry<?, ?> e : map.entrySet()) {
                 if (!(e.getValue() instanceof String s)) {
-                    throw fail(METADATA + " '" + e.getKey() + "' is not a string (found " + show(e.getValue()) + ")");
+                    throw fail(METADATA + " " + Excerpt.quote(String.valueOf(e.getKey())) + " is not a string (found " + show(e.getValue()) + ")");
                 }
                 into.put((String) e.getKey(), s);
             }
@@ -346,7 +346,7 @@ public final class Safetensors {
 
         /** Checks one tensor's entry on its own: keys, types, dtype, shape, offsets against its size and the data. */
         private Entry entry(String tensor, Object value, long dataLength) throws DataFormatException {
-            String where = "tensor '" + tensor + "': ";
+            String where = "tensor " + Excerpt.quote(tensor) + ": ";
             if (!(value instanceof Map<?, ?> map)) {
                 throw fail(where + "expected an object with dtype, shape and data_offsets, found " + show(value));
             }
@@ -416,12 +416,12 @@ public final class Safetensors {
             long covered = 0;
             for (Entry e : sorted) {
                 if (e.begin > covered) {
-                    throw fail("tensor '" + e.name + "': data_offsets " + e.offsets() + " leave bytes [" + covered
+                    throw fail("tensor " + Excerpt.quote(e.name) + ": data_offsets " + e.offsets() + " leave bytes [" + covered
                             + ", " + e.begin + ") of the data section unused");
                 }
                 if (e.begin < covered) {
-                    throw fail("tensor '" + e.name + "': data_offsets " + e.offsets() + " overlap tensor '"
-                            + previous.name + "' " + previous.offsets());
+                    throw fail("tensor " + Excerpt.quote(e.name) + ": data_offsets " + e.offsets() + " overlap tensor "
+                            + Excerpt.quote(previous.name) + " " + previous.offsets());
                 }
                 covered = e.end;
                 previous = e;
@@ -440,7 +440,7 @@ public final class Safetensors {
             int i = 0;
             while (i < values.length) {
                 buf.clear().limit((int) Math.min(CHUNK, dataStart + e.end - pos));
-                readFully(buf, pos, "tensor '" + e.name + "'");
+                readFully(buf, pos, "tensor " + Excerpt.quote(e.name));
                 pos += buf.position();
                 buf.flip();
                 while (buf.hasRemaining()) {
@@ -464,7 +464,6 @@ public final class Safetensors {
 
     /** A JSON value for a message, shortened. */
     private static String show(Object value) {
-        String s = Json.write(value);
-        return s.length() <= 40 ? s : s.substring(0, 37) + "...";
+        return Excerpt.cut(Json.write(value));
     }
 }

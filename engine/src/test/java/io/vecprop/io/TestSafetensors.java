@@ -375,4 +375,12 @@ class TestSafetensors {
                 f64(1, 2));
         assertFailure(bytes, "tensor 'b': dtype F16 is not supported");
     }
+
+    @Test
+    void aLongTensorNameIsQuotedToEightyCharacters() throws IOException {
+        String name = "w".repeat(100_000);
+        String m = failure(file("{" + entry(name, "F64", "[2, 2]", 0, 31) + "}", W));
+        assertTrue(m.contains("tensor '" + "w".repeat(80) + "...' (100000 characters)"), m);
+        assertTrue(m.length() < 300, m);
+    }
 }
