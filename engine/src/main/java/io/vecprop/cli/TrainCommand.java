@@ -153,15 +153,18 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws java.io.IOException {
-        requireFolder("--jfr", jfr);
+        // what will be written, checked before any work: writable, not an input, not named twice;
+        // --init and --model-out may be the same model (it is read whole before training, replaced whole after)
+        new OutputFiles().output("--model-out", dataOptions.data != null ? modelOut : null)
+                .output("--plot", dataOptions.data != null ? plot : null).output("--jfr", jfr)
+                .data(dataOptions.data).input("--labels", dataOptions.labels).input("--init", init)
+                .check(spec.commandLine(), (out, in) -> out.equals("--model-out") && in.equals("--init"));
         if (layers != null && (layers.length < 2 || java.util.Arrays.stream(layers).anyMatch(w -> w < 1))) {
             throw new ParameterException(spec.commandLine(), "Invalid value for option '--layers': '"
                     + DataTraining.commas(layers) + "' needs at least an input and an output width, each at least 1, "
                     + "such as 784,128,10");
         }
         if (dataOptions.data != null) {
-            requireFolder("--model-out", modelOut);
-            requireFolder("--plot", plot);
             Recording recording = startRecording();
             DataTraining.Outcome outcome = new DataTraining(this, spec.commandLine()).run();
             finishRecording(recording, format == Values.Format.json);
@@ -187,16 +190,6 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
         return null;
-    }
-
-    private void requireFolder(String option, Path file) {
-        if (file != null) {
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent == null || !Files.isDirectory(parent)) {
-                throw new ParameterException(spec.commandLine(), "Invalid value for option '" + option + "': '" + file
-                        + "' is in a folder that does not exist");
-            }
-        }
     }
 
     private Recording startRecording() {

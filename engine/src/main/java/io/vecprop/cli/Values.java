@@ -102,15 +102,20 @@ final class Values {
         }
     }
 
-    /** Short figures for progress lines: 4 significant digits, scientific below 1e-3. */
+    /** Short figures for progress lines: 4 significant digits, scientific below 1e-3 and from 1e6 on, "inf", "-" for NaN. */
     static String sig4(double v) {
         if (Double.isNaN(v)) {
             return "-";
         }
+        if (Double.isInfinite(v)) {
+            return v > 0 ? "inf" : "-inf";
+        }
         if (v != 0 && Math.abs(v) < 1e-3) {
             return String.format(java.util.Locale.ROOT, "%.3e", v);
         }
-        return new BigDecimal(v).round(new MathContext(4)).stripTrailingZeros().toPlainString();
+        BigDecimal d = new BigDecimal(v).round(new MathContext(4)).stripTrailingZeros();
+        // from a million on, a mantissa and an exponent (1.2e201), never hundreds of digits
+        return Math.abs(v) < 1e6 ? d.toPlainString() : d.toString().replace("E+", "e").replace("E", "e");
     }
 
     /**

@@ -52,25 +52,29 @@ public final class AtomicFiles {
         Path target = resolveLinks(file);
         check(file, target);
         if (Files.exists(target) && !Files.isRegularFile(target)) {
-            content.writeTo(target); // a device or FIFO: written as it is, never replaced
+            writeContent(file, target, content); // a device or FIFO: written as it is, never replaced
             return;
         }
         removeStaleTemporaries(target);
         Path tmp = temporary(target, ProcessHandle.current().pid());
         PENDING.add(tmp);
         try {
-            try {
-                content.writeTo(tmp);
-            } catch (IOException e) {
-                // the message names the target, not our temporary (disk full, quota, I/O error)
-                throw new IOException("could not write " + file + ": "
-                        + (e instanceof FileSystemException f && f.getReason() != null ? f.getReason() : e.getMessage()), e);
-            }
+            writeContent(file, tmp, content);
             keepPermissions(target, tmp);
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);
             PENDING.remove(tmp);
+        }
+    }
+
+    /** Runs content into path; a failure names file (the target), not our temporary: disk full, quota, I/O error. */
+    private static void writeContent(Path file, Path path, Content content) throws IOException {
+        try {
+            content.writeTo(path);
+        } catch (IOException e) {
+            throw new IOException("could not write " + file + ": "
+                    + (e instanceof FileSystemException f && f.getReason() != null ? f.getReason() : e.getMessage()), e);
         }
     }
 
