@@ -134,6 +134,10 @@ final class DataTraining {
                     options.batchSize(), sig4(options.learningRate()), sig4(options.momentum()), options.epochs(),
                     scaler.kind() == Scaler.Kind.NONE ? "" : ", " + scaler.kind() + " scaling",
                     describe(kernels, network.precision()), cluster == null ? "" : "; " + cluster.description());
+            if (c.batch != null && c.batch > train.size()) {
+                out.printf("note: --batch %d is more than the %d training samples: each step takes all %d%n", c.batch,
+                        train.size(), train.size());
+            }
             if (start != null && start.converted()) {
                 out.printf("converted %s's %s weights to %s%n", c.init.getFileName(), start.stored().dtype(), network.precision());
             }

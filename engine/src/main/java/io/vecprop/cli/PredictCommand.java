@@ -53,7 +53,7 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        new OutputFiles().output("--out", outFile).input("--model", modelOptions.model).data(dataOptions.data)
+        new CommandFiles().output("--out", outFile).input("--model", modelOptions.model).data(dataOptions.data)
                 .input("--labels", dataOptions.labels).check(spec.commandLine(), (out, in) -> false);
         DataOptions.ModelAndData md = dataOptions.loadWithModel(spec.commandLine(), modelOptions.model, kernelOptions,
                 modelOptions.seed, DataOptions.Targets.OPTIONAL);

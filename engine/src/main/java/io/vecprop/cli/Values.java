@@ -38,6 +38,29 @@ final class Values {
     }
 
     /** A whole number of at least 1, such as a step count or a size. */
+    /** A count that indexes arrays (batch, epochs, partitions): at least 1, at most 2^31 - 1, never clamped. */
+    static final class PositiveInt implements ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            long n = new PositiveLong().convert(value);
+            if (n > Integer.MAX_VALUE) {
+                throw new TypeConversionException("'" + value + "' is more than " + Integer.MAX_VALUE);
+            }
+            return n;
+        }
+    }
+
+    /** A file for a PNG image: its name must say so, as the bytes will be PNG whatever the name. */
+    static final class PngPath implements ITypeConverter<java.nio.file.Path> {
+        @Override
+        public java.nio.file.Path convert(String value) {
+            if (!value.toLowerCase(java.util.Locale.ROOT).endsWith(".png")) {
+                throw new TypeConversionException("'" + value + "': the plot is a PNG image, so its name must end in .png");
+            }
+            return java.nio.file.Path.of(value);
+        }
+    }
+
     static final class PositiveLong implements ITypeConverter<Long> {
         @Override
         public Long convert(String value) {

@@ -220,7 +220,16 @@ public final class ModelFile {
             throw new DataFormatException(name + ": metadata names " + items.size() + " classes but the network has "
                     + outputs + " outputs");
         }
-        return items.stream().map(String.class::cast).toList();
+        List<String> classes = items.stream().map(String.class::cast).toList();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int k = 0; k < classes.size(); k++) {
+            if (!seen.add(classes.get(k))) {
+                // two outputs of one name would make predict --argmax and eval's labels ambiguous
+                throw new DataFormatException(name + ": metadata classes names \"" + classes.get(k) + "\" twice (output "
+                        + classes.indexOf(classes.get(k)) + " and output " + k + ")");
+            }
+        }
+        return classes;
     }
 
     private static Scaler readScaler(String name, Map<String, String> meta, int inputs) throws DataFormatException {

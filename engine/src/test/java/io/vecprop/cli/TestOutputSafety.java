@@ -91,11 +91,13 @@ class TestOutputSafety {
     }
 
     @Test
-    void aPlotOverTheModelIsRefused() {
-        TestMain.Run t = run("train", "--data", BLOBS, "--layers", "4,8,3", "--epochs", "1", "--plot", good.toString(),
-                "--model-out", good.toString());
+    void aPlotOverTheModelIsRefused() throws IOException {
+        Path both = Files.copy(good, dir.resolve("model.png")); // a model file named like a plot
+        TestMain.Run t = run("train", "--data", BLOBS, "--layers", "4,8,3", "--epochs", "1", "--plot", both.toString(),
+                "--model-out", both.toString());
         assertEquals(2, t.code(), t.err());
-        assertTrue(t.err().startsWith("vecprop: --model-out and --plot both name " + good), t.err());
+        assertTrue(t.err().startsWith("vecprop: --model-out and --plot both name " + both), t.err());
+        assertArrayEquals(goodBytes, Files.readAllBytes(both));
     }
 
     @Test

@@ -11,12 +11,13 @@ import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 
 /**
- * The files a command will write, checked before it does any work (exit 2): each one writable
- * ({@link AtomicFiles#checkWritable}), none of them one of the command's inputs, none named twice.
+ * The files a command reads and writes, checked before it does any work (exit 2): each input a
+ * readable file (not a directory), each output writable ({@link AtomicFiles#checkWritable}), no
+ * output one of the inputs, none named twice.
  * "The same file" is {@link Files#isSameFile} when both exist (so through links and hard links),
  * else the same real path.
  */
-final class OutputFiles {
+final class CommandFiles {
 
     /** A file given by a flag, or null when the flag was left out. */
     record Named(String option, Path path) {}
@@ -24,14 +25,14 @@ final class OutputFiles {
     private final List<Named> outputs = new ArrayList<>();
     private final List<Named> inputs = new ArrayList<>();
 
-    OutputFiles output(String option, Path path) {
+    CommandFiles output(String option, Path path) {
         if (path != null) {
             outputs.add(new Named(option, path));
         }
         return this;
     }
 
-    OutputFiles input(String option, Path path) {
+    CommandFiles input(String option, Path path) {
         if (path != null) {
             inputs.add(new Named(option, path));
         }
@@ -39,7 +40,7 @@ final class OutputFiles {
     }
 
     /** --data's file: nothing for a synthetic set. */
-    OutputFiles data(String data) {
+    CommandFiles data(String data) {
         return data == null || data.startsWith(DataOptions.SYNTHETIC) ? this : input("--data", Path.of(data));
     }
 
@@ -48,6 +49,14 @@ final class OutputFiles {
      * (unless allowed(output option, input option)) or is another output.
      */
     void check(CommandLine cli, BiPredicate<String, String> allowed) {
+        for (Named in : inputs) {
+            // a missing file is the readers' to name; these two they would report without the file's name
+            String why = Files.isDirectory(in.path()) ? "is a directory"
+                    : Files.exists(in.path()) && !Files.isReadable(in.path()) ? "cannot be read (permission denied)" : null;
+            if (why != null) {
+                throw new ParameterException(cli, "Invalid value for option '" + in.option() + "': " + in.path() + " " + why);
+            }
+        }
         for (int i = 0; i < outputs.size(); i++) {
             Named out = outputs.get(i);
             try {
