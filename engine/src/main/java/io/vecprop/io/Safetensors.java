@@ -403,6 +403,10 @@ public final class Safetensors {
             }
             long[] out = new long[list.size()];
             for (int i = 0; i < out.length; i++) {
+                if (list.get(i) instanceof java.math.BigInteger big && big.signum() > 0) {
+                    throw fail(where + key + ": entry " + i + " (" + big + ") is out of range (at most 2^63 - 1, and within the "
+                            + "file)");
+                }
                 if (!(list.get(i) instanceof Long v) || v < 0) {
                     throw fail(where + what + ": entry " + i + " is not a non-negative integer");
                 }

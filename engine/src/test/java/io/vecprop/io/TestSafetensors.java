@@ -375,4 +375,11 @@ class TestSafetensors {
                 f64(1, 2));
         assertFailure(bytes, "tensor 'b': dtype F16 is not supported");
     }
+
+    @Test
+    void anOffsetBeyondLongIsOutOfRangeNotInvalidJson() throws IOException {
+        String header = "{\"w\": {\"dtype\": \"F64\", \"shape\": [1], \"data_offsets\": [0, 1180591620717411303424]}}";
+        String m = failure(file(header, f64(1)));
+        assertTrue(m.contains("data_offsets: entry 1 (1180591620717411303424) is out of range"), m);
+    }
 }
