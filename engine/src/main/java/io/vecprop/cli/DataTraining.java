@@ -35,6 +35,8 @@ final class DataTraining {
     static final int DEFAULT_EPOCHS = 10;
     static final int DEFAULT_BATCH = 64;
     static final long DEFAULT_SEED = 1;
+    /** An epoch's loss this many times the first batch's gets a warning: the run is diverging. */
+    static final double GROWTH_WARNING = 1e3;
 
     private final TrainCommand c;
     private final CommandLine cli;
@@ -135,6 +137,10 @@ final class DataTraining {
                     options.batchSize(), sig4(options.learningRate()), sig4(options.momentum()), options.epochs(),
                     scaler.kind() == Scaler.Kind.NONE ? "" : ", " + scaler.kind() + " scaling",
                     describe(kernels, network.precision()), cluster == null ? "" : "; " + cluster.description());
+            if (c.batch != null && c.batch > train.size()) {
+                out.printf("note: --batch %d is more than the %d training samples: each step takes all %d%n", c.batch,
+                        train.size(), train.size());
+            }
             if (start != null && start.converted()) {
                 out.printf("converted %s's %s weights to %s%n", c.init.getFileName(), start.stored().dtype(), network.precision());
             }
@@ -142,8 +148,18 @@ final class DataTraining {
         }
         List<TrainingChart.Point> points = new ArrayList<>();
         MiniBatchTrainer.Listener listener = listener(points, options);
-        MiniBatchTrainer.Result result = MiniBatchTrainer.train(network, train, validation, options, listener,
-                cluster != null ? cluster.steps() : MiniBatchTrainer.local());
+        MiniBatchTrainer.Result result;
+        try {
+            result = MiniBatchTrainer.train(network, train, validation, options, listener,
+                    cluster != null ? cluster.steps() : MiniBatchTrainer.local());
+        } catch (MiniBatchTrainer.Diverged d) {
+            // one line, exit 1, nothing written: a model at --model-out stays as it was
+            err.println("vecprop: error: training diverged: " + d.getMessage() + "; no model saved"
+                    + (c.modelOut != null && java.nio.file.Files.exists(c.modelOut) ? " (" + c.modelOut + " is unchanged)" : "")
+                    + "; lower --lr (now " + sig4(options.learningRate()) + ")");
+            err.flush();
+            return new Outcome(1);
+        }
 
         if (c.modelOut != null) {
             ModelFile.write(c.modelOut, new ModelFile.Model(network, scaler, train.classes()));
@@ -193,6 +209,10 @@ final class DataTraining {
         ProgressBar bar = json ? null : ProgressBar.forConsole(out);
         int every = Math.max(1, (options.epochs() + 49) / 50);
         return new MiniBatchTrainer.Listener() {
+            /** The first batch's loss, and whether the run was warned that its loss is growing. */
+            private double firstLoss = Double.NaN;
+            private boolean warned;
+
             @Override
             public void epochStarted(int epoch, int epochs, int batches) {
                 if (bar != null) {
@@ -202,6 +222,9 @@ final class DataTraining {
 
             @Override
             public void batchDone(int batchesDone, long samplesDone, double runningLoss) {
+                if (Double.isNaN(firstLoss)) {
+                    firstLoss = runningLoss;
+                }
                 if (bar != null) {
                     bar.batchDone(batchesDone, samplesDone, runningLoss);
                 }
@@ -209,6 +232,13 @@ final class DataTraining {
 
             @Override
             public void epochDone(MiniBatchTrainer.Epoch e) {
+                if (!warned && e.trainLoss() > GROWTH_WARNING * firstLoss) {
+                    warned = true;
+                    err.println("vecprop: warning: the loss grew from " + sig4(firstLoss) + " (first batch) to "
+                            + sig4(e.trainLoss()) + " (epoch " + e.epoch() + "); --lr " + sig4(options.learningRate())
+                            + " is likely too large");
+                    err.flush();
+                }
                 points.add(new TrainingChart.Point(e.epoch(), e.trainLoss(), e.validationLoss(), e.validationAccuracy()));
                 if (json) {
                     Map<String, Object> m = new LinkedHashMap<>();

@@ -45,6 +45,8 @@ final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws java.io.IOException {
         PrintWriter out = spec.commandLine().getOut();
+        new CommandFiles().input("--model", modelOptions.model).data(dataOptions.data).input("--labels", dataOptions.labels)
+                .check(spec.commandLine(), (o, i) -> false);
         DataOptions.ModelAndData md = dataOptions.loadWithModel(spec.commandLine(), modelOptions.model, kernelOptions,
                 modelOptions.seed, DataOptions.Targets.REQUIRED);
         DenseNetwork network = md.model().network();

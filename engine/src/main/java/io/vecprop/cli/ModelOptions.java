@@ -14,7 +14,7 @@ final class ModelOptions {
             description = "Seeds synthetic data (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--batch", defaultValue = "256", converter = Values.PositiveLong.class, paramLabel = "B",
+    @Option(names = "--batch", defaultValue = "256", converter = Values.PositiveInt.class, paramLabel = "B",
             description = "Samples per forward pass (default: ${DEFAULT-VALUE}); changes only speed and memory.")
     long batch;
 

@@ -7,6 +7,7 @@ import io.vecprop.nn.DenseNetwork;
 import io.vecprop.train.BatchBuffers;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,7 +17,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -53,22 +53,17 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (outFile != null) {
-            Path parent = outFile.toAbsolutePath().getParent();
-            if (parent == null || !Files.isDirectory(parent)) {
-                throw new ParameterException(spec.commandLine(), "Invalid value for option '--out': '" + outFile
-                        + "' is in a folder that does not exist");
-            }
-        }
+        new CommandFiles().output("--out", outFile).input("--model", modelOptions.model).data(dataOptions.data)
+                .input("--labels", dataOptions.labels).check(spec.commandLine(), (out, in) -> false);
         DataOptions.ModelAndData md = dataOptions.loadWithModel(spec.commandLine(), modelOptions.model, kernelOptions,
                 modelOptions.seed, DataOptions.Targets.OPTIONAL);
         ModelFile.Model m = md.model();
         DenseNetwork network = m.network();
         Dataset data = md.data();
         if (outFile == null) {
-            Writer w = spec.commandLine().getOut();
+            PrintWriter w = spec.commandLine().getOut();
             write(network, m.classes(), data, w);
-            w.flush();
+            failOnError(w);
         } else {
             AtomicFiles.write(outFile, tmp -> {
                 try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
@@ -109,6 +104,19 @@ final class PredictCommand implements Callable<Integer> {
                 }
                 w.write(line.append('\n').toString());
             }
+            if (w instanceof PrintWriter pw) {
+                failOnError(pw); // a full disk or closed pipe stops the run at once, not after the last row
+            }
+        }
+    }
+
+    /**
+     * Standard output is a PrintWriter, which keeps its write errors to itself: a redirect to a
+     * full disk would end in exit 0 with the rows cut short.
+     */
+    private static void failOnError(PrintWriter w) throws IOException {
+        if (w.checkError()) { // flushes, then asks the writer and the PrintStream below it
+            throw new IOException("could not write the predictions to standard output (disk full, or its reader went away)");
         }
     }
 

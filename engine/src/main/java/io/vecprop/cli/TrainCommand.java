@@ -72,11 +72,11 @@ final class TrainCommand implements Callable<Integer> {
                     + "(softmax outputs, for classes).")
     io.vecprop.nn.Loss loss;
 
-    @Option(names = "--epochs", converter = Values.PositiveLong.class, paramLabel = "E",
+    @Option(names = "--epochs", converter = Values.PositiveInt.class, paramLabel = "E",
             description = "With --data: passes over the training samples (default: 10).")
     Long epochs;
 
-    @Option(names = "--batch", converter = Values.PositiveLong.class, paramLabel = "B",
+    @Option(names = "--batch", converter = Values.PositiveInt.class, paramLabel = "B",
             description = "With --data: samples per step (default: 64).")
     Long batch;
 
@@ -113,7 +113,7 @@ final class TrainCommand implements Callable<Integer> {
             description = "With --data: save the trained model here (safetensors, written to a temporary file and renamed).")
     Path modelOut;
 
-    @Option(names = "--plot", paramLabel = "FILE.png",
+    @Option(names = "--plot", paramLabel = "FILE.png", converter = Values.PngPath.class,
             description = "With --data: draw training and validation loss (and accuracy) per epoch into a PNG.")
     Path plot;
 
@@ -124,7 +124,7 @@ final class TrainCommand implements Callable<Integer> {
                     + "./vecprop adds. Same results as without --spark, up to the order of summation.")
     String spark;
 
-    @Option(names = "--spark-partitions", converter = Values.PositiveLong.class, paramLabel = "P",
+    @Option(names = "--spark-partitions", converter = Values.PositiveInt.class, paramLabel = "P",
             description = "With --spark: split the training rows (and each batch) into P parts, one task each "
                     + "(default: Spark's default parallelism, such as N for local[N]).")
     Long sparkPartitions;
@@ -153,15 +153,18 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws java.io.IOException {
-        requireFolder("--jfr", jfr);
+        // what will be written, checked before any work: writable, not an input, not named twice;
+        // --init and --model-out may be the same model (it is read whole before training, replaced whole after)
+        new CommandFiles().output("--model-out", dataOptions.data != null ? modelOut : null)
+                .output("--plot", dataOptions.data != null ? plot : null).output("--jfr", jfr)
+                .data(dataOptions.data).input("--labels", dataOptions.labels).input("--init", init)
+                .check(spec.commandLine(), (out, in) -> out.equals("--model-out") && in.equals("--init"));
         if (layers != null && (layers.length < 2 || java.util.Arrays.stream(layers).anyMatch(w -> w < 1))) {
             throw new ParameterException(spec.commandLine(), "Invalid value for option '--layers': '"
                     + DataTraining.commas(layers) + "' needs at least an input and an output width, each at least 1, "
                     + "such as 784,128,10");
         }
         if (dataOptions.data != null) {
-            requireFolder("--model-out", modelOut);
-            requireFolder("--plot", plot);
             Recording recording = startRecording();
             DataTraining.Outcome outcome = new DataTraining(this, spec.commandLine()).run();
             finishRecording(recording, format == Values.Format.json);
@@ -187,16 +190,6 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
         return null;
-    }
-
-    private void requireFolder(String option, Path file) {
-        if (file != null) {
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent == null || !Files.isDirectory(parent)) {
-                throw new ParameterException(spec.commandLine(), "Invalid value for option '" + option + "': '" + file
-                        + "' is in a folder that does not exist");
-            }
-        }
     }
 
     private Recording startRecording() {

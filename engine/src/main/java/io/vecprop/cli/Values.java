@@ -38,6 +38,29 @@ final class Values {
     }
 
     /** A whole number of at least 1, such as a step count or a size. */
+    /** A count that indexes arrays (batch, epochs, partitions): at least 1, at most 2^31 - 1, never clamped. */
+    static final class PositiveInt implements ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            long n = new PositiveLong().convert(value);
+            if (n > Integer.MAX_VALUE) {
+                throw new TypeConversionException("'" + value + "' is more than " + Integer.MAX_VALUE);
+            }
+            return n;
+        }
+    }
+
+    /** A file for a PNG image: its name must say so, as the bytes will be PNG whatever the name. */
+    static final class PngPath implements ITypeConverter<java.nio.file.Path> {
+        @Override
+        public java.nio.file.Path convert(String value) {
+            if (!value.toLowerCase(java.util.Locale.ROOT).endsWith(".png")) {
+                throw new TypeConversionException("'" + value + "': the plot is a PNG image, so its name must end in .png");
+            }
+            return java.nio.file.Path.of(value);
+        }
+    }
+
     static final class PositiveLong implements ITypeConverter<Long> {
         @Override
         public Long convert(String value) {
@@ -102,15 +125,20 @@ final class Values {
         }
     }
 
-    /** Short figures for progress lines: 4 significant digits, scientific below 1e-3. */
+    /** Short figures for progress lines: 4 significant digits, scientific below 1e-3 and from 1e6 on, "inf", "-" for NaN. */
     static String sig4(double v) {
         if (Double.isNaN(v)) {
             return "-";
         }
+        if (Double.isInfinite(v)) {
+            return v > 0 ? "inf" : "-inf";
+        }
         if (v != 0 && Math.abs(v) < 1e-3) {
             return String.format(java.util.Locale.ROOT, "%.3e", v);
         }
-        return new BigDecimal(v).round(new MathContext(4)).stripTrailingZeros().toPlainString();
+        BigDecimal d = new BigDecimal(v).round(new MathContext(4)).stripTrailingZeros();
+        // from a million on, a mantissa and an exponent (1.2e201), never hundreds of digits
+        return Math.abs(v) < 1e6 ? d.toPlainString() : d.toString().replace("E+", "e").replace("E", "e");
     }
 
     /**

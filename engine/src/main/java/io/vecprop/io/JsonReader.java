@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * A strict little JSON reader: objects become LinkedHashMap, arrays List, numbers
- * Double (or Long when integral without a fraction or exponent), true/false Boolean, null null.
+ * Double (or Long when integral without a fraction or exponent; BigInteger when beyond long), true/false Boolean, null null.
  * A key given twice in one object is an error (so a file cannot say two things about one name).
  * Reads the JSON that JMH writes.
  */
@@ -128,7 +128,12 @@ public final class JsonReader {
         if (t.isEmpty()) {
             throw new IllegalArgumentException("unexpected '" + s.charAt(i) + "' at " + i);
         }
-        return t.matches("-?\\d+") ? (Object) Long.parseLong(t) : (Object) Double.parseDouble(t);
+        if (!t.matches("-?\\d+")) {
+            return Double.parseDouble(t);
+        }
+        // an integer beyond long (a forged offset of 2^70) stays exact, so a reader can say it is out of range
+        java.math.BigInteger big = new java.math.BigInteger(t);
+        return big.bitLength() < 64 ? (Object) big.longValueExact() : big;
     }
 
     private Object literal(String word, Object value) {

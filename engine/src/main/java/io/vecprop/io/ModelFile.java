@@ -74,7 +74,10 @@ public final class ModelFile {
 
     private ModelFile() {}
 
-    /** Writes the model atomically: a crash never leaves a half-written file in place of a good one. */
+    /**
+     * Saves the model atomically ({@link AtomicFiles}). A network with a NaN or infinite parameter
+     * (a diverged run) is refused before anything is written, so a good file at that path survives.
+     */
     public static void write(Path file, Model model) throws IOException {
         DenseNetwork network = model.network();
         String dtype = network.precision().dtype();
@@ -82,10 +85,10 @@ public final class ModelFile {
         Map<String, Safetensors.Tensor> tensors = new LinkedHashMap<>();
         List<String> activations = new ArrayList<>();
         for (int l = 0; l < network.layerCount(); l++) {
-            tensors.put("layers." + l + ".weight", new Safetensors.Tensor(dtype, new long[] {widths[l + 1], widths[l]},
-                    network.weightValues(l)));
-            tensors.put("layers." + l + ".bias", new Safetensors.Tensor(dtype, new long[] {widths[l + 1]},
-                    network.biasValues(l)));
+            double[] weight = requireFinite(file, l, "weight", network.weightValues(l));
+            double[] bias = requireFinite(file, l, "bias", network.biasValues(l));
+            tensors.put("layers." + l + ".weight", new Safetensors.Tensor(dtype, new long[] {widths[l + 1], widths[l]}, weight));
+            tensors.put("layers." + l + ".bias", new Safetensors.Tensor(dtype, new long[] {widths[l + 1]}, bias));
             activations.add(l + 1 < network.layerCount() ? "sigmoid" : network.lossFunction().outputActivation());
         }
         Map<String, String> meta = new LinkedHashMap<>();
@@ -217,7 +220,16 @@ public final class ModelFile {
             throw new DataFormatException(name + ": metadata names " + items.size() + " classes but the network has "
                     + outputs + " outputs");
         }
-        return items.stream().map(String.class::cast).toList();
+        List<String> classes = items.stream().map(String.class::cast).toList();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int k = 0; k < classes.size(); k++) {
+            if (!seen.add(classes.get(k))) {
+                // two outputs of one name would make predict --argmax and eval's labels ambiguous
+                throw new DataFormatException(name + ": metadata classes names \"" + classes.get(k) + "\" twice (output "
+                        + classes.indexOf(classes.get(k)) + " and output " + k + ")");
+            }
+        }
+        return classes;
     }
 
     private static Scaler readScaler(String name, Map<String, String> meta, int inputs) throws DataFormatException {
@@ -284,5 +296,15 @@ public final class ModelFile {
             list.add(v);
         }
         return list;
+    }
+
+    private static double[] requireFinite(Path file, int layer, String what, double[] values) throws IOException {
+        for (int i = 0; i < values.length; i++) {
+            if (!Double.isFinite(values[i])) {
+                throw new IOException("not saving " + file + ": layer " + layer + "'s " + what + " [" + i + "] is " + values[i]
+                        + " (training diverged)");
+            }
+        }
+        return values;
     }
 }

@@ -12,6 +12,7 @@ import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -195,7 +196,9 @@ public final class Safetensors {
                 }
                 buf.flip();
                 writeFully(ch, buf);
-                ch.force(true); // the data is on disk before the rename makes it the file
+                if (Files.isRegularFile(tmp)) {
+                    ch.force(true); // the data is on disk before the rename makes it the file (a device has no disk)
+                }
             }
         });
     }
@@ -400,6 +403,10 @@ public final class Safetensors {
             }
             long[] out = new long[list.size()];
             for (int i = 0; i < out.length; i++) {
+                if (list.get(i) instanceof java.math.BigInteger big && big.signum() > 0) {
+                    throw fail(where + key + ": entry " + i + " (" + big + ") is out of range (at most 2^63 - 1, and within the "
+                            + "file)");
+                }
                 if (!(list.get(i) instanceof Long v) || v < 0) {
                     throw fail(where + what + ": entry " + i + " is not a non-negative integer");
                 }

@@ -113,6 +113,41 @@ public final class MiniBatchTrainer {
     private MiniBatchTrainer() {}
 
     /**
+     * A batch's loss was NaN or infinite: training stops at once (the weights are no longer worth
+     * keeping, and every later step would be NaN too).
+     *
+     * @param batch 1-based, of batches in the epoch
+     */
+    public static final class Diverged extends RuntimeException {
+        private final int epoch, batch, batches;
+        private final double loss;
+
+        Diverged(int epoch, int batch, int batches, double loss) {
+            super("the loss became " + loss + " at epoch " + epoch + ", batch " + batch + " of " + batches);
+            this.epoch = epoch;
+            this.batch = batch;
+            this.batches = batches;
+            this.loss = loss;
+        }
+
+        public int epoch() {
+            return epoch;
+        }
+
+        public int batch() {
+            return batch;
+        }
+
+        public int batches() {
+            return batches;
+        }
+
+        public double loss() {
+            return loss;
+        }
+    }
+
+    /**
      * Where the steps run: {@link #local() here}, or spread over workers (the {@code vecprop-spark}
      * module runs them on Spark). The trainer owns the loop (epochs, shuffle, batches, reports,
      * validation, stopping); a Steps takes one step of SGD on the rows it is given.
@@ -216,6 +251,9 @@ public final class MiniBatchTrainer {
                 for (int b = 0, from = 0; b < batches; b++, from += batch) {
                     int rows = Math.min(batch, n - from);
                     double loss = steps.step(order, from, rows);
+                    if (!Double.isFinite(loss)) {
+                        throw new Diverged(epoch, b + 1, batches, loss);
+                    }
                     lossSum += loss * rows;
                     if (classes) {
                         correct += steps.correct();

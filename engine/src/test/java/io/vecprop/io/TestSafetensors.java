@@ -377,6 +377,13 @@ class TestSafetensors {
     }
 
     @Test
+    void anOffsetBeyondLongIsOutOfRangeNotInvalidJson() throws IOException {
+        String header = "{\"w\": {\"dtype\": \"F64\", \"shape\": [1], \"data_offsets\": [0, 1180591620717411303424]}}";
+        String m = failure(file(header, f64(1)));
+        assertTrue(m.contains("data_offsets: entry 1 (1180591620717411303424) is out of range"), m);
+    }
+
+    @Test
     void aLongTensorNameIsQuotedToEightyCharacters() throws IOException {
         String name = "w".repeat(100_000);
         String m = failure(file("{" + entry(name, "F64", "[2, 2]", 0, 31) + "}", W));
