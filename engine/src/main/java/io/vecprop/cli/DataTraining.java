@@ -175,7 +175,7 @@ final class DataTraining {
      * Checks, before it is built, that a new network of these widths fits with its momentum's
      * velocities and its buffers for a batch (net, out and delta per layer, the batch's inputs and
      * targets): a ParameterException (exit 2) when one array would be larger than Java allows, the
-     * heap check's exception (exit 1) when this JVM cannot hold it all.
+     * heap check's IllegalArgumentException (exit 1) when this JVM cannot hold it all.
      */
     private void checkFits(int[] widths, int batch, Precision precision, boolean momentum) {
         long largest = (long) batch * widths[0];
@@ -197,7 +197,7 @@ final class DataTraining {
         long workspace = (3 * units + widths[0] + widths[widths.length - 1]) * batch * bytes;
         Memory.require(weights + workspace, () -> "a " + join(widths) + " network needs " + Memory.size(weights)
                 + " of weights" + (momentum ? " and velocities" : "") + " and " + Memory.size(workspace)
-                + " of workspace at batch " + batch);
+                + " of workspace at batch " + batch, IllegalArgumentException::new);
     }
 
     /**

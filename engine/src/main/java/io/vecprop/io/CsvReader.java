@@ -581,7 +581,7 @@ public final class CsvReader {
             }
             int grown = (int) Math.min(Math.max(2L * a.length, need), MAX_ARRAY);
             Memory.require((long) grown * Double.BYTES, () -> where + " needs " + Memory.size((long) grown * Double.BYTES)
-                    + " for its values up to line " + lineNo);
+                    + " for its values up to line " + lineNo, DataFormatException::new);
             return Arrays.copyOf(a, grown);
         }
 

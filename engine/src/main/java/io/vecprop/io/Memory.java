@@ -1,6 +1,7 @@
 package io.vecprop.io;
 
 import java.util.Locale;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -16,13 +17,6 @@ public final class Memory {
     /** Largest array the JVM reliably allocates. */
     public static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
 
-    /** Thrown when an allocation would not fit in the heap this JVM may use. */
-    public static final class TooLargeException extends RuntimeException {
-        TooLargeException(String message) {
-            super(message);
-        }
-    }
-
     private Memory() {}
 
     /** The heap this JVM may use, in bytes (the property {@code vecprop.maxMemory} when set). */
@@ -35,16 +29,18 @@ public final class Memory {
      * Throws unless bytes fit in the heap this JVM may use.
      *
      * @param needs what needs them, for the message: "data.csv needs 12.5 GB for the images" (see {@link #size})
+     * @param failure the exception to throw with the message (a reader's is a {@link DataFormatException})
      */
-    public static void require(long bytes, Supplier<String> needs) {
+    public static <X extends Exception> void require(long bytes, Supplier<String> needs, Function<String, X> failure)
+            throws X {
         if (bytes > max()) {
-            throw new TooLargeException(needs.get() + "; " + limit(bytes));
+            throw failure.apply(needs.get() + "; " + limit(bytes));
         }
     }
 
-    /** As {@link #require(long, Supplier)} with the message "SUBJECT needs SIZE for WHAT". */
-    public static void require(long bytes, String subject, String what) {
-        require(bytes, () -> subject + " needs " + size(bytes) + " for " + what);
+    /** For a reader: a {@link DataFormatException} "SUBJECT needs SIZE for WHAT; this JVM may use ...". */
+    public static void require(long bytes, String subject, String what) throws DataFormatException {
+        require(bytes, () -> subject + " needs " + size(bytes) + " for " + what, DataFormatException::new);
     }
 
     /** "this JVM may use 6 GB (raise it with VECPROP_JAVA_OPTS=-Xmx15g)": a limit that holds bytes with a quarter to spare. */

@@ -151,7 +151,8 @@ public final class Synthetic {
         check((long) n * features <= MAX_ARRAY, "n=" + n + " x features=" + features + " values are too many");
         check((long) n * classes <= MAX_ARRAY, "n=" + n + " x classes=" + classes + " targets are too many");
         checkScale("spread", spread);
-        Memory.require((long) n * (features + classes) * Double.BYTES, name, "the samples");
+        long bytes = (long) n * (features + classes) * Double.BYTES;
+        Memory.require(bytes, () -> "needs " + Memory.size(bytes) + " for the samples", IllegalArgumentException::new);
         SplittableRandom rnd = new SplittableRandom(seed);
         double[] centres = new double[classes * features];
         for (int i = 0; i < centres.length; i++) {

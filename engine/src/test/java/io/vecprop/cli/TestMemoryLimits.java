@@ -49,7 +49,7 @@ class TestMemoryLimits {
     @Test
     void syntheticBlobsTooLargeForTheHeap() throws Exception {
         TestMain.Run r = runWith(SIX_GB, "train", "--data", "synthetic:blobs:n=2000000,features=1000", "--layers", "1000,4,10");
-        assertOneLine(r, 1, "synthetic:blobs:n=2000000,features=1000 needs 16.2 GB for the samples; this JVM may use 6 GB "
+        assertOneLine(r, 1, "synthetic:blobs:n=2000000,features=1000: needs 16.2 GB for the samples; this JVM may use 6 GB "
                 + "(raise it with VECPROP_JAVA_OPTS=-Xmx19g)");
     }
 

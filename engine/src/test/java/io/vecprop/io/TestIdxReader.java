@@ -269,7 +269,7 @@ class TestIdxReader {
         Path f = write("forged-idx3-ubyte.gz", z);
         assertTrue(z.length < 2000, "a tiny file: " + z.length);
 
-        Memory.TooLargeException e = assertThrows(Memory.TooLargeException.class,
+        DataFormatException e = assertThrows(DataFormatException.class,
                 () -> WithMaxMemory.call(6_000_000_000L, () -> IdxReader.readImages(f)));
         assertEquals(f + " needs 12.5 GB for 2000000 images of 28x28; this JVM may use 6 GB "
                 + "(raise it with VECPROP_JAVA_OPTS=-Xmx15g)", e.getMessage());
