@@ -5,6 +5,7 @@ import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -172,13 +173,15 @@ public final class IdxReader {
         final Path file;
         final int[] dims;
         private final InputStream in;
+        private final boolean gzip;
         private final int headerBytes;
         private final int dataBytes;
         private long pos; // bytes read so far, in the uncompressed data
 
-        private Source(Path file, InputStream in, Kind kind) throws IOException {
+        private Source(Path file, InputStream in, Kind kind, boolean gzip) throws IOException {
             this.file = file;
             this.in = in;
+            this.gzip = gzip;
             this.headerBytes = 4 + 4 * kind.dims;
             byte[] h = new byte[headerBytes];
             readHeader(h, 4);
@@ -207,34 +210,37 @@ public final class IdxReader {
             }
         }
 
-        /** Opens a file, reads its header and checks the declared size against the file's. */
+        /**
+         * Opens a file, reads its header and checks the declared size against the file's. One stream
+         * is opened and its first two bytes are sniffed through a mark, so a pipe ({@code /dev/stdin})
+         * reads as well as a file; for what is not a regular file the size is checked as it is read.
+         */
         static Source open(Path file, Kind kind) throws IOException {
-            long fileSize;
-            boolean gzip;
-            try (SeekableByteChannel ch = Files.newByteChannel(file)) {
-                fileSize = ch.size();
-                ByteBuffer head = ByteBuffer.allocate(2);
-                while (head.hasRemaining() && ch.read(head) >= 0) {
-                    // fill
-                }
-                gzip = head.position() == 2 && (head.get(0) & 0xFF) == 0x1f && (head.get(1) & 0xFF) == 0x8b;
+            InputStream raw;
+            try {
+                raw = new BufferedInputStream(Files.newInputStream(file), CHUNK);
             } catch (NoSuchFileException e) {
                 throw new DataFormatException(file + ": no such file", e);
             }
-            InputStream raw = Files.newInputStream(file);
             Source s;
+            boolean gzip;
             try {
-                InputStream in = new BufferedInputStream(gzip ? new GZIPInputStream(raw, CHUNK) : raw, CHUNK);
-                s = new Source(file, in, kind);
+                raw.mark(2);
+                gzip = raw.read() == 0x1f && raw.read() == 0x8b;
+                raw.reset();
+                InputStream in = gzip ? new BufferedInputStream(new GZIPInputStream(raw, CHUNK), CHUNK) : raw;
+                s = new Source(file, in, kind, gzip);
             } catch (IOException e) {
                 raw.close();
-                throw gzip ? gzipError(file, e) : e;
+                throw e instanceof ZipException || e instanceof EOFException ? gzipError(file, e) : e;
             } catch (RuntimeException e) {
                 raw.close();
                 throw e;
             }
             try {
-                s.checkSize(kind, gzip, fileSize);
+                if (Files.isRegularFile(file)) {
+                    s.checkSize(kind, gzip, Files.size(file));
+                }
             } catch (IOException | RuntimeException e) {
                 s.close();
                 throw e;
@@ -312,11 +318,16 @@ public final class IdxReader {
                 isize = b.getInt(0) & 0xFFFFFFFFL;
             }
             if ((expected & 0xFFFFFFFFL) != isize) {
-                throw gzipMismatch(kind, expected);
+                // a file of several gzip members (valid: gunzip -t passes) has only the last one's length in
+                // its trailer: decompress to count before calling it a mismatch
+                DataFormatException mismatch = gzipMismatch(kind, expected);
+                if (mismatch != null) {
+                    throw mismatch;
+                }
             }
         }
 
-        /** Why the gzip trailer disagrees with the header: decompresses (without keeping) to find out. */
+        /** Why the gzip trailer disagrees with the header, or null when the whole stream holds what it declares. */
         private DataFormatException gzipMismatch(Kind kind, long expected) {
             long n = 0;
             try (InputStream z = new GZIPInputStream(Files.newInputStream(file), CHUNK)) {
@@ -330,15 +341,17 @@ public final class IdxReader {
             } catch (IOException e) {
                 return gzipError(file, e);
             }
-            return new DataFormatException(file + ": header declares " + declared(kind) + " but the gzip data holds "
-                    + n + " bytes");
+            return n == expected ? null : new DataFormatException(file + ": header declares " + declared(kind)
+                    + " but the gzip data holds " + n + " bytes");
         }
 
         private static DataFormatException gzipError(Path file, IOException e) {
             if (e instanceof DataFormatException d) {
                 return d;
             }
-            return new DataFormatException(file + ": corrupt gzip data (" + e.getMessage() + ")", e);
+            String why = e instanceof EOFException ? "it ends early"
+                    : "Corrupt GZIP trailer".equals(e.getMessage()) ? "CRC or length check failed" : e.getMessage();
+            return new DataFormatException(file + ": corrupt gzip data (" + why + ")", e);
         }
 
         /** The images, one per row, once they and {@code targetBytes} more are known to fit in memory. */
@@ -396,6 +409,10 @@ public final class IdxReader {
                     pos += r;
                 }
                 if (in.read() >= 0) {
+                    if (gzip) {
+                        // more data than declared from a deflate stream is most often corruption: its CRC says so
+                        in.transferTo(OutputStream.nullOutputStream());
+                    }
                     throw new DataFormatException(file + ": trailing bytes after byte " + expected
                             + ": the header declares " + expected + " bytes");
                 }

@@ -276,4 +276,49 @@ class TestIdxReader {
         // with room for 12.5 GB, the data runs out after 800 bytes, found before the matrix is allocated whole
         assertThrows(DataFormatException.class, () -> WithMaxMemory.call(1L << 50, () -> IdxReader.readImages(f)));
     }
+
+    @Test
+    void aGzipOfSeveralMembersIsRead() throws IOException {
+        byte[] b = images(3, 2, 2, PIXELS);
+        // two members, as gzip -c a >> f; gzip -c b >> f writes (gunzip -t passes): the last trailer holds 10 of 28 bytes
+        byte[] z = concat(gzip(Arrays.copyOf(b, 18)), gzip(Arrays.copyOfRange(b, 18, b.length)));
+        Path f = write("two-members-idx3-ubyte.gz", z);
+        assertPixels(IdxReader.readImageMatrix(f));
+    }
+
+    @Test
+    void aFileThroughAPipeIsRead() throws Exception {
+        for (boolean gz : new boolean[] {false, true}) {
+            Path fifo = dir.resolve(gz ? "pipe-gz" : "pipe");
+            org.junit.jupiter.api.Assumptions.assumeTrue(
+                    new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0, "mkfifo");
+            byte[] bytes = gz ? gzip(images(3, 2, 2, PIXELS)) : images(3, 2, 2, PIXELS);
+            Thread writer = Thread.ofPlatform().start(() -> {
+                try {
+                    Files.write(fifo, bytes);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            // the sniff of the first two bytes must not consume them (or open the pipe twice, which waits forever)
+            assertPixels(org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(10),
+                    () -> IdxReader.readImageMatrix(fifo)));
+            writer.join(10_000);
+        }
+    }
+
+    @Test
+    void inflatedDataLongerThanTheTrailerSaysIsCorruptNotTrailing() throws IOException {
+        byte[] b = images(3, 2, 2, PIXELS);
+        byte[] z = gzip(Arrays.copyOf(b, b.length + 5));
+        java.nio.ByteBuffer.wrap(z).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(z.length - 4, b.length); // ISIZE as declared
+        Path f = write("longer-idx3-ubyte.gz", z);
+        fails(f, () -> IdxReader.readImages(f), "corrupt gzip data (CRC or length check failed)");
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
 }
