@@ -124,6 +124,23 @@ class TestAtomicFiles {
     }
 
     @Test
+    void aFolderThatMayNotBeWrittenIntoIsRefusedByName() throws Exception {
+        Path folder = Files.createDirectory(dir.resolve("locked"));
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("r-xr-xr-x"));
+        Path file = folder.resolve("model.safetensors");
+        if (!"root".equals(System.getProperty("user.name"))) {
+            IOException e = assertThrows(IOException.class, () -> AtomicFiles.checkWritable(file));
+            assertEquals(file + " cannot be written: its folder " + folder.toAbsolutePath() + " is not writable (permission denied)",
+                    e.getMessage());
+        } else {
+            Assumptions.assumeTrue(runAsNobody() == 0, "setpriv and a class path an ordinary user can read");
+            assertEquals(3, runAsNobody(file.toString()));
+        }
+        assertFalse(Files.exists(file));
+    }
+
+    @Test
     void staleTemporariesOfGoneProcessesAreRemovedByTheNextWrite() throws IOException {
         Path file = Files.writeString(dir.resolve("model.safetensors"), "old");
         long gone = deadPid();
