@@ -17,6 +17,7 @@ import io.vecprop.train.Cluster;
 import io.vecprop.train.MiniBatchTrainer;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -63,13 +64,14 @@ final class DataTraining {
     private Cluster connect() {
         KernelProvider.Choice choice = c.kernelOptions.choice != null ? c.kernelOptions.choice : KernelProvider.choiceFromProperty();
         int threads = c.kernelOptions.threads != null ? c.kernelOptions.threads : 0;
-        int partitions = c.sparkPartitions == null ? 0 : (int) Math.min(c.sparkPartitions, Integer.MAX_VALUE);
+        int partitions = c.sparkPartitions == null ? 0 : Math.toIntExact(c.sparkPartitions);
         String master = c.spark.isBlank() ? null : c.spark;
         return Cluster.connect("spark", master, new Cluster.Settings(choice, threads, partitions, "vecprop train"));
     }
 
     private Outcome run(Cluster cluster) throws IOException {
         long seed = c.seed != null ? c.seed : DEFAULT_SEED;
+        int batch = c.batch != null ? Math.toIntExact(c.batch) : DEFAULT_BATCH; // Values.PositiveInt bounds it
         KernelPair kernels = c.kernelOptions.kernelPair(err);
 
         // the network: from --init (in its file's precision unless --precision asks for the other), or new from --layers and --loss
@@ -97,7 +99,7 @@ final class DataTraining {
             }
             widths = c.layers;
             loss = loss != null ? loss : Loss.HALF_SQUARED_ERROR;
-            checkFits(widths, c.batch != null ? (int) Math.min(c.batch, Integer.MAX_VALUE) : DEFAULT_BATCH,
+            checkFits(widths, batch,
                     c.kernelOptions.precision(Precision.F64), c.momentum != null && c.momentum > 0);
         }
         Scaler.Kind scaleKind = c.scale == null ? Scaler.Kind.NONE : c.scale;
@@ -125,8 +127,7 @@ final class DataTraining {
                 : DenseNetwork.random(c.kernelOptions.precision(Precision.F64), kernels, loss, seed, widths);
 
         MiniBatchTrainer.Options options = new MiniBatchTrainer.Options(
-                c.epochs != null ? Math.toIntExact(Math.min(c.epochs, Integer.MAX_VALUE)) : DEFAULT_EPOCHS,
-                c.batch != null ? (int) Math.min(c.batch, Integer.MAX_VALUE) : DEFAULT_BATCH,
+                c.epochs != null ? Math.toIntExact(c.epochs) : DEFAULT_EPOCHS, batch,
                 c.lr, c.momentum != null ? c.momentum : 0, seed, !c.noShuffle, !c.freezeBias,
                 c.targetLoss != null ? c.targetLoss : 0);
         if (!json) {
@@ -155,7 +156,7 @@ final class DataTraining {
         } catch (MiniBatchTrainer.Diverged d) {
             // one line, exit 1, nothing written: a model at --model-out stays as it was
             err.println("vecprop: error: training diverged: " + d.getMessage() + "; no model saved"
-                    + (c.modelOut != null && java.nio.file.Files.exists(c.modelOut) ? " (" + c.modelOut + " is unchanged)" : "")
+                    + (c.modelOut != null && Files.exists(c.modelOut) ? " (" + c.modelOut + " is unchanged)" : "")
                     + "; lower --lr (now " + sig4(options.learningRate()) + ")");
             err.flush();
             return new Outcome(1);
@@ -187,9 +188,8 @@ final class DataTraining {
                     + largest + " values, more than a Java array holds (" + Memory.MAX_ARRAY
                     + "): use narrower layers or a smaller --batch");
         }
-        long parameters = 0, units = 0;
+        long parameters = DenseNetwork.parameterCount(widths), units = 0;
         for (int l = 1; l < widths.length; l++) {
-            parameters += (long) widths[l] * widths[l - 1] + widths[l];
             units += widths[l];
         }
         int bytes = precision == Precision.F32 ? Float.BYTES : Double.BYTES;

@@ -20,6 +20,6 @@ final class ModelOptions {
 
     /** The pass size as an int. */
     int batchRows() {
-        return (int) Math.min(batch, Integer.MAX_VALUE);
+        return Math.toIntExact(batch); // Values.PositiveInt bounds --batch
     }
 }

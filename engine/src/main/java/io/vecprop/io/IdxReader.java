@@ -223,7 +223,7 @@ public final class IdxReader {
                 throw new DataFormatException(file + ": no such file", e);
             }
             Source s;
-            boolean gzip;
+            boolean gzip = false;
             try {
                 raw.mark(2);
                 gzip = raw.read() == 0x1f && raw.read() == 0x8b;
@@ -232,7 +232,7 @@ public final class IdxReader {
                 s = new Source(file, in, kind, gzip);
             } catch (IOException e) {
                 raw.close();
-                throw e instanceof ZipException || e instanceof EOFException ? gzipError(file, e) : e;
+                throw gzip ? gzipError(file, e) : e;
             } catch (RuntimeException e) {
                 raw.close();
                 throw e;

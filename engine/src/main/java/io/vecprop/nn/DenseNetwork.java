@@ -59,10 +59,14 @@ public sealed interface DenseNetwork permits Network, NetworkF32 {
      * @throws ArithmeticException past {@code Integer.MAX_VALUE}, which no array holds
      */
     default int parameterCount() {
-        int[] w = widths();
-        int count = 0;
-        for (int l = 0; l + 1 < w.length; l++) {
-            count = Math.addExact(count, Math.multiplyExact(w[l] + 1, w[l + 1]));
+        return Math.toIntExact(parameterCount(widths()));
+    }
+
+    /** Weights and biases of a network of these widths (in long: one too large to build has a count too). */
+    static long parameterCount(int... widths) {
+        long count = 0;
+        for (int l = 0; l + 1 < widths.length; l++) {
+            count += ((long) widths[l] + 1) * widths[l + 1];
         }
         return count;
     }
