@@ -31,8 +31,8 @@ class TestKillDuringPlot {
         SplittableRandom rnd = new SplittableRandom(14);
         for (int i = 0; i < 5; i++) {
             Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Djava.awt.headless=true", "-cp", Path.of("target/classes").toAbsolutePath() + java.io.File.pathSeparator
-                    + Path.of("target/test-classes").toAbsolutePath() + java.io.File.pathSeparator + picocli(), Drawer.class.getName(), plot.toString())
+                    "-Djava.awt.headless=true", "-cp", System.getProperty("java.class.path"), Drawer.class.getName(),
+                    plot.toString())
                     .redirectErrorStream(true).start();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             long before = Files.exists(plot) ? Files.getLastModifiedTime(plot).toMillis() : -1;
@@ -50,11 +50,6 @@ class TestKillDuringPlot {
         try (var files = Files.list(dir)) {
             assertEquals(List.of(plot), files.toList(), "the killed children's temporaries are gone");
         }
-    }
-
-    /** The picocli jar the engine's cli classes need (the chart's figures are formatted by Values). */
-    private static String picocli() throws java.net.URISyntaxException {
-        return Path.of(picocli.CommandLine.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
     }
 
     private static List<TrainingChart.Point> points(int n) {

@@ -159,7 +159,8 @@ class TestAtomicFiles {
     void theShutdownHookRemovesATemporaryWhenTheJvmIsTerminated() throws Exception {
         // a child JVM writes forever into a temporary; SIGTERM ends it; nothing of it stays
         Path file = dir.resolve("model.safetensors");
-        ProcessBuilder pb = new ProcessBuilder(java(), "-cp", classPath(), SlowWriter.class.getName(), file.toString());
+        ProcessBuilder pb = new ProcessBuilder(java(), "-cp", System.getProperty("java.class.path"), SlowWriter.class.getName(),
+                file.toString());
         pb.redirectErrorStream(true);
         Process p = pb.start();
         Path tmp = AtomicFiles.temporary(file.toAbsolutePath(), p.pid());
@@ -209,7 +210,7 @@ class TestAtomicFiles {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    /** The module's own classes, without surefire's booter jar. */
+    /** The module's own classes, which an ordinary user can read (the test class path's jars sit in root's home). */
     private static String classPath() {
         return Path.of("target/classes").toAbsolutePath() + java.io.File.pathSeparator + Path.of("target/test-classes").toAbsolutePath();
     }

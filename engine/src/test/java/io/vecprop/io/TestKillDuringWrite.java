@@ -33,8 +33,8 @@ class TestKillDuringWrite {
         SplittableRandom rnd = new SplittableRandom(14);
         int kills = 8, midWrite = 0;
         for (int i = 0; i < kills; i++) {
-            Process p = new ProcessBuilder(java(), "-cp", Path.of("target/classes").toAbsolutePath() + java.io.File.pathSeparator
-                    + Path.of("target/test-classes").toAbsolutePath(), Saver.class.getName(), file.toString(), Integer.toString(i * 1000))
+            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                    System.getProperty("java.class.path"), Saver.class.getName(), file.toString(), Integer.toString(i * 1000))
                     .redirectErrorStream(true).start();
             // wait for its first whole model, then kill it at a random moment of the next writes
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -64,10 +64,6 @@ class TestKillDuringWrite {
         double v = w[0];
         assertTrue(Arrays.stream(w).allMatch(x -> x == v), "one whole model, not a mix");
         return v;
-    }
-
-    private static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     /** The child: saves models whose weights are all first+1, first+2, ... until it is killed. */
