@@ -3,10 +3,10 @@ package io.vecprop;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vecprop.io.Dataset;
+import io.vecprop.data.Dataset;
 import io.vecprop.io.ModelFile;
-import io.vecprop.io.Scaler;
-import io.vecprop.io.Synthetic;
+import io.vecprop.data.Scaler;
+import io.vecprop.data.Synthetic;
 import io.vecprop.kernels.KernelPair;
 import io.vecprop.kernels.Kernels;
 import io.vecprop.kernels.KernelsF32;
@@ -44,7 +44,7 @@ class TestReadmeExample {
 
         // gradients without updating: backward fills the workspace
         net.backward(x, t);
-        DMatrixRMaj dW0 = net.workspace(2).gradW(0);     // dE/dW of the first layer, out x in
+        DMatrixRMaj dW0 = net.workspace().gradW(0);     // dE/dW of the first layer, out x in
 
         assertTrue(net.loss(x, t) < before / 100, "training lowered the loss");
         assertEquals(0.2, out.get(0, 0), 0.1);
@@ -104,7 +104,7 @@ class TestReadmeExample {
             "Network net = Network.random(Kernels.scalar(), 42, 3, 16, 2);",
             "net.trainStep(x, t, 0.5, true);",
             "Trainer.Result r = Trainer.train(net, x, t, new Trainer.Options(0.5, true, 1e-6, 1_000_000), Trainer.Listener.NONE);",
-            "DMatrixRMaj dW0 = net.workspace(2).gradW(0);",
+            "DMatrixRMaj dW0 = net.workspace().gradW(0);",
             "Network wide = Network.random(Kernels.scalar(), Loss.CROSS_ENTROPY, 7, 64, 256, 256, 10);",
             "MiniBatchTrainer.Options o = new MiniBatchTrainer.Options(3, 32, 0.1, 0.9, 7, true, true, 0);",
             "MiniBatchTrainer.Result run = MiniBatchTrainer.train(wide, train, test, o, MiniBatchTrainer.Listener.NONE);",

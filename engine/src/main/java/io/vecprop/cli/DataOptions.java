@@ -2,11 +2,11 @@ package io.vecprop.cli;
 
 import io.vecprop.io.CsvReader;
 import io.vecprop.io.DataFormatException;
-import io.vecprop.io.Dataset;
+import io.vecprop.data.Dataset;
 import io.vecprop.io.Excerpt;
 import io.vecprop.io.IdxReader;
 import io.vecprop.io.ModelFile;
-import io.vecprop.io.Synthetic;
+import io.vecprop.data.Synthetic;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;

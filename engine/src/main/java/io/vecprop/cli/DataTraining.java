@@ -3,11 +3,11 @@ package io.vecprop.cli;
 import static io.vecprop.cli.Values.percent;
 import static io.vecprop.cli.Values.sig4;
 
-import io.vecprop.io.Dataset;
+import io.vecprop.data.Dataset;
 import io.vecprop.io.Json;
-import io.vecprop.io.Memory;
+import io.vecprop.data.Memory;
 import io.vecprop.io.ModelFile;
-import io.vecprop.io.Scaler;
+import io.vecprop.data.Scaler;
 import io.vecprop.kernels.KernelPair;
 import io.vecprop.kernels.KernelProvider;
 import io.vecprop.nn.DenseNetwork;

@@ -2,7 +2,7 @@ package io.vecprop.cli;
 
 import static io.vecprop.cli.Values.percent;
 
-import io.vecprop.io.Dataset;
+import io.vecprop.data.Dataset;
 import io.vecprop.io.Json;
 import io.vecprop.nn.DenseNetwork;
 import io.vecprop.train.MiniBatchTrainer;

@@ -1,6 +1,6 @@
 package io.vecprop.cli;
 
-import io.vecprop.io.Memory;
+import io.vecprop.data.Memory;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import picocli.CommandLine;

@@ -1,7 +1,7 @@
 package io.vecprop.cli;
 
 import io.vecprop.io.AtomicFiles;
-import io.vecprop.io.Dataset;
+import io.vecprop.data.Dataset;
 import io.vecprop.io.ModelFile;
 import io.vecprop.nn.DenseNetwork;
 import io.vecprop.train.BatchBuffers;

@@ -99,7 +99,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--scale", paramLabel = "none|minmax|standard", converter = Values.ScaleConverter.class,
             description = "With --data: scale each input column by statistics of the training part, saved with the model "
                     + "(default: none).")
-    io.vecprop.io.Scaler.Kind scale;
+    io.vecprop.data.Scaler.Kind scale;
 
     @Option(names = "--init", paramLabel = "FILE",
             description = "With --data: start from a saved model's weights, loss and scaling (resume, fine-tune, or start "

@@ -114,11 +114,11 @@ final class Values {
     }
 
     /** An input scaling by its id: none, minmax or standard. */
-    static final class ScaleConverter implements ITypeConverter<io.vecprop.io.Scaler.Kind> {
+    static final class ScaleConverter implements ITypeConverter<io.vecprop.data.Scaler.Kind> {
         @Override
-        public io.vecprop.io.Scaler.Kind convert(String value) {
+        public io.vecprop.data.Scaler.Kind convert(String value) {
             try {
-                return io.vecprop.io.Scaler.Kind.of(value.trim());
+                return io.vecprop.data.Scaler.Kind.of(value.trim());
             } catch (IllegalArgumentException e) {
                 throw new TypeConversionException("'" + value + "' must be none, minmax or standard");
             }

@@ -105,10 +105,10 @@ public final class WorkedExample {
 
         // Forward pass and gradients from the engine itself; the factors below only restate them.
         double eTotal = network.backward(x, t);
-        Workspace ws = network.workspace(1);
+        Workspace ws = network.workspace();
         DMatrixRMaj netH = ws.net(0), outH = ws.out(0), netO = ws.net(1), outO = ws.out(1);
         DMatrixRMaj deltaO = ws.delta(1);
-        DMatrixRMaj w2 = network.layer(1).weights();
+        DMatrixRMaj weightsO = network.layer(1).weights(); // W2 of the class comment: w5..w8, not the text's w2
 
         List<Explanation.WeightStep> steps = new ArrayList<>();
         for (int k = 1; k <= 8; k++) {
@@ -127,7 +127,7 @@ public final class WorkedExample {
             } else {
                 // hidden weight: dE/dout(h) = Σ_o delta(o) · w(o <- h), with the weights before the update
                 double out = outH.get(0, row);
-                dEdOut = deltaO.get(0, 0) * w2.get(0, row) + deltaO.get(0, 1) * w2.get(1, row);
+                dEdOut = deltaO.get(0, 0) * weightsO.get(0, row) + deltaO.get(0, 1) * weightsO.get(1, row);
                 dOutdNet = out * (1 - out);
                 dNetdW = x.get(0, col);
                 int wFromO1 = 5 + row, wFromO2 = 7 + row; // w5/w7 leave h1, w6/w8 leave h2

@@ -1,5 +1,7 @@
 package io.vecprop.io;
 
+import io.vecprop.data.Dataset;
+import io.vecprop.data.Memory;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
@@ -609,7 +611,7 @@ public final class CsvReader {
                 throw new DataFormatException(where + ": " + rows + " rows of " + k + " classes are too many one-hot targets"
                         + " for one matrix (more than " + MAX_ARRAY + ")");
             }
-            Memory.require((long) rows * k * Double.BYTES, where, "the one-hot targets of " + rows + " rows and " + k + " classes");
+            DataFormatException.requireMemory((long) rows * k * Double.BYTES, where, "the one-hot targets of " + rows + " rows and " + k + " classes");
             DMatrixRMaj targets = new DMatrixRMaj(rows, k);
             for (int i = 0; i < rows; i++) {
                 targets.data[i * k + (order == null ? labels[i] : order[labels[i]])] = 1;

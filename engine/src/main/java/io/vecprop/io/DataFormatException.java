@@ -1,5 +1,6 @@
 package io.vecprop.io;
 
+import io.vecprop.data.Memory;
 import java.io.IOException;
 
 /**
@@ -15,5 +16,10 @@ public final class DataFormatException extends IOException {
 
     public DataFormatException(String message, Throwable cause) {
         super(message, cause);
+    }
+
+    /** For a reader: throws "SUBJECT needs SIZE for WHAT; this JVM may use ..." unless bytes fit in the heap ({@link Memory}). */
+    static void requireMemory(long bytes, String subject, String what) throws DataFormatException {
+        Memory.require(bytes, () -> subject + " needs " + Memory.size(bytes) + " for " + what, DataFormatException::new);
     }
 }

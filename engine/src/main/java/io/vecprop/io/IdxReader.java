@@ -1,5 +1,7 @@
 package io.vecprop.io;
 
+import io.vecprop.data.Dataset;
+import io.vecprop.data.Memory;
 import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.EOFException;
@@ -148,7 +150,7 @@ public final class IdxReader {
     public static int[] readLabels(Path labels) throws IOException {
         try (Source in = Source.open(labels, Kind.LABELS)) {
             int count = in.dims[0];
-            Memory.require((long) count * Integer.BYTES, labels.toString(), count + " labels");
+            DataFormatException.requireMemory((long) count * Integer.BYTES, labels.toString(), count + " labels");
             int[][] y = {new int[in.initialLength()]};
             in.read((buf, n, at) -> {
                 if (at + n > y[0].length) {
@@ -356,7 +358,7 @@ public final class IdxReader {
 
         /** The images, one per row, once they and {@code targetBytes} more are known to fit in memory. */
         DMatrixRMaj readImages(long targetBytes) throws IOException {
-            Memory.require((long) dataBytes * Double.BYTES + targetBytes, file.toString(),
+            DataFormatException.requireMemory((long) dataBytes * Double.BYTES + targetBytes, file.toString(),
                     shape(Kind.IMAGES) + (targetBytes > 0 ? " and their labels" : ""));
             double[][] data = {new double[initialLength()]};
             read((buf, n, at) -> {

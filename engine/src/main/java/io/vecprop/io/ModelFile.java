@@ -1,5 +1,6 @@
 package io.vecprop.io;
 
+import io.vecprop.data.Scaler;
 import io.vecprop.kernels.KernelPair;
 import io.vecprop.kernels.Kernels;
 import io.vecprop.nn.DenseLayer;

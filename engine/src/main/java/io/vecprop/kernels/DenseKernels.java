@@ -81,7 +81,8 @@ public interface DenseKernels {
     double outputDelta(int n, double[] out, double[] target, double[] delta);
 
     /**
-     * Hidden delta, fused: {@code delta = (deltaAbove · w) ∘ out ∘ (1 - out)}.
+     * Hidden delta: {@code delta = (deltaAbove · w) ∘ out ∘ (1 - out)}, in two passes (the
+     * product into delta, then the sigmoid's derivative over it).
      *
      * @param m rows (batch size N)
      * @param n this layer's units (columns of w)

@@ -57,8 +57,8 @@ public final class Parallel {
 
     /**
      * Runs {@code body.accept(c)} for each chunk c in {@code [0, chunks)}, chunk 0 on the caller,
-     * the rest on the pool, and returns when all are done. chunks is at most the pool size. The
-     * first failure is rethrown.
+     * the rest on the pool, and returns when all are done. chunks is at most the pool size. If chunks
+     * fail, one failure is rethrown (whichever was recorded last) once all chunks are done.
      */
     public synchronized void forEachChunk(int chunks, IntConsumer body) {
         if (chunks <= 1 || workers.length == 0) {

@@ -21,13 +21,6 @@ public final class Tuning {
     private Tuning() {}
 
     /**
-     * Rows of the GEMM micro-tile (A values broadcast per step). 5 x 4 vectors: 20 accumulators,
-     * and with the operands 29 of the 32 vector registers, so C2 spills none (see SimdGemm.micro).
-     */
-    public static final int GEMM_MR = 5;
-    /** Vectors across the GEMM micro-tile (B vectors loaded per step). */
-    public static final int GEMM_NR_VECTORS = 4;
-    /**
      * Depth of a packed block: one MR x KC panel of A (10 KB in f64) stays in L1. Measured at
      * n = 1024: 256 and 384 alike, 192 and 128 slower.
      */

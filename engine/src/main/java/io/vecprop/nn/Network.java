@@ -154,8 +154,24 @@ public final class Network implements DenseNetwork {
         return parameterCount;
     }
 
-    /** The workspace shaped for batches of n rows: the one kept if it holds n rows, else a new one for n. */
-    public Workspace workspace(int n) {
+    /**
+     * The workspace of the last pass: its net, out and delta are the last batch's, its gradients
+     * those {@link #backward} or {@link #gradientSum} left.
+     *
+     * @throws IllegalStateException before the first pass
+     */
+    public Workspace workspace() {
+        if (workspace == null) {
+            throw new IllegalStateException("no workspace yet: call forward, loss, backward or a step first");
+        }
+        return workspace;
+    }
+
+    /**
+     * Shapes the kept workspace for batches of n rows and returns it: reshaped in place when it
+     * holds n rows, else replaced by a new one for n (the only allocation of a step).
+     */
+    public Workspace reserveWorkspace(int n) {
         if (workspace == null || workspace.capacity() < n) {
             workspace = new Workspace(layers, n);
         } else {
@@ -186,7 +202,7 @@ public final class Network implements DenseNetwork {
      * outputActivation is false (softmax on cross-entropy is applied by the loss kernel instead).
      */
     private DMatrixRMaj propagate(DMatrixRMaj x, boolean outputActivation) {
-        Workspace ws = workspace(x.numRows);
+        Workspace ws = reserveWorkspace(x.numRows);
         DMatrixRMaj in = x;
         int last = layers.length - 1;
         for (int l = 0; l <= last; l++) {
@@ -523,7 +539,7 @@ public final class Network implements DenseNetwork {
      */
     private double forwardAndOutputDelta(DMatrixRMaj x, DMatrixRMaj target) {
         checkTarget(x, target); // checks the input too
-        Workspace ws = workspace(x.numRows);
+        Workspace ws = reserveWorkspace(x.numRows);
         int last = layers.length - 1;
         if (loss == Loss.CROSS_ENTROPY) {
             // the forward pass up to net of the output layer; softmax, E and delta in one kernel

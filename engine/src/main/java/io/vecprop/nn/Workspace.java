@@ -93,13 +93,16 @@ public final class Workspace {
         return delta[l];
     }
 
-    /** dE/dW of layer l (out x in), the mean over the batch, as left by {@link Network#backward}. */
+    /**
+     * dE/dW of layer l (out x in): the mean over the batch as {@link Network#backward} leaves it, the
+     * sum over the batch's rows as {@link Network#gradientSum} leaves it.
+     */
     public DMatrixRMaj gradW(int l) {
         requireGradients();
         return gradW[l];
     }
 
-    /** dE/db of layer l (out x 1), the mean over the batch, as left by {@link Network#backward}. */
+    /** dE/db of layer l (out x 1): the mean over the batch after {@link Network#backward}, the sum after {@link Network#gradientSum}. */
     public DMatrixRMaj gradB(int l) {
         requireGradients();
         return gradB[l];

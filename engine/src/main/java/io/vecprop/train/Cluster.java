@@ -44,7 +44,7 @@ public interface Cluster extends AutoCloseable {
         }
     }
 
-    /** The steps to hand to {@link MiniBatchTrainer#train(io.vecprop.nn.DenseNetwork, io.vecprop.io.Dataset, io.vecprop.io.Dataset, MiniBatchTrainer.Options, MiniBatchTrainer.Listener, MiniBatchTrainer.Steps)}. */
+    /** The steps to hand to {@link MiniBatchTrainer#train(io.vecprop.nn.DenseNetwork, io.vecprop.data.Dataset, io.vecprop.data.Dataset, MiniBatchTrainer.Options, MiniBatchTrainer.Listener, MiniBatchTrainer.Steps)}. */
     MiniBatchTrainer.Steps steps();
 
     /** One line for the run's header, such as "Spark 4.2.0 on local[2], 2 partitions". */

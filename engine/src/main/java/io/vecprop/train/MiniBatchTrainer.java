@@ -1,6 +1,6 @@
 package io.vecprop.train;
 
-import io.vecprop.io.Dataset;
+import io.vecprop.data.Dataset;
 import io.vecprop.nn.DenseNetwork;
 import java.util.ArrayList;
 import java.util.List;
@@ -295,11 +295,6 @@ public final class MiniBatchTrainer {
             }
         }
         return new Evaluation(lossSum / n, data.hasClasses() ? (double) correct / n : Double.NaN, n);
-    }
-
-    /** Index of the largest of a[from .. from+n), the first on ties. */
-    public static int argmax(double[] a, int from, int n) {
-        return NetworkBatch.argmax(a, from, n);
     }
 
     /** Shuffles order in place, Fisher-Yates from rnd. */

@@ -1,7 +1,7 @@
 package io.vecprop.train;
 
 import io.vecprop.GenerateF32;
-import io.vecprop.io.Dataset;
+import io.vecprop.data.Dataset;
 import io.vecprop.nn.GradientSum;
 import io.vecprop.nn.Network;
 import org.ejml.data.DMatrixRMaj;
@@ -59,7 +59,7 @@ public final class NetworkBatch implements BatchBuffers {
     @Override
     public void reset() {
         network.resetMomentum();
-        network.workspace(capacity);
+        network.reserveWorkspace(capacity);
     }
 
     @Override
@@ -91,7 +91,7 @@ public final class NetworkBatch implements BatchBuffers {
     }
 
     private DMatrixRMaj lastOut() {
-        return network.workspace(x.numRows).out(network.layerCount() - 1);
+        return network.workspace().out(network.layerCount() - 1);
     }
 
     @Override

@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vecprop.io.Dataset;
+import io.vecprop.data.Dataset;
 import io.vecprop.io.JsonReader;
 import io.vecprop.io.ModelFile;
 import io.vecprop.io.Safetensors;
-import io.vecprop.io.Synthetic;
+import io.vecprop.data.Synthetic;
 import io.vecprop.kernels.Kernels;
 import io.vecprop.nn.Network;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package io.vecprop.io;
 
+import io.vecprop.data.Scaler;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 

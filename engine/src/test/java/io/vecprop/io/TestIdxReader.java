@@ -1,5 +1,6 @@
 package io.vecprop.io;
 
+import io.vecprop.data.Dataset;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -100,7 +100,7 @@ class TestNetwork {
         double e = network.backward(x, t);
         assertEquals(network.loss(x, t), e, 0.0, "backward returns the loss");
 
-        Workspace ws = network.workspace(n);
+        Workspace ws = network.workspace();
         // copy the gradients: loss() below reuses the workspace
         DMatrixRMaj[] gradW = new DMatrixRMaj[network.layerCount()];
         DMatrixRMaj[] gradB = new DMatrixRMaj[network.layerCount()];
@@ -163,7 +163,7 @@ class TestNetwork {
             assertEquals(byHand.loss(x, t), e, 1e-15, "the loss before the step");
             byHand.backward(x, t);
             for (int l = 0; l < 2; l++) {
-                Workspace ws = byHand.workspace(batches[step]);
+                Workspace ws = byHand.workspace();
                 for (int i = 0; i < vW[l].data.length; i++) {
                     vW[l].data[i] = mu * vW[l].data[i] + ws.gradW(l).data[i];
                     byHand.layer(l).weights().data[i] -= lr * vW[l].data[i];
@@ -321,8 +321,8 @@ class TestNetwork {
         double e1 = network.backward(x1, t1);
         DMatrixRMaj[] single = new DMatrixRMaj[2 * network.layerCount()];
         for (int l = 0; l < network.layerCount(); l++) {
-            single[2 * l] = network.workspace(1).gradW(l).copy();
-            single[2 * l + 1] = network.workspace(1).gradB(l).copy();
+            single[2 * l] = network.workspace().gradW(l).copy();
+            single[2 * l + 1] = network.workspace().gradB(l).copy();
         }
         int n = 9;
         DMatrixRMaj xn = new DMatrixRMaj(n, 13);
@@ -334,8 +334,8 @@ class TestNetwork {
         double en = network.backward(xn, tn);
         assertTrue(close(e1, en, 1e-14, 0), "loss " + e1 + " vs " + en);
         for (int l = 0; l < network.layerCount(); l++) {
-            assertClose(single[2 * l], network.workspace(n).gradW(l), 1e-14, "gradW of layer " + l);
-            assertClose(single[2 * l + 1], network.workspace(n).gradB(l), 1e-14, "gradB of layer " + l);
+            assertClose(single[2 * l], network.workspace().gradW(l), 1e-14, "gradW of layer " + l);
+            assertClose(single[2 * l + 1], network.workspace().gradB(l), 1e-14, "gradB of layer " + l);
         }
     }
 
@@ -359,10 +359,10 @@ class TestNetwork {
             meanLoss += network.backward(xr, tr) / n;
             for (int l = 0; l < 2; l++) {
                 for (int i = 0; i < meanW[l].length; i++) {
-                    meanW[l][i] += network.workspace(1).gradW(l).data[i] / n;
+                    meanW[l][i] += network.workspace().gradW(l).data[i] / n;
                 }
                 for (int i = 0; i < meanB[l].length; i++) {
-                    meanB[l][i] += network.workspace(1).gradB(l).data[i] / n;
+                    meanB[l][i] += network.workspace().gradB(l).data[i] / n;
                 }
             }
         }
@@ -370,11 +370,11 @@ class TestNetwork {
         assertTrue(close(meanLoss, loss, 1e-14, 0), "batch loss " + loss + " vs mean " + meanLoss);
         for (int l = 0; l < 2; l++) {
             for (int i = 0; i < meanW[l].length; i++) {
-                double g = network.workspace(n).gradW(l).data[i];
+                double g = network.workspace().gradW(l).data[i];
                 assertTrue(close(meanW[l][i], g, 1e-12, 1e-17), "gradW layer " + l + " [" + i + "]");
             }
             for (int i = 0; i < meanB[l].length; i++) {
-                double g = network.workspace(n).gradB(l).data[i];
+                double g = network.workspace().gradB(l).data[i];
                 assertTrue(close(meanB[l][i], g, 1e-12, 1e-17), "gradB layer " + l + " [" + i + "]");
             }
         }
@@ -437,7 +437,7 @@ class TestNetwork {
         double lr = 0.3;
         network.trainStep(x, t, lr, true);
         for (int l = 0; l < 2; l++) {
-            DMatrixRMaj g = reference.workspace(4).gradW(l);
+            DMatrixRMaj g = reference.workspace().gradW(l);
             DMatrixRMaj w0 = reference.layer(l).weights();
             DMatrixRMaj w1 = network.layer(l).weights();
             for (int i = 0; i < g.getNumElements(); i++) {
@@ -756,19 +756,19 @@ class TestNetwork {
         DMatrixRMaj x4 = inputs(3, 4, 5), t4 = targets(3, 4, 3);
         DMatrixRMaj x2 = inputs(4, 2, 5), t2 = targets(4, 2, 3);
         network.trainStep(x4, t4, 0.1, true);
-        Workspace ws = network.workspace(4);
+        Workspace ws = network.workspace();
         assertEquals(4, ws.batchSize());
         network.trainStep(x4, t4, 0.1, true);
         network.backward(x4, t4);
-        assertSame(ws, network.workspace(4));
+        assertSame(ws, network.workspace());
         DMatrixRMaj gradW = ws.gradW(0);
         network.backward(x4, t4);
-        assertSame(gradW, network.workspace(4).gradW(0));
+        assertSame(gradW, network.workspace().gradW(0));
         assertSame(ws.out(1), network.forward(x4), "forward returns the live output of the workspace");
         // a smaller batch (an epoch's last) reuses the same arrays, reshaped
         double[] outData = ws.out(0).data;
         double smallLoss = network.loss(x2, t2);
-        Workspace ws2 = network.workspace(2);
+        Workspace ws2 = network.workspace();
         assertSame(ws, ws2);
         assertEquals(2, ws2.batchSize());
         assertEquals(4, ws2.capacity());
@@ -780,10 +780,10 @@ class TestNetwork {
         // a larger batch needs new buffers
         DMatrixRMaj x8 = inputs(5, 8, 5), t8 = targets(5, 8, 3);
         network.loss(x8, t8);
-        Workspace ws8 = network.workspace(8);
+        Workspace ws8 = network.workspace();
         assertNotSame(ws, ws8);
         assertEquals(8, ws8.capacity());
-        assertSame(ws8, network.workspace(4));
+        assertSame(ws8, network.reserveWorkspace(4), "a smaller batch keeps the larger workspace");
     }
 
     private static Network fresh(Network network) {
@@ -795,7 +795,7 @@ class TestNetwork {
         Network network = Network.random(K, 3, 5, 7, 3);
         assertThrows(IllegalStateException.class, () -> network.applyGradients(0.1, true));
         network.forward(inputs(3, 2, 5));
-        assertThrows(IllegalStateException.class, () -> network.workspace(2).gradW(0));
+        assertThrows(IllegalStateException.class, () -> network.workspace().gradW(0));
         assertThrows(IllegalStateException.class, () -> network.applyGradients(0.1, true));
     }
 

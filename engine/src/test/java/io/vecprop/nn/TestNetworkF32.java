@@ -3,8 +3,8 @@ package io.vecprop.nn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vecprop.io.Dataset;
-import io.vecprop.io.Synthetic;
+import io.vecprop.data.Dataset;
+import io.vecprop.data.Synthetic;
 import io.vecprop.kernels.KernelPair;
 import io.vecprop.kernels.Kernels;
 import io.vecprop.kernels.KernelsF32;
@@ -63,8 +63,8 @@ class TestNetworkF32 {
             assertClose(eD, eF, eD, "loss");
             assertTrue(eF != eD, "a float loss equal to the double one to the bit was not computed in float");
             for (int l = 0; l < 3; l++) {
-                DMatrixRMaj gD = d.workspace(17).gradW(l);
-                FMatrixRMaj gF = f.workspace(17).gradW(l);
+                DMatrixRMaj gD = d.workspace().gradW(l);
+                FMatrixRMaj gF = f.workspace().gradW(l);
                 double scale = maxAbs(gD.data);
                 int checked = 0;
                 for (int i = 0; i < gD.getNumElements(); i++) {
@@ -72,8 +72,8 @@ class TestNetworkF32 {
                     checked++;
                 }
                 assertEquals(gD.getNumElements(), checked);
-                DMatrixRMaj bD = d.workspace(17).gradB(l);
-                FMatrixRMaj bF = f.workspace(17).gradB(l);
+                DMatrixRMaj bD = d.workspace().gradB(l);
+                FMatrixRMaj bF = f.workspace().gradB(l);
                 for (int i = 0; i < bD.getNumElements(); i++) {
                     assertClose(bD.data[i], bF.data[i], maxAbs(bD.data), "dE/db layer " + l);
                 }

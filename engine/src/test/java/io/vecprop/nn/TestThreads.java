@@ -37,7 +37,7 @@ class TestThreads {
         for (int l = 0; l < net.layerCount(); l++) {
             weights[3 * l] = net.layer(l).weights().data.clone();
             weights[3 * l + 1] = net.layer(l).bias().data.clone();
-            weights[3 * l + 2] = net.workspace(batch).gradW(l).data.clone();
+            weights[3 * l + 2] = net.workspace().gradW(l).data.clone();
         }
         return weights;
     }

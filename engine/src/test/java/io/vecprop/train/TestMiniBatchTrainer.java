@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vecprop.io.Dataset;
-import io.vecprop.io.Synthetic;
+import io.vecprop.data.Dataset;
+import io.vecprop.data.Synthetic;
 import io.vecprop.kernels.Kernels;
 import io.vecprop.kernels.SimdSupport;
 import io.vecprop.kernels.KernelPair;

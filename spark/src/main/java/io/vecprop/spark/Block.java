@@ -1,6 +1,6 @@
 package io.vecprop.spark;
 
-import io.vecprop.io.Dataset;
+import io.vecprop.data.Dataset;
 import java.io.Serializable;
 import java.util.Arrays;
 import java.util.List;

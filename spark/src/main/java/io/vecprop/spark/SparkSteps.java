@@ -1,6 +1,6 @@
 package io.vecprop.spark;
 
-import io.vecprop.io.Dataset;
+import io.vecprop.data.Dataset;
 import io.vecprop.nn.DenseNetwork;
 import io.vecprop.nn.GradientSum;
 import io.vecprop.nn.Parameters;

@@ -75,12 +75,4 @@ final class Workers {
             POOLS.remove(run);
         }
     }
-
-    /** Workers kept for the run, for tests. */
-    static int idle(String run) {
-        synchronized (POOLS) {
-            Deque<Worker> pool = POOLS.get(run);
-            return pool == null ? 0 : pool.size();
-        }
-    }
 }

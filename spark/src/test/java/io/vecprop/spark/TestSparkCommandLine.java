@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vecprop.cli.Main;
-import io.vecprop.io.Dataset;
+import io.vecprop.data.Dataset;
 import io.vecprop.io.JsonReader;
 import io.vecprop.io.ModelFile;
-import io.vecprop.io.Synthetic;
+import io.vecprop.data.Synthetic;
 import io.vecprop.kernels.KernelPair;
 import io.vecprop.nn.DenseNetwork;
 import java.io.IOException;

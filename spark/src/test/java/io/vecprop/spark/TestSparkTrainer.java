@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vecprop.io.Dataset;
-import io.vecprop.io.Synthetic;
+import io.vecprop.data.Dataset;
+import io.vecprop.data.Synthetic;
 import io.vecprop.kernels.KernelPair;
 import io.vecprop.kernels.KernelProvider;
 import io.vecprop.nn.DenseNetwork;

@@ -3,10 +3,8 @@ package io.vecprop.kernels.simd;
 import static io.vecprop.kernels.Tuning.GEMM_KC;
 import static io.vecprop.kernels.Tuning.GEMM_MC_PANELS;
 import static io.vecprop.kernels.Tuning.GEMM_MIN_PACKED;
-import static io.vecprop.kernels.Tuning.GEMM_MR;
 import static io.vecprop.kernels.Tuning.GEMM_NC_PANELS;
 import static io.vecprop.kernels.Tuning.GEMM_WHOLE_A_MAX;
-import static io.vecprop.kernels.Tuning.GEMM_NR_VECTORS;
 
 import io.vecprop.GenerateF32;
 import io.vecprop.kernels.AlignedBuffers;
@@ -42,10 +40,16 @@ final class SimdGemm implements IntConsumer {
 
     static final VectorSpecies<Double> S = SimdDenseKernels.S;
     static final int V = S.length();
-    /** Rows of the micro-tile. */
-    static final int MR = GEMM_MR;
+    /**
+     * Rows of the micro-tile (A values broadcast per depth step): a fact of {@link #micro}, which
+     * is written out for 5 rows of 4 vectors. 20 accumulators and, with the operands, 29 of the 32
+     * vector registers, so C2 spills none; 6 x 4 and 4 x 6 were measured slower (the measured-speed notes in docs).
+     */
+    static final int MR = 5;
+    /** Vectors across the micro-tile (B vectors loaded per depth step), as {@link #micro} is written. */
+    static final int NR_VECTORS = 4;
     /** Columns of the micro-tile. */
-    static final int NR = GEMM_NR_VECTORS * V;
+    static final int NR = NR_VECTORS * V;
     /** Depth of a packed block. */
     static final int KC = GEMM_KC;
     /** Columns of a packed block of B. */

@@ -1,4 +1,4 @@
-package io.vecprop.io;
+package io.vecprop.data;
 
 import java.util.Locale;
 import java.util.function.Function;
@@ -29,18 +29,13 @@ public final class Memory {
      * Throws unless bytes fit in the heap this JVM may use.
      *
      * @param needs what needs them, for the message: "data.csv needs 12.5 GB for the images" (see {@link #size})
-     * @param failure the exception to throw with the message (a reader's is a {@link DataFormatException})
+     * @param failure the exception to throw with the message (a reader's is its format exception)
      */
     public static <X extends Exception> void require(long bytes, Supplier<String> needs, Function<String, X> failure)
             throws X {
         if (bytes > max()) {
             throw failure.apply(needs.get() + "; " + limit(bytes));
         }
-    }
-
-    /** For a reader: a {@link DataFormatException} "SUBJECT needs SIZE for WHAT; this JVM may use ...". */
-    public static void require(long bytes, String subject, String what) throws DataFormatException {
-        require(bytes, () -> subject + " needs " + size(bytes) + " for " + what, DataFormatException::new);
     }
 
     /** "this JVM may use 6 GB (raise it with VECPROP_JAVA_OPTS=-Xmx15g)": a limit that holds bytes with a quarter to spare. */

@@ -1,4 +1,4 @@
-package io.vecprop.io;
+package io.vecprop.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package io.vecprop.io;
+package io.vecprop.data;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,12 +1,13 @@
-package io.vecprop.spark;
+package io.vecprop.spark.bench;
 
-import io.vecprop.io.Dataset;
-import io.vecprop.io.Synthetic;
+import io.vecprop.data.Dataset;
+import io.vecprop.data.Synthetic;
 import io.vecprop.kernels.KernelPair;
 import io.vecprop.kernels.KernelProvider;
 import io.vecprop.nn.DenseNetwork;
 import io.vecprop.nn.Loss;
 import io.vecprop.nn.Precision;
+import io.vecprop.spark.SparkTrainer;
 import io.vecprop.train.Cluster;
 import io.vecprop.train.MiniBatchTrainer;
 import java.util.Arrays;
@@ -33,7 +34,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * update). The difference is what a Spark round costs: broadcasting the weights, scheduling two
  * tasks, sending back two gradients and adding them. Sample mode, so JMH reports the median step.
  *
- * <p>Not part of the build's tests; run as the README's "Training on Spark" section shows.
+ * <p>A JMH benchmark, not a test: it lives in the test tree only for the class path (Spark's jars are
+ * {@code provided}), in a package of benchmarks that surefire never runs (no {@code Test*} names);
+ * run as the Spark docs' "measure the round" paragraph shows.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
