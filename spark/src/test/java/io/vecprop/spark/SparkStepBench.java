@@ -33,7 +33,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * update). The difference is what a Spark round costs: broadcasting the weights, scheduling two
  * tasks, sending back two gradients and adding them. Sample mode, so JMH reports the median step.
  *
- * <p>Not part of the build's tests; run as the README's "Training on Spark" section shows.
+ * <p>Not part of the build's tests; run as docs/spark.md ("Training on Spark") shows.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
