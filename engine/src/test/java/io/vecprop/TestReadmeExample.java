@@ -21,7 +21,10 @@ import java.nio.file.Path;
 import org.ejml.data.DMatrixRMaj;
 import org.junit.jupiter.api.Test;
 
-/** The README's Java example, run as written, and a check that the README still shows it. */
+/**
+ * The documentation's Java examples, run as written, and a check that the files still show them: the
+ * README's network example, docs/training.md's data example and docs/f32.md's float example.
+ */
 class TestReadmeExample {
 
     @Test
@@ -98,26 +101,40 @@ class TestReadmeExample {
 
     @Test
     void readmeShowsThisExample() throws IOException {
-        Path readme = Path.of("..", "README.md");
-        String text = Files.readString(readme);
-        for (String line : new String[] {
+        assertShows(Path.of("..", "README.md"),
             "Network net = Network.random(Kernels.scalar(), 42, 3, 16, 2);",
             "net.trainStep(x, t, 0.5, true);",
             "Trainer.Result r = Trainer.train(net, x, t, new Trainer.Options(0.5, true, 1e-6, 1_000_000), Trainer.Listener.NONE);",
-            "DMatrixRMaj dW0 = net.workspace().gradW(0);",
+            "DMatrixRMaj dW0 = net.workspace().gradW(0);");
+    }
+
+    /** The data example lives in docs/training.md ("In Java"). */
+    @Test
+    void trainingDocShowsTheDataExample() throws IOException {
+        assertShows(Path.of("..", "docs", "training.md"),
             "Network wide = Network.random(Kernels.scalar(), Loss.CROSS_ENTROPY, 7, 64, 256, 256, 10);",
             "MiniBatchTrainer.Options o = new MiniBatchTrainer.Options(3, 32, 0.1, 0.9, 7, true, true, 0);",
             "MiniBatchTrainer.Result run = MiniBatchTrainer.train(wide, train, test, o, MiniBatchTrainer.Listener.NONE);",
             "ModelFile.write(Path.of(\"blobs.safetensors\"), new ModelFile.Model(wide, scaler, train.classes()));",
             "ModelFile.Model back = ModelFile.read(Path.of(\"blobs.safetensors\"), Kernels.scalar());",
-            "Dataset test = Synthetic.blobs(500, 64, 10, 1.0, 5, 1);           // the same centres, fresh points",
+            "Dataset test = Synthetic.blobs(500, 64, 10, 1.0, 5, 1);           // the same centres, fresh points");
+    }
+
+    /** The float example lives in docs/f32.md. */
+    @Test
+    void f32DocShowsTheFloatExample() throws IOException {
+        assertShows(Path.of("..", "docs", "f32.md"),
             "NetworkF32 small = NetworkF32.random(KernelsF32.scalar(), Loss.CROSS_ENTROPY, 7, 64, 256, 256, 10);",
             "MiniBatchTrainer.Result f32 = MiniBatchTrainer.train(small, train, test, o, MiniBatchTrainer.Listener.NONE);",
             "ModelFile.write(Path.of(\"blobs-f32.safetensors\"), new ModelFile.Model(small, scaler, train.classes())); // F32 tensors",
             "ModelFile.Model asFloat = ModelFile.read(Path.of(\"blobs-f32.safetensors\"), null, KernelPair.scalar()); // the file's precision",
-            "Network asDouble = small.toF64(Kernels.scalar());                  // widened exactly",
-        }) {
-            assertTrue(text.contains(line), "README lacks: " + line);
+            "Network asDouble = small.toF64(Kernels.scalar());                  // widened exactly");
+    }
+
+    private static void assertShows(Path file, String... lines) throws IOException {
+        String text = Files.readString(file);
+        for (String line : lines) {
+            assertTrue(text.contains(line), file + " lacks: " + line);
         }
     }
 }

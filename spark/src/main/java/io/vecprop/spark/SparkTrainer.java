@@ -80,7 +80,7 @@ public final class SparkTrainer {
         // Each step broadcasts the weights and returns one gradient per partition, both arrays of
         // random-looking doubles: LZ4 saves little on them and costs time on both sides, and a
         // gradient above 1 MiB would otherwise take a second trip through the block manager.
-        // Measured by SparkStepBench (the README's "Training on Spark").
+        // Measured by SparkStepBench (docs/spark.md, "Training on Spark").
         conf.setIfMissing("spark.broadcast.compress", "false");
         conf.setIfMissing("spark.task.maxDirectResultSize", "128m");
         try {

@@ -36,7 +36,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>A JMH benchmark, not a test: it lives in the test tree only for the class path (Spark's jars are
  * {@code provided}), in a package of benchmarks that surefire never runs (no {@code Test*} names);
- * run as the Spark docs' "measure the round" paragraph shows.
+ * run as docs/spark.md ("Training on Spark") shows.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
