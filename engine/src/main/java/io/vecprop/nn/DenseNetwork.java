@@ -49,9 +49,6 @@ public sealed interface DenseNetwork permits Network, NetworkF32 {
     /** The widths from input to output, such as [2, 2, 2]. */
     int[] widths();
 
-    /** Sets the momentum velocities to zero, as at the start of training. */
-    void resetMomentum();
-
     /**
      * How many weights and biases the network has: the sum over layers of {@code (in + 1) · out},
      * the length of its flat parameter and gradient arrays.
@@ -96,19 +93,8 @@ public sealed interface DenseNetwork permits Network, NetworkF32 {
         }
     }
 
-    /**
-     * One step of gradient descent from a gradient summed over a batch's rows, possibly by several
-     * workers: see {@link Network#applyGradientSum}.
-     */
-    default void applyGradientSum(GradientSum g, double learningRate, double momentum, boolean trainBias) {
-        requirePrecision(g.precision(), "gradient");
-        switch (this) {
-            case Network n -> n.applyGradientSum(g.f64(), g.rows(), learningRate, momentum, trainBias);
-            case NetworkF32 f -> f.applyGradientSum(g.f32(), g.rows(), (float) learningRate, (float) momentum, trainBias);
-        }
-    }
-
-    private void requirePrecision(Precision p, String what) {
+    /** Throws unless p is this network's precision: what, in p, cannot be used with it ("gradient", "parameters"). */
+    default void requirePrecision(Precision p, String what) {
         if (p != precision()) {
             throw new IllegalArgumentException(what + " in " + p + " for a network in " + precision());
         }

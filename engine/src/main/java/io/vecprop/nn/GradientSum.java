@@ -7,7 +7,7 @@ import java.io.Serializable;
  * them: the rows' summed loss, how many rows' largest output was their target's, and how many rows.
  * Sums over disjoint parts of a batch {@link #add add} up to the sum over the whole batch (up to
  * the order of the additions), which is how data-parallel training combines its workers' shares;
- * {@link DenseNetwork#applyGradientSum} then takes the step. The values are laid out as
+ * an optimizer ({@code io.vecprop.train.Optimizer#applyGradientSum}) then takes the step. The values are laid out as
  * {@link Parameters}, in the network's precision. Serializable, and sent as one primitive array.
  */
 public final class GradientSum implements Serializable {

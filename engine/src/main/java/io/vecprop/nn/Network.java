@@ -9,8 +9,10 @@ import java.util.SplittableRandom;
 import org.ejml.data.DMatrixRMaj;
 
 /**
- * An ordered list of dense layers of any widths, trained by gradient descent (plain or with
- * classical momentum). Hidden layers are sigmoid; the output layer is sigmoid under the
+ * An ordered list of dense layers of any widths: the forward pass, the loss, the backward pass
+ * and its gradients, and the fused step of plain gradient descent. How else the weights move along
+ * the gradient (momentum's velocities, and what later optimizers keep) is an optimizer's, in
+ * {@code io.vecprop.train}, which drives {@link #step(DMatrixRMaj, DMatrixRMaj, LayerUpdate)}. Hidden layers are sigmoid; the output layer is sigmoid under the
  * half-squared-error loss (the worked example) or softmax under cross-entropy ({@link Loss}).
  *
  * <p>Batches are {@link DMatrixRMaj} with one sample per row (N x inputs); targets are N x outputs.
@@ -30,9 +32,6 @@ public final class Network implements DenseNetwork {
     private final DenseLayer[] layers;
     private final int parameterCount;
     private Workspace workspace;
-    /** Momentum buffers (the running sums v of dW and db), allocated on the first step with momentum. */
-    private DMatrixRMaj[] velocityW;
-    private DMatrixRMaj[] velocityB;
     /** Times the phases of each step when a profile set it ({@link #time}); null otherwise. */
     private PhaseClock clock;
 
@@ -263,28 +262,11 @@ public final class Network implements DenseNetwork {
     }
 
     /**
-     * Applies the gradients left by {@link #backward}: {@code W -= lr · dW}, and {@code b -= lr · db}
-     * unless trainBias is false (the worked example freezes its biases).
-     */
-    public void applyGradients(double lr, boolean trainBias) {
-        Workspace ws = workspace;
-        if (ws == null) {
-            throw new IllegalStateException("no gradients yet: call backward first");
-        }
-        for (int l = 0; l < layers.length; l++) {
-            kernels.axpy(-lr, ws.gradW(l), layers[l].weights());
-            if (trainBias) {
-                kernels.axpy(-lr, ws.gradB(l), layers[l].bias());
-            }
-        }
-    }
-
-    /**
      * One step of gradient descent on a batch, updating the weights in place without forming dW:
      * a batch of one applies the outer product {@code W -= lr · delta · inᵀ}; a larger batch the
      * rank-N update {@code W -= lr/N · deltaᵀ · in}. Each hidden delta is taken through the weights
      * above as they were before this step. Equivalent to {@link #backward} then
-     * {@link #applyGradients}, but cheaper.
+     * {@code W -= lr · dW}, {@code b -= lr · db}, but cheaper: plain SGD's step, fused.
      *
      * @param trainBias false freezes the biases, as the worked example does
      * @return the loss E before the step
@@ -331,39 +313,25 @@ public final class Network implements DenseNetwork {
     }
 
     /**
-     * One step of gradient descent with classical momentum (as PyTorch's {@code SGD(momentum=mu)}):
-     * per layer {@code v = mu · v + dW}, then {@code W -= lr · v}, and the same for the biases
-     * unless they are frozen. The velocities start at zero and persist across steps, batch sizes
-     * included, until {@link #resetMomentum()}. With {@code mu = 0} this is {@link #trainStep(DMatrixRMaj,
-     * DMatrixRMaj, double, boolean)}, which forms no gradient and is taken instead.
+     * One step whose update rule is update's (an optimizer's): the forward pass, the loss and every
+     * layer's delta, each hidden delta taken through the weights as they were before this step;
+     * then, from the output layer down, {@link LayerUpdate#weights} and {@link LayerUpdate#bias}
+     * with that layer's delta (N x out) and input (N x in), from which {@code dE/dW = deltaᵀ · in / N}
+     * and {@code dE/db = column sums of delta / N}. Allocates nothing after the first call at a batch size.
      *
-     * @param mu the momentum, in [0, 1)
      * @return the loss E before the step
      */
-    public double trainStep(DMatrixRMaj x, DMatrixRMaj target, double lr, double mu, boolean trainBias) {
-        checkMomentum(mu);
-        if (mu == 0) {
-            return trainStep(x, target, lr, trainBias);
-        }
+    public double step(DMatrixRMaj x, DMatrixRMaj target, LayerUpdate update) {
         if (clock != null) {
             clock.startStep();
         }
         double e = forwardAndDeltas(x, target); // every delta through the weights before this step
-        ensureVelocity();
         Workspace ws = workspace;
-        double invN = 1.0 / x.numRows;
         for (int l = layers.length - 1; l >= 0; l--) {
             DenseLayer layer = layers[l];
-            DMatrixRMaj delta = ws.delta(l);
-            // v = mu · v + dW with dW = deltaᵀ · in / N; W -= lr · v
-            kernels.scale(mu, velocityW[l]);
-            kernels.multAddTransA(invN, delta, input(x, l), velocityW[l]);
-            kernels.axpy(-lr, velocityW[l], layer.weights());
+            update.weights(l, layer.weights(), ws.delta(l), input(x, l));
             mark(PhaseClock.Phase.WEIGHT_UPDATE, l);
-            if (trainBias) {
-                kernels.scale(mu, velocityB[l]);
-                kernels.addColumnSums(invN, delta, velocityB[l]);
-                kernels.axpy(-lr, velocityB[l], layer.bias());
+            if (update.bias(l, layer.bias(), ws.delta(l))) {
                 mark(PhaseClock.Phase.BIAS_UPDATE, l);
             }
         }
@@ -385,57 +353,6 @@ public final class Network implements DenseNetwork {
     }
 
     /**
-     * One step of gradient descent from gradient sums over a batch of rows, such as the sum of
-     * {@link #gradientSum}s that workers computed on the parts of one batch, laid out as
-     * {@link #copyGradients} writes them. With the mean {@code dW = sum / rows}: plain SGD is
-     * {@code W -= lr/rows · sum}, momentum is {@code v = mu · v + dW}, {@code W -= lr · v}, the same
-     * arithmetic as {@link #trainStep(DMatrixRMaj, DMatrixRMaj, double, double, boolean)} on the whole
-     * batch, so the two differ only in the order the rows were summed. Allocates nothing after the first call.
-     *
-     * @param mu the momentum, in [0, 1); the velocities are the ones trainStep uses
-     */
-    public void applyGradientSum(double[] sum, int rows, double lr, double mu, boolean trainBias) {
-        checkFlat(sum.length, "gradient");
-        if (rows < 1) {
-            throw new IllegalArgumentException("a gradient sum over " + rows + " rows");
-        }
-        checkMomentum(mu);
-        if (workspace == null) {
-            workspace = new Workspace(layers, 1);
-        }
-        Workspace ws = workspace;
-        ws.ensureGradients(layers);
-        int at = 0;
-        for (int l = 0; l < layers.length; l++) {
-            at = unflatten(sum, at, ws.gradW(l));
-            at = unflatten(sum, at, ws.gradB(l));
-        }
-        if (mu == 0) {
-            for (int l = 0; l < layers.length; l++) {
-                // W -= lr/N · Σ deltaᵀ · in, as trainStep's rank-N update
-                kernels.axpy(-lr / rows, ws.gradW(l), layers[l].weights());
-                if (trainBias) {
-                    kernels.axpy(-lr / rows, ws.gradB(l), layers[l].bias());
-                }
-            }
-            return;
-        }
-        ensureVelocity();
-        double invN = 1.0 / rows;
-        for (int l = 0; l < layers.length; l++) {
-            // v = mu · v + dW; W -= lr · v
-            kernels.scale(mu, velocityW[l]);
-            kernels.axpy(invN, ws.gradW(l), velocityW[l]);
-            kernels.axpy(-lr, velocityW[l], layers[l].weights());
-            if (trainBias) {
-                kernels.scale(mu, velocityB[l]);
-                kernels.axpy(invN, ws.gradB(l), velocityB[l]);
-                kernels.axpy(-lr, velocityB[l], layers[l].bias());
-            }
-        }
-    }
-
-    /**
      * The workspace's gradients (left by {@link #backward} or {@link #gradientSum}) into one flat
      * array of {@link #parameterCount()} values: layer by layer, W row-major, then b.
      */
@@ -443,77 +360,31 @@ public final class Network implements DenseNetwork {
         if (workspace == null) {
             throw new IllegalStateException("no gradients yet: call gradientSum or backward first");
         }
-        checkFlat(to.length, "gradient");
+        Parameters.checkLength(to.length, parameterCount(), "gradient");
         int at = 0;
         for (int l = 0; l < layers.length; l++) {
-            at = flatten(workspace.gradW(l), to, at);
-            at = flatten(workspace.gradB(l), to, at);
+            at = Parameters.flatten(workspace.gradW(l), to, at);
+            at = Parameters.flatten(workspace.gradB(l), to, at);
         }
     }
 
     /** Every weight and bias into one flat array of {@link #parameterCount()} values: layer by layer, W row-major, then b. */
     public void copyParameters(double[] to) {
-        checkFlat(to.length, "parameter");
+        Parameters.checkLength(to.length, parameterCount(), "parameter");
         int at = 0;
         for (DenseLayer layer : layers) {
-            at = flatten(layer.weights(), to, at);
-            at = flatten(layer.bias(), to, at);
+            at = Parameters.flatten(layer.weights(), to, at);
+            at = Parameters.flatten(layer.bias(), to, at);
         }
     }
 
     /** Sets every weight and bias from a flat array laid out as {@link #copyParameters} writes it. */
     public void setParameters(double[] from) {
-        checkFlat(from.length, "parameter");
+        Parameters.checkLength(from.length, parameterCount(), "parameter");
         int at = 0;
         for (DenseLayer layer : layers) {
-            at = unflatten(from, at, layer.weights());
-            at = unflatten(from, at, layer.bias());
-        }
-    }
-
-    private static void checkMomentum(double mu) {
-        if (!(mu >= 0 && mu < 1)) {
-            throw new IllegalArgumentException("momentum " + mu + " must be in [0, 1)");
-        }
-    }
-
-    private void checkFlat(int length, String what) {
-        if (length != parameterCount()) {
-            throw new IllegalArgumentException(what + " array of " + length + " values for a network of "
-                    + parameterCount() + " parameters");
-        }
-    }
-
-    private static int flatten(DMatrixRMaj m, double[] to, int at) {
-        int n = m.getNumElements();
-        System.arraycopy(m.data, 0, to, at, n);
-        return at + n;
-    }
-
-    private static int unflatten(double[] from, int at, DMatrixRMaj m) {
-        int n = m.getNumElements();
-        System.arraycopy(from, at, m.data, 0, n);
-        return at + n;
-    }
-
-    @Override
-    public void resetMomentum() {
-        if (velocityW != null) {
-            for (int l = 0; l < layers.length; l++) {
-                velocityW[l].zero();
-                velocityB[l].zero();
-            }
-        }
-    }
-
-    private void ensureVelocity() {
-        if (velocityW == null) {
-            velocityW = new DMatrixRMaj[layers.length];
-            velocityB = new DMatrixRMaj[layers.length];
-            for (int l = 0; l < layers.length; l++) {
-                velocityW[l] = new DMatrixRMaj(layers[l].outputs(), layers[l].inputs());
-                velocityB[l] = new DMatrixRMaj(layers[l].outputs(), 1);
-            }
+            at = Parameters.unflatten(from, at, layer.weights());
+            at = Parameters.unflatten(from, at, layer.bias());
         }
     }
 

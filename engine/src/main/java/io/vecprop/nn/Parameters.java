@@ -2,6 +2,8 @@ package io.vecprop.nn;
 
 import java.io.Serializable;
 import java.util.Objects;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.data.FMatrixRMaj;
 
 /**
  * A copy of every weight and bias of a network as one flat array in the network's precision:
@@ -55,5 +57,45 @@ public final class Parameters implements Serializable {
             throw new IllegalStateException("these values are not " + p);
         }
         return values;
+    }
+
+    /**
+     * Throws unless a flat array of length values fits a network of count parameters.
+     *
+     * @param what "parameter" or "gradient", for the message
+     */
+    public static void checkLength(int length, int count, String what) {
+        if (length != count) {
+            throw new IllegalArgumentException(what + " array of " + length + " values for a network of "
+                    + count + " parameters");
+        }
+    }
+
+    /** m's values, row-major, into to from at; returns where the next matrix goes. */
+    public static int flatten(DMatrixRMaj m, double[] to, int at) {
+        int n = m.getNumElements();
+        System.arraycopy(m.data, 0, to, at, n);
+        return at + n;
+    }
+
+    /** As {@link #flatten(DMatrixRMaj, double[], int)}, in float. */
+    public static int flatten(FMatrixRMaj m, float[] to, int at) {
+        int n = m.getNumElements();
+        System.arraycopy(m.data, 0, to, at, n);
+        return at + n;
+    }
+
+    /** m's values, row-major, from from at; returns where the next matrix starts. */
+    public static int unflatten(double[] from, int at, DMatrixRMaj m) {
+        int n = m.getNumElements();
+        System.arraycopy(from, at, m.data, 0, n);
+        return at + n;
+    }
+
+    /** As {@link #unflatten(double[], int, DMatrixRMaj)}, in float. */
+    public static int unflatten(float[] from, int at, FMatrixRMaj m) {
+        int n = m.getNumElements();
+        System.arraycopy(from, at, m.data, 0, n);
+        return at + n;
     }
 }

@@ -35,11 +35,11 @@ public sealed interface BatchBuffers permits NetworkBatch, NetworkBatchF32 {
     /** Rows {@code from .. from+rows} of data's inputs alone into the input buffer. */
     void gatherInputs(Dataset data, int from, int rows);
 
-    /** Sets the momentum to zero and sizes the network's workspace for a full batch. */
-    void reset();
+    /** Sizes the network's workspace for a full batch, so the steps after it allocate nothing. */
+    void reserve();
 
-    /** One step of gradient descent on the gathered batch; the loss before it (see {@code Network.trainStep}). */
-    double trainStep(double learningRate, double momentum, boolean trainBias);
+    /** One step of optimizer on the gathered batch; the loss before it (see {@link Optimizer#step}). */
+    double trainStep(Optimizer optimizer, double learningRate);
 
     /**
      * The gradient of the gathered batch summed over its rows, with the rows' loss sum and correct

@@ -174,25 +174,27 @@ public final class MiniBatchTrainer {
         default void finish() {}
     }
 
-    /** Steps on this machine: each batch gathered into buffers allocated once, then {@code Network.trainStep}. */
+    /** Steps on this machine: each batch gathered into buffers allocated once, then the optimizer's step. */
     public static Steps local() {
         return new Steps() {
             private BatchBuffers buffers;
             private Dataset train;
             private Options options;
+            private Optimizer optimizer;
 
             @Override
             public void start(DenseNetwork network, Dataset train, Options options, int batch) {
                 this.buffers = BatchBuffers.of(network, batch);
                 this.train = train;
                 this.options = options;
-                buffers.reset(); // the workspace sized once for the full batch; the last, shorter one reuses it
+                this.optimizer = Optimizer.of(options); // its velocities start at zero
+                buffers.reserve(); // the workspace sized once for the full batch; the last, shorter one reuses it
             }
 
             @Override
             public double step(int[] order, int from, int rows) {
                 buffers.gather(train, order, from, rows);
-                return buffers.trainStep(options.learningRate(), options.momentum(), options.trainBias());
+                return buffers.trainStep(optimizer, options.learningRate());
             }
 
             @Override

@@ -57,14 +57,13 @@ public final class NetworkBatch implements BatchBuffers {
     }
 
     @Override
-    public void reset() {
-        network.resetMomentum();
+    public void reserve() {
         network.reserveWorkspace(capacity);
     }
 
     @Override
-    public double trainStep(double learningRate, double momentum, boolean trainBias) { //@keep
-        double loss = network.trainStep(x, target, learningRate, momentum, trainBias); //@f32 float loss = network.trainStep(x, target, (float) learningRate, (float) momentum, trainBias);
+    public double trainStep(Optimizer optimizer, double learningRate) { //@keep
+        double loss = optimizer.step(network, x, target, learningRate); //@f32 float loss = optimizer.step(network, x, target, (float) learningRate);
         out = lastOut();
         return loss;
     }

@@ -238,16 +238,17 @@ public final class StepProfile {
         }
         DMatrixRMaj xm = new DMatrixRMaj(o.batch(), w[0], true, x);
         DMatrixRMaj tm = new DMatrixRMaj(o.batch(), w[w.length - 1], true, t);
-        double lr = o.learningRate(), mu = o.momentum();
+        double lr = o.learningRate();
+        Optimizer sgd = new Sgd(o.momentum(), true);
         if (net instanceof Network n64) {
-            return () -> n64.trainStep(xm, tm, lr, mu, true);
+            return () -> sgd.step(n64, xm, tm, lr);
         }
         NetworkF32 n32 = (NetworkF32) net;
         FMatrixRMaj xf = new FMatrixRMaj(xm.numRows, xm.numCols);
         FMatrixRMaj tf = new FMatrixRMaj(tm.numRows, tm.numCols);
         ConvertMatrixData.convert(xm, xf);
         ConvertMatrixData.convert(tm, tf);
-        float lrF = (float) lr, muF = (float) mu;
-        return () -> n32.trainStep(xf, tf, lrF, muF, true);
+        float lrF = (float) lr;
+        return () -> sgd.step(n32, xf, tf, lrF);
     }
 }

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vecprop.example.WorkedExample;
 import io.vecprop.kernels.Kernels;
+import io.vecprop.train.Sgd;
 import io.vecprop.train.Trainer;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
@@ -151,6 +152,7 @@ class TestNetwork {
         Network fused = Network.random(K, loss, 31, widths);
         Network byHand = fused.copy(K);
         double lr = 0.3, mu = 0.9;
+        Sgd momentum = new Sgd(mu, true);
         DMatrixRMaj[] vW = new DMatrixRMaj[2], vB = new DMatrixRMaj[2];
         for (int l = 0; l < 2; l++) {
             vW[l] = new DMatrixRMaj(widths[l + 1], widths[l]);
@@ -159,7 +161,7 @@ class TestNetwork {
         int[] batches = {6, 6, 2};
         for (int step = 0; step < batches.length; step++) {
             DMatrixRMaj x = inputs(40 + step, batches[step], 5), t = targets(40 + step, batches[step], 4);
-            double e = fused.trainStep(x, t, lr, mu, true);
+            double e = momentum.step(fused, x, t, lr);
             assertEquals(byHand.loss(x, t), e, 1e-15, "the loss before the step");
             byHand.backward(x, t);
             for (int l = 0; l < 2; l++) {
@@ -177,13 +179,14 @@ class TestNetwork {
         }
         // momentum 0 is plain SGD; after a reset the velocity starts again from zero
         Network plain = fused.copy(K);
-        fused.resetMomentum();
+        momentum.reset();
         DMatrixRMaj x = inputs(50, 3, 5), t = targets(50, 3, 4);
-        fused.trainStep(x, t, lr, mu, true);
+        momentum.step(fused, x, t, lr);
         plain.trainStep(x, t, lr, true);
         assertSameParameters(plain, fused, 1e-12, "the first step after a reset");
-        assertThrows(IllegalArgumentException.class, () -> fused.trainStep(x, t, lr, 1.0, true));
-        assertThrows(IllegalArgumentException.class, () -> fused.trainStep(x, t, lr, -0.1, true));
+        assertThrows(IllegalArgumentException.class, () -> new Sgd(1.0, true));
+        assertThrows(IllegalArgumentException.class, () -> new Sgd(-0.1, true));
+        assertThrows(IllegalStateException.class, () -> momentum.step(plain, x, t, lr), "the velocities are fused's");
     }
 
     // ---------------------------------------------------------------- data-parallel pieces
@@ -239,13 +242,14 @@ class TestNetwork {
             for (boolean trainBias : new boolean[] {true, false}) {
                 Network local = Network.random(K, loss, 71, widths);
                 Network driver = local.copy(K), worker = local.copy(K);
+                Sgd localSgd = new Sgd(mu, trainBias), driverSgd = new Sgd(mu, trainBias);
                 double[] params = new double[local.parameterCount()];
                 double[] sum = new double[params.length];
                 int[] batches = {9, 9, 5};
                 for (int step = 0; step < batches.length; step++) {
                     int n = batches[step];
                     DMatrixRMaj x = inputs(72 + step, n, 5), t = targets(72 + step, n, 3);
-                    double e = local.trainStep(x, t, 0.5, mu, trainBias);
+                    double e = localSgd.step(local, x, t, 0.5);
                     // the worker starts from the driver's weights, as a broadcast would give them
                     driver.copyParameters(params);
                     worker.setParameters(params);
@@ -254,7 +258,7 @@ class TestNetwork {
                     for (int from = 0; from < n; from += 4) {
                         lossSum += addGradientSum(worker, x, t, from, Math.min(4, n - from), sum);
                     }
-                    driver.applyGradientSum(sum, n, 0.5, mu, trainBias);
+                    driverSgd.applyGradientSum(driver, GradientSum.of(sum, 0, 0, n), 0.5);
                     assertEquals(e, lossSum / n, 1e-14 * e, "the loss before step " + (step + 1));
                     // only the order in which the rows were summed differs
                     assertSameParameters(local, driver, 1e-13, "mu " + mu + ", bias " + trainBias + ", step " + (step + 1));
@@ -281,8 +285,12 @@ class TestNetwork {
         assertEquals(Precision.F64, a.parameters().precision());
         assertArrayEquals(p, a.parameters().f64());
         assertMessage(() -> b.setParameters(new double[5]), "parameter array of 5 values", "26 parameters");
-        assertMessage(() -> b.applyGradientSum(new double[26], 0, 0.1, 0, true), "0 rows");
-        assertMessage(() -> b.applyGradientSum(new double[26], 3, 0.1, 1, true), "momentum 1.0");
+        assertMessage(() -> new Sgd(0, true).applyGradientSum(b, GradientSum.of(new double[26], 0, 0, 0), 0.1), "0 rows");
+        assertMessage(() -> new Sgd(0, true).applyGradientSum(b, GradientSum.of(new double[5], 0, 0, 3), 0.1),
+                "gradient array of 5 values", "26 parameters");
+        assertMessage(() -> new Sgd(1, true), "momentum 1.0");
+        assertMessage(() -> new Sgd(0, true).applyGradientSum(b, GradientSum.of(new float[26], 0, 0, 3), 0.1),
+                "gradient in f32 for a network in f64");
         IllegalStateException none = assertThrows(IllegalStateException.class, () -> Network.random(K, 83, 3, 4, 2).copyGradients(p));
         assertTrue(none.getMessage().contains("no gradients yet"), none.getMessage());
         assertMessage(() -> b.setParameters(Parameters.of(new float[26])), "parameters in f32 for a network in f64");
@@ -394,7 +402,7 @@ class TestNetwork {
             double lr = 0.7;
             double e1 = viaStep.trainStep(x, t, lr, trainBias);
             double e2 = viaGrad.backward(x, t);
-            viaGrad.applyGradients(lr, trainBias);
+            new Sgd(0, trainBias).applyGradients(viaGrad, lr);
             assertEquals(e2, e1, 0.0, "both return the loss before the step");
             // N = 1 takes the outer-product path, N > 1 the rank-N path: the rounding of the update
             // differs from lr * dW by a few ulps of the update, not of the weight
@@ -527,7 +535,7 @@ class TestNetwork {
                 trained.trainStep(x, t, 0.5, true);
             }
             frozen.backward(x, t);
-            frozen.applyGradients(0.5, false);
+            new Sgd(0, false).applyGradients(frozen, 0.5);
             for (int l = 0; l < 3; l++) {
                 assertArrayEquals(before[l], snapshot(frozen.layer(l).bias()), "frozen bias of layer " + l);
                 double[] now = snapshot(trained.layer(l).bias());
@@ -708,16 +716,18 @@ class TestNetwork {
         // a data-parallel step: a worker's gradient sum, copied out, applied with momentum by the driver
         Network worker = softmax.copy(kernels);
         double[] flat = new double[softmax.parameterCount()];
+        GradientSum sum = GradientSum.of(flat, 0, 0, n); // the array is used: copyGradients refills it
+        Sgd momentum = new Sgd(0.9, true), plain = new Sgd(0, true);
         // long enough for C2 to compile every kernel involved: interpreted Vector API code allocates
         for (int i = 0; i < 20_000; i++) {
-            softmax.trainStep(x, t10, 0.01, 0.9, true); // allocates the velocities once
+            momentum.step(softmax, x, t10, 0.01); // allocates the velocities once
             network.trainStep(x, t, 0.01, (i & 1) == 0);
             network.backward(x, t); // allocates the gradients once
-            network.applyGradients(0.01, true);
+            plain.applyGradients(network, 0.01);
             network.loss(x, t);
             worker.gradientSum(x, t10);
             worker.copyGradients(flat);
-            softmax.applyGradientSum(flat, n, 0.01, 0.9, true);
+            momentum.applyGradientSum(softmax, sum, 0.01); // allocates its sum buffers once
         }
         // a single allocation per iteration would be >= 16 KB over 1000 iterations; the JIT may
         // allocate a few hundred bytes once while compiling, so take the least of three rounds
@@ -727,14 +737,14 @@ class TestNetwork {
             long overhead = measureOverhead(sun);
             long start = sun.getCurrentThreadAllocatedBytes();
             for (int i = 0; i < 1000; i++) {
-                sink += softmax.trainStep(x, t10, 0.01, 0.9, true);
+                sink += momentum.step(softmax, x, t10, 0.01);
                 sink += network.trainStep(x, t, 0.01, (i & 1) == 0);
                 sink += network.backward(x, t);
-                network.applyGradients(0.01, true);
+                plain.applyGradients(network, 0.01);
                 sink += network.loss(x, t);
                 sink += worker.gradientSum(x, t10);
                 worker.copyGradients(flat);
-                softmax.applyGradientSum(flat, n, 0.01, 0.9, true);
+                momentum.applyGradientSum(softmax, sum, 0.01); // allocates its sum buffers once
             }
             least = Math.min(least, sun.getCurrentThreadAllocatedBytes() - start - overhead);
         }
@@ -793,10 +803,10 @@ class TestNetwork {
     @Test
     void gradientsBeforeBackwardAreAnError() {
         Network network = Network.random(K, 3, 5, 7, 3);
-        assertThrows(IllegalStateException.class, () -> network.applyGradients(0.1, true));
+        assertThrows(IllegalStateException.class, () -> new Sgd(0, true).applyGradients(network, 0.1));
         network.forward(inputs(3, 2, 5));
         assertThrows(IllegalStateException.class, () -> network.workspace().gradW(0));
-        assertThrows(IllegalStateException.class, () -> network.applyGradients(0.1, true));
+        assertThrows(IllegalStateException.class, () -> new Sgd(0, true).applyGradients(network, 0.1));
     }
 
     // ---------------------------------------------------------------- bad input

@@ -7,6 +7,7 @@ import io.vecprop.data.Dataset;
 import io.vecprop.data.Synthetic;
 import io.vecprop.kernels.KernelPair;
 import io.vecprop.kernels.Kernels;
+import io.vecprop.train.Sgd;
 import io.vecprop.kernels.KernelsF32;
 import io.vecprop.kernels.SimdSupport;
 import io.vecprop.train.MiniBatchTrainer;
@@ -88,9 +89,10 @@ class TestNetworkF32 {
         SplittableRandom rnd = new SplittableRandom(8);
         DMatrixRMaj x = floats(6, 8, rnd, -1, 1);
         DMatrixRMaj t = oneHot(6, 4, rnd);
+        Sgd sd = new Sgd(0.9, true), sf = new Sgd(0.9, true);
         for (int step = 0; step < 3; step++) {
-            d.trainStep(x, t, 0.5, 0.9, true);
-            f.trainStep(narrow(x), narrow(t), 0.5f, 0.9f, true);
+            sd.step(d, x, t, 0.5);
+            sf.step(f, narrow(x), narrow(t), 0.5f);
         }
         for (int l = 0; l < 2; l++) {
             double[] wd = d.weightValues(l), wf = f.weightValues(l);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vecprop.kernels.KernelProvider;
 import io.vecprop.kernels.KernelsF32;
+import io.vecprop.train.Sgd;
 import io.vecprop.kernels.SimdSupport;
 import java.lang.management.ManagementFactory;
 import java.util.Random;
@@ -137,12 +138,13 @@ class TestTrainStepAllocationF32 {
         FMatrixRMaj x = inputs(91, n, 13);
         FMatrixRMaj t = targets(91, n, 9);
         FMatrixRMaj t70 = oneHot(93, n, 70);
+        Sgd momentum = new Sgd(0.9, true), plain = new Sgd(0, true);
         // long enough for C2 to compile every kernel involved: interpreted Vector API code allocates
         for (int i = 0; i < 20_000; i++) {
-            softmax.trainStep(x, t70, 0.01f, 0.9f, true); // allocates the velocities once
+            momentum.step(softmax, x, t70, 0.01f); // allocates the velocities once
             network.trainStep(x, t, 0.01f, (i & 1) == 0);
             network.backward(x, t); // allocates the gradients once
-            network.applyGradients(0.01f, true);
+            plain.applyGradients(network, 0.01f);
             network.loss(x, t);
         }
         long least = Long.MAX_VALUE;
@@ -151,10 +153,10 @@ class TestTrainStepAllocationF32 {
             long overhead = measureOverhead(sun);
             long start = sun.getCurrentThreadAllocatedBytes();
             for (int i = 0; i < 1000; i++) {
-                sink += softmax.trainStep(x, t70, 0.01f, 0.9f, true);
+                sink += momentum.step(softmax, x, t70, 0.01f);
                 sink += network.trainStep(x, t, 0.01f, (i & 1) == 0);
                 sink += network.backward(x, t);
-                network.applyGradients(0.01f, true);
+                plain.applyGradients(network, 0.01f);
                 sink += network.loss(x, t);
             }
             least = Math.min(least, sun.getCurrentThreadAllocatedBytes() - start - overhead);

@@ -196,6 +196,7 @@ class TestMiniBatchTrainer {
         private DenseNetwork driver;
         private Dataset train;
         private MiniBatchTrainer.Options options;
+        private Optimizer optimizer;
         private DenseNetwork[] workers;
         private BatchBuffers[] buffers;
         private long correct;
@@ -210,6 +211,7 @@ class TestMiniBatchTrainer {
             this.driver = network;
             this.train = train;
             this.options = options;
+            this.optimizer = Optimizer.of(options);
             workers = new DenseNetwork[parts];
             buffers = new BatchBuffers[parts];
             for (int p = 0; p < parts; p++) {
@@ -236,7 +238,7 @@ class TestMiniBatchTrainer {
                 total = total == null ? g : total.add(g);
             }
             assertEquals(rows, total.rows());
-            driver.applyGradientSum(total, options.learningRate(), options.momentum(), options.trainBias());
+            optimizer.applyGradientSum(driver, total, options.learningRate());
             correct = total.correct();
             return total.lossSum() / rows;
         }

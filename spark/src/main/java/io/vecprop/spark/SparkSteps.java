@@ -6,6 +6,7 @@ import io.vecprop.nn.GradientSum;
 import io.vecprop.nn.Parameters;
 import io.vecprop.train.Cluster;
 import io.vecprop.train.MiniBatchTrainer;
+import io.vecprop.train.Optimizer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -37,6 +38,7 @@ final class SparkSteps implements MiniBatchTrainer.Steps {
     private long step;
     private DenseNetwork network;
     private MiniBatchTrainer.Options options;
+    private Optimizer optimizer;
     private Workers.Recipe recipe;
     private List<Broadcast<Block>> blocks;
     private JavaRDD<Integer> partitions;
@@ -69,7 +71,7 @@ final class SparkSteps implements MiniBatchTrainer.Steps {
         }
         this.blocks = List.copyOf(list);
         this.partitions = sc.parallelize(IntStream.range(0, p).boxed().toList(), p);
-        network.resetMomentum(); // as on one machine: the velocities start at zero
+        this.optimizer = Optimizer.of(options); // the driver's, as on one machine: the velocities start at zero
     }
 
     @Override
@@ -88,7 +90,7 @@ final class SparkSteps implements MiniBatchTrainer.Steps {
         if (sum.rows() != rows) {
             throw new IllegalStateException("the partitions summed " + sum.rows() + " rows of a batch of " + rows);
         }
-        network.applyGradientSum(sum, options.learningRate(), options.momentum(), options.trainBias());
+        optimizer.applyGradientSum(network, sum, options.learningRate());
         correct = sum.correct();
         return sum.lossSum() / rows;
     }

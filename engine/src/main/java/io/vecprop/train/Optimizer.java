@@ -1,0 +1,53 @@
+package io.vecprop.train;
+
+import io.vecprop.nn.DenseNetwork;
+import io.vecprop.nn.GradientSum;
+import io.vecprop.nn.Network;
+import io.vecprop.nn.NetworkF32;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.data.FMatrixRMaj;
+
+/**
+ * How a network's weights move along its gradient, step after step, and the state that takes
+ * (momentum's velocities): the one place an update rule lives. The network computes the forward
+ * pass, the deltas and the gradients; the optimizer turns them into new weights. An optimizer
+ * serves one network (its state is shaped for it), in that network's precision, and allocates its
+ * state once, on the first step. {@link Sgd} is plain gradient descent or classical momentum.
+ *
+ * <p>The learning rate is given per step, so a schedule can change it without touching the state.
+ */
+public interface Optimizer {
+
+    /** The optimizer the options ask for: {@link Sgd} with their momentum (0 is plain SGD) and biases trained or frozen. */
+    static Optimizer of(MiniBatchTrainer.Options options) {
+        return new Sgd(options.momentum(), options.trainBias());
+    }
+
+    /**
+     * One step on a batch: forward, backward and this optimizer's update of every weight.
+     *
+     * @param x N x inputs, one sample per row
+     * @param target N x outputs
+     * @return the batch's mean loss before the step
+     */
+    double step(Network network, DMatrixRMaj x, DMatrixRMaj target, double learningRate);
+
+    /** As {@link #step(Network, DMatrixRMaj, DMatrixRMaj, double)}, for a float network. */
+    float step(NetworkF32 network, FMatrixRMaj x, FMatrixRMaj target, float learningRate);
+
+    /**
+     * One step from the mean gradients the network's last {@code backward} left in its workspace
+     * (the network is not run again).
+     */
+    void applyGradients(DenseNetwork network, double learningRate);
+
+    /**
+     * One step from a gradient summed over a batch's rows, such as the sum of the gradient sums that
+     * workers computed on the parts of one batch: the same arithmetic as {@link #step} on the whole
+     * batch, so the two differ only in the order the rows were summed.
+     */
+    void applyGradientSum(DenseNetwork network, GradientSum sum, double learningRate);
+
+    /** Forgets the state (velocities back to zero), as at the start of training. */
+    void reset();
+}
