@@ -7,7 +7,7 @@ import io.vecprop.data.Dataset;
 import io.vecprop.io.ModelFile;
 import io.vecprop.data.Scaler;
 import io.vecprop.data.Synthetic;
-import io.vecprop.kernels.KernelPair;
+import io.vecprop.kernels.KernelSelection;
 import io.vecprop.kernels.Kernels;
 import io.vecprop.kernels.KernelsF32;
 import io.vecprop.nn.Loss;
@@ -90,7 +90,7 @@ class TestReadmeExample {
         NetworkF32 small = NetworkF32.random(KernelsF32.scalar(), Loss.CROSS_ENTROPY, 7, 64, 256, 256, 10);
         MiniBatchTrainer.Result f32 = MiniBatchTrainer.train(small, train, test, o, MiniBatchTrainer.Listener.NONE);
         ModelFile.write(dir.resolve("blobs-f32.safetensors"), new ModelFile.Model(small, scaler, train.classes())); // F32 tensors
-        ModelFile.Model asFloat = ModelFile.read(dir.resolve("blobs-f32.safetensors"), null, KernelPair.scalar()); // the file's precision
+        ModelFile.Model asFloat = ModelFile.read(dir.resolve("blobs-f32.safetensors"), null, KernelSelection.scalar()); // the file's precision
         Network asDouble = small.toF64(Kernels.scalar());                  // widened exactly
 
         assertTrue(f32.last().validationAccuracy() > 0.95, "accuracy " + f32.last().validationAccuracy());
@@ -127,7 +127,7 @@ class TestReadmeExample {
             "NetworkF32 small = NetworkF32.random(KernelsF32.scalar(), Loss.CROSS_ENTROPY, 7, 64, 256, 256, 10);",
             "MiniBatchTrainer.Result f32 = MiniBatchTrainer.train(small, train, test, o, MiniBatchTrainer.Listener.NONE);",
             "ModelFile.write(Path.of(\"blobs-f32.safetensors\"), new ModelFile.Model(small, scaler, train.classes())); // F32 tensors",
-            "ModelFile.Model asFloat = ModelFile.read(Path.of(\"blobs-f32.safetensors\"), null, KernelPair.scalar()); // the file's precision",
+            "ModelFile.Model asFloat = ModelFile.read(Path.of(\"blobs-f32.safetensors\"), null, KernelSelection.scalar()); // the file's precision",
             "Network asDouble = small.toF64(Kernels.scalar());                  // widened exactly");
     }
 

@@ -3,7 +3,7 @@ package io.vecprop.bench;
 import io.vecprop.kernels.DenseKernels;
 import io.vecprop.kernels.DenseKernelsF32;
 import io.vecprop.kernels.KernelProvider;
-import io.vecprop.nn.Precision;
+import io.vecprop.kernels.Precision;
 
 /** Builds the kernels and operands a benchmark's parameters name, in either precision. */
 final class KernelState {
@@ -12,12 +12,12 @@ final class KernelState {
 
     /** {@code scalar} or {@code simd} on the given threads, in double; fails loudly if SIMD cannot run. */
     static DenseKernels kernels(String name, int threads) {
-        return KernelProvider.select(KernelProvider.Choice.parse(name), threads).kernels().impl();
+        return KernelProvider.select(KernelProvider.Choice.parse(name), threads, Precision.F64).f64().impl();
     }
 
     /** {@code scalar} or {@code simd} on the given threads, in float; fails loudly if SIMD cannot run. */
     static DenseKernelsF32 kernelsF32(String name, int threads) {
-        return KernelProvider.selectF32(KernelProvider.Choice.parse(name), threads).kernels().impl();
+        return KernelProvider.select(KernelProvider.Choice.parse(name), threads, Precision.F32).f32().impl();
     }
 
     /** True for the {@code precision} parameter {@code f32}, false for {@code f64}; fails on anything else. */

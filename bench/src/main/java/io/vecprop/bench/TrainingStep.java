@@ -1,5 +1,6 @@
 package io.vecprop.bench;
 
+import io.vecprop.kernels.Precision;
 import io.vecprop.example.WorkedExample;
 import io.vecprop.kernels.Kernels;
 import io.vecprop.kernels.KernelsF32;
@@ -72,7 +73,7 @@ final class TrainingStep {
     }
 
     private static KernelsF32 kernelsF32(String kernels, int threads) {
-        return KernelProvider.selectF32(KernelProvider.Choice.parse(kernels), threads).kernels();
+        return KernelProvider.select(KernelProvider.Choice.parse(kernels), threads, Precision.F32).f32();
     }
 
     private static FMatrixRMaj narrow(DMatrixRMaj m) {

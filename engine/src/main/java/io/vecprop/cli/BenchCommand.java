@@ -4,7 +4,7 @@ import io.vecprop.io.AtomicFiles;
 import io.vecprop.io.Json;
 import io.vecprop.io.JsonReader;
 import io.vecprop.kernels.KernelProvider;
-import io.vecprop.nn.Precision;
+import io.vecprop.kernels.Precision;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -205,8 +205,8 @@ final class BenchCommand implements Callable<Integer> {
     private int report(List<Object> results, Path dir, Path log, String what, PrintWriter stdout, PrintWriter err)
             throws IOException {
         boolean simd = KernelProvider.simdUnavailableReason() == null;
-        int lanes = simd ? KernelProvider.select(KernelProvider.Choice.SIMD, 1).kernels().info().lanes() : 8;
-        int lanesF32 = simd ? KernelProvider.selectF32(KernelProvider.Choice.SIMD, 1).kernels().info().lanes() : 2 * lanes;
+        int lanes = simd ? KernelProvider.select(KernelProvider.Choice.SIMD, 1, Precision.F64).f64().info().lanes() : 8;
+        int lanesF32 = simd ? KernelProvider.select(KernelProvider.Choice.SIMD, 1, Precision.F32).f32().info().lanes() : 2 * lanes;
         String title = what + " (" + LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE) + ")";
         AtomicFiles.writeString(dir.resolve("jmh.json"), Json.write(results));
         Map<String, Object> json;

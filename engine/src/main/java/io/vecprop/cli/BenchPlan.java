@@ -1,6 +1,6 @@
 package io.vecprop.cli;
 
-import io.vecprop.nn.Precision;
+import io.vecprop.kernels.Precision;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

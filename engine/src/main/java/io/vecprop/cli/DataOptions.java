@@ -72,7 +72,7 @@ final class DataOptions {
         if (data == null) {
             throw new ParameterException(cli, "Missing required option: '--data'");
         }
-        ModelFile.Model m = ModelFile.read(model, kernelOptions.precision, kernelOptions.kernelPair(cli.getErr()));
+        ModelFile.Model m = ModelFile.read(model, kernelOptions.precision, kernelOptions.selection(cli.getErr()));
         Dataset d = load(seed, m.network().inputs(), m.network().outputs(), m.classes().isEmpty() ? null : m.classes(), targets);
         m.scaler().apply(d.inputs());
         return new ModelAndData(m, d);

@@ -8,11 +8,12 @@ import io.vecprop.io.Json;
 import io.vecprop.data.Memory;
 import io.vecprop.io.ModelFile;
 import io.vecprop.data.Scaler;
-import io.vecprop.kernels.KernelPair;
+import io.vecprop.kernels.KernelInfo;
+import io.vecprop.kernels.KernelSelection;
 import io.vecprop.kernels.KernelProvider;
 import io.vecprop.nn.DenseNetwork;
 import io.vecprop.nn.Loss;
-import io.vecprop.nn.Precision;
+import io.vecprop.kernels.Precision;
 import io.vecprop.train.Cluster;
 import io.vecprop.train.MiniBatchTrainer;
 import java.io.IOException;
@@ -72,7 +73,7 @@ final class DataTraining {
     private Outcome run(Cluster cluster) throws IOException {
         long seed = c.seed != null ? c.seed : DEFAULT_SEED;
         int batch = c.batch != null ? Math.toIntExact(c.batch) : DEFAULT_BATCH; // Values.PositiveInt bounds it
-        KernelPair kernels = c.kernelOptions.kernelPair(err);
+        KernelSelection kernels = c.kernelOptions.selection(err);
 
         // the network: from --init (in its file's precision unless --precision asks for the other), or new from --layers and --loss
         ModelFile.Model start = c.init == null ? null : ModelFile.read(c.init, c.kernelOptions.precision, kernels);
@@ -342,8 +343,8 @@ final class DataTraining {
     }
 
     /** Like "simd kernels (512-bit), 2 threads, f32". */
-    static String describe(KernelPair kernels, Precision precision) {
-        var info = precision == Precision.F32 ? kernels.f32().info() : kernels.f64().info();
+    static String describe(KernelSelection kernels, Precision precision) {
+        KernelInfo info = kernels.info(precision);
         return info.name() + " kernels" + (info.vectorBits() > 0 ? " (" + info.vectorBits() + "-bit)" : "") + ", "
                 + info.threads() + (info.threads() == 1 ? " thread" : " threads") + ", " + precision;
     }

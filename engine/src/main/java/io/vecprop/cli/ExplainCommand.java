@@ -8,8 +8,8 @@ import io.vecprop.example.Explanation.TrajectoryPoint;
 import io.vecprop.example.Explanation.WeightStep;
 import io.vecprop.example.WorkedExample;
 import io.vecprop.example.WorkedExampleF32;
-import io.vecprop.kernels.KernelPair;
-import io.vecprop.nn.Precision;
+import io.vecprop.kernels.KernelSelection;
+import io.vecprop.kernels.Precision;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -51,7 +51,7 @@ final class ExplainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Precision precision = kernelOptions.precision(Precision.F64);
-        KernelPair kernels = kernelOptions.kernelPair(spec.commandLine().getErr());
+        KernelSelection kernels = kernelOptions.selection(spec.commandLine().getErr());
         Explanation f64 = WorkedExample.explain(kernels.f64());
         Explanation f32 = precision == Precision.F32 ? WorkedExampleF32.explain(kernels.f32()) : null;
         PrintWriter out = spec.commandLine().getOut();

@@ -3,9 +3,9 @@ package io.vecprop.cli;
 import io.vecprop.io.Json;
 import io.vecprop.kernels.KernelInfo;
 import io.vecprop.kernels.KernelProvider;
-import io.vecprop.kernels.KernelPair;
+import io.vecprop.kernels.KernelSelection;
 import io.vecprop.kernels.Parity;
-import io.vecprop.nn.Precision;
+import io.vecprop.kernels.Precision;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,8 +50,8 @@ final class InfoCommand implements Callable<Integer> {
             return parity(out, spec.commandLine().getErr());
         }
         Precision precision = kernelOptions.precision(Precision.F64);
-        KernelPair kernels = kernelOptions.kernelPair(spec.commandLine().getErr());
-        KernelInfo info = precision == Precision.F32 ? kernels.f32().info() : kernels.f64().info();
+        KernelSelection kernels = kernelOptions.selection(spec.commandLine().getErr());
+        KernelInfo info = kernels.info(precision);
         boolean aligned = precision == Precision.F32 ? io.vecprop.kernels.AlignedBuffersF32.aligned()
                 : io.vecprop.kernels.AlignedBuffers.aligned();
         String why = KernelProvider.simdUnavailableReason();

@@ -1,11 +1,11 @@
 package io.vecprop.cli;
 
 import io.vecprop.kernels.KernelInfo;
-import io.vecprop.kernels.KernelPair;
+import io.vecprop.kernels.KernelSelection;
 import io.vecprop.kernels.KernelProvider;
 import io.vecprop.kernels.Kernels;
 import io.vecprop.kernels.Parity;
-import io.vecprop.nn.Precision;
+import io.vecprop.kernels.Precision;
 import java.io.PrintWriter;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
@@ -52,21 +52,20 @@ final class KernelOptions {
      * auto falls back to scalar, prints the reason as one line on err.
      */
     Kernels kernels(PrintWriter err) {
-        return kernelPair(err).f64();
+        return selection(err).f64();
     }
 
     /** The kernels these flags ask for in both precisions, as {@link #kernels}; the fallback line is printed once. */
-    KernelPair kernelPair(PrintWriter err) {
+    KernelSelection selection(PrintWriter err) {
         setSimdProperties();
         KernelProvider.Choice c = choice != null ? choice : KernelProvider.choiceFromProperty();
-        KernelProvider.Selection selection = KernelProvider.select(c, threads());
+        KernelSelection selection = KernelProvider.select(c, threads());
         if (selection.fallbackReason() != null) {
             err.println("vecprop: " + selection.fallbackReason());
             err.flush();
         }
-        Kernels kernels = selection.kernels();
-        checkVectorBits(kernels.info());
-        return new KernelPair(kernels, KernelProvider.selectF32(c, threads()).kernels());
+        checkVectorBits(selection.f64().info());
+        return selection;
     }
 
     /**

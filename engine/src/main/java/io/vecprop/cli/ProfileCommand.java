@@ -1,9 +1,9 @@
 package io.vecprop.cli;
 
 import io.vecprop.io.Json;
-import io.vecprop.kernels.KernelPair;
+import io.vecprop.kernels.KernelSelection;
 import io.vecprop.nn.Loss;
-import io.vecprop.nn.Precision;
+import io.vecprop.kernels.Precision;
 import io.vecprop.train.StepProfile;
 import io.vecprop.train.Workloads;
 import java.io.PrintWriter;
@@ -77,7 +77,7 @@ final class ProfileCommand implements Callable<Integer> {
         int[] widths = widths();
         int n = batchSize();
         Precision precision = kernelOptions.precision(Precision.F64);
-        KernelPair kernels = kernelOptions.kernelPair(spec.commandLine().getErr());
+        KernelSelection kernels = kernelOptions.selection(spec.commandLine().getErr());
         StepProfile.Options options;
         try {
             // the options check the widths and the time to run, and say what was wrong

@@ -1,6 +1,6 @@
 package io.vecprop.cli;
 
-import io.vecprop.nn.Precision;
+import io.vecprop.kernels.Precision;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.FontMetrics;

@@ -1,7 +1,7 @@
 package io.vecprop.cli;
 
 import io.vecprop.kernels.Tuning;
-import io.vecprop.nn.Precision;
+import io.vecprop.kernels.Precision;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;

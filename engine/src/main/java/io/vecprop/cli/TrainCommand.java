@@ -6,10 +6,10 @@ import static io.vecprop.cli.Values.sig9;
 
 import io.vecprop.example.WorkedExample;
 import io.vecprop.example.WorkedExampleF32;
-import io.vecprop.kernels.KernelPair;
+import io.vecprop.kernels.KernelSelection;
 import io.vecprop.nn.Network;
 import io.vecprop.nn.NetworkF32;
-import io.vecprop.nn.Precision;
+import io.vecprop.kernels.Precision;
 import org.ejml.data.FMatrixRMaj;
 import io.vecprop.train.Trainer;
 import java.io.PrintWriter;
@@ -223,7 +223,7 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         boolean json = format == Values.Format.json;
         Precision precision = kernelOptions.precision(Precision.F64);
-        KernelPair kernels = kernelOptions.kernelPair(spec.commandLine().getErr());
+        KernelSelection kernels = kernelOptions.selection(spec.commandLine().getErr());
         Trainer.Options options = new Trainer.Options(lr, !freezeBias, targetLoss, maxSteps);
         if (!json) {
             out.printf("training the worked example (2-2-2, lr %s, biases %s, %s) until E_total < %s or %d steps%n",

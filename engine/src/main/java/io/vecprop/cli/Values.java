@@ -102,11 +102,11 @@ final class Values {
     }
 
     /** A precision by its id: f64 or f32. */
-    static final class PrecisionConverter implements ITypeConverter<io.vecprop.nn.Precision> {
+    static final class PrecisionConverter implements ITypeConverter<io.vecprop.kernels.Precision> {
         @Override
-        public io.vecprop.nn.Precision convert(String value) {
+        public io.vecprop.kernels.Precision convert(String value) {
             try {
-                return io.vecprop.nn.Precision.of(value);
+                return io.vecprop.kernels.Precision.of(value);
             } catch (IllegalArgumentException e) {
                 throw new TypeConversionException("'" + value + "' must be f64 or f32");
             }

@@ -1,13 +1,13 @@
 package io.vecprop.io;
 
 import io.vecprop.data.Scaler;
-import io.vecprop.kernels.KernelPair;
+import io.vecprop.kernels.KernelSelection;
 import io.vecprop.kernels.Kernels;
 import io.vecprop.nn.DenseLayer;
 import io.vecprop.nn.DenseNetwork;
 import io.vecprop.nn.Loss;
 import io.vecprop.nn.Network;
-import io.vecprop.nn.Precision;
+import io.vecprop.kernels.Precision;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -111,7 +111,7 @@ public final class ModelFile {
 
     /** Reads a model as a double network computing with kernels, widening F32 tensors exactly. */
     public static Model read(Path file, Kernels kernels) throws IOException {
-        return read(file, Precision.F64, new KernelPair(kernels, io.vecprop.kernels.KernelsF32.scalar()));
+        return read(file, Precision.F64, new KernelSelection(kernels, null, null));
     }
 
     /**
@@ -119,7 +119,7 @@ public final class ModelFile {
      * the file's own (F64 or F32). F32 tensors widen to double exactly; F64 tensors are rounded to
      * the nearest float only when f32 is asked for.
      */
-    public static Model read(Path file, Precision precision, KernelPair kernels) throws IOException {
+    public static Model read(Path file, Precision precision, KernelSelection kernels) throws IOException {
         Safetensors.Contents contents = Safetensors.read(file);
         String name = file.getFileName().toString();
         Map<String, Safetensors.Tensor> tensors = contents.tensors();

@@ -36,8 +36,8 @@ public final class Ceilings {
             MethodType type = f32 ? MethodType.methodType(float.class, int.class, float.class)
                     : MethodType.methodType(double.class, int.class, double.class);
             peak = MethodHandles.publicLookup().findStatic(Class.forName(name), "fmaPeak", type);
-            lanes = f32 ? KernelProvider.selectF32(KernelProvider.Choice.SIMD, 1).kernels().info().lanes()
-                    : KernelProvider.select(KernelProvider.Choice.SIMD, 1).kernels().info().lanes();
+            lanes = f32 ? KernelProvider.select(KernelProvider.Choice.SIMD, 1, Precision.F32).f32().info().lanes()
+                    : KernelProvider.select(KernelProvider.Choice.SIMD, 1, Precision.F64).f64().info().lanes();
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("the SIMD kernels have no FMA loop: " + e, e);
         }

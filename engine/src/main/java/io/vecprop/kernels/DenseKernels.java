@@ -21,9 +21,6 @@ import io.vecprop.GenerateF32;
 @GenerateF32
 public interface DenseKernels {
 
-    /** A short name for logs and reports, such as {@code scalar}. */
-    String name();
-
     /** What this implementation is: vector width, lanes, threads, sigmoid variant. */
     KernelInfo info();
 

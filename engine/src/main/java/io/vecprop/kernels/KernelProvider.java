@@ -38,15 +38,6 @@ public final class KernelProvider {
         }
     }
 
-    /**
-     * The kernels chosen, and, when {@code auto} fell back to scalar, one sentence saying why
-     * (null otherwise).
-     */
-    public record Selection(Kernels kernels, String fallbackReason) {}
-
-    /** The float32 kernels chosen, as {@link Selection}. */
-    public record SelectionF32(KernelsF32 kernels, String fallbackReason) {}
-
     static final String SIMD_CLASS = "io.vecprop.kernels.simd.SimdDenseKernels";
     static final String SIMD_CLASS_F32 = SIMD_CLASS + "F32";
     private static final String MODULE = "jdk.incubator.vector";
@@ -59,31 +50,28 @@ public final class KernelProvider {
     }
 
     /**
-     * Kernels for the choice on a pool of the given size.
+     * Kernels for the choice on a pool of the given size, in both precisions.
      *
      * @throws IllegalStateException when simd is asked for but cannot run, saying why
      */
-    public static Selection select(Choice choice, int threads) {
-        String why = reasonForScalar(choice, threads);
-        return why == null
-                ? new Selection(Kernels.of((DenseKernels) loadSimd(SIMD_CLASS, threads)), null)
-                : new Selection(Kernels.scalar(), fallback(choice, why));
-    }
-
-    /** The float32 kernels for the choice, by the same rules as {@link #select}. */
-    public static SelectionF32 selectF32(Choice choice, int threads) {
-        String why = reasonForScalar(choice, threads);
-        return why == null
-                ? new SelectionF32(KernelsF32.of((DenseKernelsF32) loadSimd(SIMD_CLASS_F32, threads)), null)
-                : new SelectionF32(KernelsF32.scalar(), fallback(choice, why));
+    public static KernelSelection select(Choice choice, int threads) {
+        return select(choice, threads, null);
     }
 
     /**
-     * The kernels for the choice in both precisions, by the rules of {@link #select}, for code that
-     * prints no fallback reason (such as a cluster's workers).
+     * Kernels for the choice on a pool of the given size, in precision alone (both when it is
+     * null): what a worker that computes in one precision builds.
+     *
+     * @throws IllegalStateException when simd is asked for but cannot run, saying why
      */
-    public static KernelPair selectPair(Choice choice, int threads) {
-        return new KernelPair(select(choice, threads).kernels(), selectF32(choice, threads).kernels());
+    public static KernelSelection select(Choice choice, int threads, Precision precision) {
+        String why = reasonForScalar(choice, threads);
+        boolean f64 = precision != Precision.F32, f32 = precision != Precision.F64;
+        if (why != null) {
+            return new KernelSelection(f64 ? Kernels.scalar() : null, f32 ? KernelsF32.scalar() : null, fallback(choice, why));
+        }
+        return new KernelSelection(f64 ? Kernels.of((DenseKernels) loadSimd(SIMD_CLASS, threads)) : null,
+                f32 ? KernelsF32.of((DenseKernelsF32) loadSimd(SIMD_CLASS_F32, threads)) : null, null);
     }
 
     /**

@@ -38,11 +38,6 @@ public final class Kernels {
         return impl;
     }
 
-    /** The implementation's name, such as {@code scalar}. */
-    public String name() {
-        return impl.name();
-    }
-
     /** What the implementation is: vector width, lanes, threads, sigmoid variant. */
     public KernelInfo info() {
         return impl.info();
@@ -56,7 +51,7 @@ public final class Kernels {
      * @param b out values (a vector of any orientation), not modified
      * @param net N x out, overwritten
      */
-    public void linearForward(DMatrixRMaj x, DMatrixRMaj w, DMatrixRMaj b, DMatrixRMaj net) {
+    public void multTransBAddBias(DMatrixRMaj x, DMatrixRMaj w, DMatrixRMaj b, DMatrixRMaj net) {
         if (x.numCols != w.numCols) {
             throw new IllegalArgumentException("input is " + shape(x) + " but W is " + shape(w)
                     + " (out x in): the input needs " + w.numCols + " columns");

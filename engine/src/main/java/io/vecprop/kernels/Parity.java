@@ -275,7 +275,7 @@ public final class Parity {
      * @throws IllegalStateException when SIMD cannot run here, saying why
      */
     public static Parity simd(int threads) {
-        KernelPair simd = KernelProvider.selectPair(KernelProvider.Choice.SIMD, threads);
+        KernelSelection simd = KernelProvider.select(KernelProvider.Choice.SIMD, threads);
         return of(ScalarDenseKernels.INSTANCE, simd.f64().impl(), ScalarDenseKernelsF32.INSTANCE, simd.f32().impl());
     }
 

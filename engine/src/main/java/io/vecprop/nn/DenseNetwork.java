@@ -1,6 +1,7 @@
 package io.vecprop.nn;
 
-import io.vecprop.kernels.KernelPair;
+import io.vecprop.kernels.Precision;
+import io.vecprop.kernels.KernelSelection;
 import io.vecprop.kernels.Kernels;
 import io.vecprop.kernels.KernelsF32;
 import java.util.ArrayList;
@@ -21,7 +22,7 @@ public sealed interface DenseNetwork permits Network, NetworkF32 {
      * A new network of the given precision, its weights drawn as {@link Network#random(Kernels, Loss, long, int...)}
      * draws them: a float network gets the same draws as the double one of the same seed, rounded.
      */
-    static DenseNetwork random(Precision precision, KernelPair kernels, Loss loss, long seed, int... widths) {
+    static DenseNetwork random(Precision precision, KernelSelection kernels, Loss loss, long seed, int... widths) {
         return switch (precision) {
             case F64 -> Network.random(kernels.f64(), loss, seed, widths);
             case F32 -> NetworkF32.random(kernels.f32(), loss, seed, widths);

@@ -1,5 +1,6 @@
 package io.vecprop.nn;
 
+import io.vecprop.kernels.Precision;
 import io.vecprop.GenerateF32;
 import io.vecprop.kernels.Kernels;
 import java.util.ArrayList;
@@ -206,7 +207,7 @@ public final class Network implements DenseNetwork {
         int last = layers.length - 1;
         for (int l = 0; l <= last; l++) {
             DenseLayer layer = layers[l];
-            kernels.linearForward(in, layer.weights(), layer.bias(), ws.net(l));
+            kernels.multTransBAddBias(in, layer.weights(), layer.bias(), ws.net(l));
             mark(PhaseClock.Phase.FORWARD_PRODUCT, l);
             if (l < last) {
                 kernels.sigmoid(ws.net(l), ws.out(l));

@@ -1,5 +1,6 @@
 package io.vecprop.nn;
 
+import io.vecprop.kernels.Precision;
 import java.io.Serializable;
 import java.util.Objects;
 import org.ejml.data.DMatrixRMaj;

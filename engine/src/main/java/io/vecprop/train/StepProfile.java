@@ -2,7 +2,7 @@ package io.vecprop.train;
 
 import io.vecprop.kernels.Ceilings;
 import io.vecprop.kernels.KernelInfo;
-import io.vecprop.kernels.KernelPair;
+import io.vecprop.kernels.KernelSelection;
 import io.vecprop.kernels.PackClock;
 import io.vecprop.nn.DenseNetwork;
 import io.vecprop.nn.Loss;
@@ -10,7 +10,7 @@ import io.vecprop.nn.Network;
 import io.vecprop.nn.NetworkF32;
 import io.vecprop.nn.PhaseClock;
 import io.vecprop.nn.PhaseClock.Phase;
-import io.vecprop.nn.Precision;
+import io.vecprop.kernels.Precision;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -36,7 +36,7 @@ public final class StepProfile {
      * @param batch samples per step (1: the online step)
      * @param seconds how long to run untimed and timed, each, in five rounds of each in turn (after as long a warm-up)
      */
-    public record Options(int[] widths, int batch, Precision precision, KernelPair kernels, Loss loss,
+    public record Options(int[] widths, int batch, Precision precision, KernelSelection kernels, Loss loss,
             double learningRate, double momentum, double seconds, long seed) {
 
         public Options {

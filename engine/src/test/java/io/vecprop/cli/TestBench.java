@@ -6,7 +6,7 @@ import io.vecprop.kernels.PerturbedKernels;
 import io.vecprop.kernels.PerturbedKernels.Change;
 import io.vecprop.kernels.PerturbedKernels.Where;
 import io.vecprop.io.JsonReader;
-import io.vecprop.nn.Precision;
+import io.vecprop.kernels.Precision;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -146,7 +146,7 @@ class TestDataCommands {
         TestMain.Run pr = run("predict", "--model", p("f.safetensors"), "--data", data + ",draw=1", "--kernels", "scalar");
         assertEquals(0, pr.code(), pr.err());
         List<String> lines = pr.out().lines().toList();
-        ModelFile.Model model = ModelFile.read(dir.resolve("f.safetensors"), null, io.vecprop.kernels.KernelPair.scalar());
+        ModelFile.Model model = ModelFile.read(dir.resolve("f.safetensors"), null, io.vecprop.kernels.KernelSelection.scalar());
         Dataset fresh = Synthetic.blobs(600, 12, 3, 1.0, 1, 1);
         model.scaler().apply(fresh.inputs());
         org.ejml.data.FMatrixRMaj x = new org.ejml.data.FMatrixRMaj(600, 12);

@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vecprop.io.Json;
 import io.vecprop.io.JsonReader;
 import io.vecprop.kernels.Tuning;
-import io.vecprop.nn.Precision;
+import io.vecprop.kernels.Precision;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;

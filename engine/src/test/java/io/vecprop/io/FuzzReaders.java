@@ -4,11 +4,11 @@ import io.vecprop.data.Scaler;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.vecprop.kernels.KernelPair;
+import io.vecprop.kernels.KernelSelection;
 import io.vecprop.kernels.Kernels;
 import io.vecprop.nn.Loss;
 import io.vecprop.nn.Network;
-import io.vecprop.nn.Precision;
+import io.vecprop.kernels.Precision;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -86,7 +86,7 @@ class FuzzReaders {
         Path model = dir.resolve("valid.safetensors");
         ModelFile.write(model, new ModelFile.Model(net, Scaler.none(4), List.of("a", "b", "c")));
         byte[] valid = Files.readAllBytes(model);
-        Reader asModel = f -> ModelFile.read(f, Precision.F64, KernelPair.scalar());
+        Reader asModel = f -> ModelFile.read(f, Precision.F64, KernelSelection.scalar());
         fuzz("model.safetensors", valid, List.of(0), asModel);
         // the header length as a long: 2^63 and others, at offset 0
         for (long value : new long[] {0, -1, 1L << 31, Long.MIN_VALUE, Long.MAX_VALUE}) {

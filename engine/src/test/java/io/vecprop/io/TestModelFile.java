@@ -6,14 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vecprop.kernels.KernelPair;
+import io.vecprop.kernels.KernelSelection;
 import io.vecprop.kernels.Kernels;
 import io.vecprop.kernels.KernelsF32;
 import io.vecprop.nn.DenseNetwork;
 import io.vecprop.nn.Loss;
 import io.vecprop.nn.Network;
 import io.vecprop.nn.NetworkF32;
-import io.vecprop.nn.Precision;
+import io.vecprop.kernels.Precision;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -151,7 +151,7 @@ class TestModelFile {
         long values = 5 * 8 + 8 + 8 * 3 + 3;
         assertEquals(values * 4, Files.size(f64File) - Files.size(file) - (headerBytes(f64File) - headerBytes(file)));
 
-        KernelPair kernels = KernelPair.scalar();
+        KernelSelection kernels = KernelSelection.scalar();
         ModelFile.Model same = ModelFile.read(file, null, kernels);
         assertTrue(same.network() instanceof NetworkF32);
         assertEquals(Precision.F32, same.stored());
@@ -182,8 +182,8 @@ class TestModelFile {
         Network network = Network.random(Kernels.scalar(), 4, 3, 6, 2);
         Path file = dir.resolve("d.safetensors");
         ModelFile.write(file, new ModelFile.Model(network, Scaler.none(3), List.of()));
-        assertTrue(ModelFile.read(file, null, KernelPair.scalar()).network() instanceof Network);
-        DenseNetwork narrow = ModelFile.read(file, Precision.F32, KernelPair.scalar()).network();
+        assertTrue(ModelFile.read(file, null, KernelSelection.scalar()).network() instanceof Network);
+        DenseNetwork narrow = ModelFile.read(file, Precision.F32, KernelSelection.scalar()).network();
         assertEquals(Precision.F32, narrow.precision());
         int differ = 0;
         for (int l = 0; l < 2; l++) {
@@ -209,8 +209,8 @@ class TestModelFile {
         t.put("layers.0.bias", new Safetensors.Tensor("F64", new long[] {1}, new double[] {0}));
         Path file = dir.resolve("huge.safetensors");
         Safetensors.write(file, t, Map.of());
-        assertTrue(ModelFile.read(file, null, KernelPair.scalar()).network() instanceof Network);
-        DataFormatException e = assertThrows(DataFormatException.class, () -> ModelFile.read(file, Precision.F32, KernelPair.scalar()));
+        assertTrue(ModelFile.read(file, null, KernelSelection.scalar()).network() instanceof Network);
+        DataFormatException e = assertThrows(DataFormatException.class, () -> ModelFile.read(file, Precision.F32, KernelSelection.scalar()));
         assertTrue(e.getMessage().startsWith("huge.safetensors: cannot compute in f32: "), e.getMessage());
         assertTrue(e.getMessage().contains("Infinity at (0, 1)"), e.getMessage());
     }

@@ -19,13 +19,13 @@ public final class SimdSupport {
     /** The SIMD kernels on a pool of the given size, or a skip (a failure when SIMD is required). */
     public static DenseKernels simd(int threads) {
         requireOrSkip();
-        return KernelProvider.select(KernelProvider.Choice.SIMD, threads).kernels().impl();
+        return KernelProvider.select(KernelProvider.Choice.SIMD, threads, Precision.F64).f64().impl();
     }
 
     /** The float32 SIMD kernels on a pool of the given size, by the same skip-or-fail rule. */
     public static DenseKernelsF32 simdF32(int threads) {
         requireOrSkip();
-        return KernelProvider.selectF32(KernelProvider.Choice.SIMD, threads).kernels().impl();
+        return KernelProvider.select(KernelProvider.Choice.SIMD, threads, Precision.F32).f32().impl();
     }
 
     private static void requireOrSkip() {

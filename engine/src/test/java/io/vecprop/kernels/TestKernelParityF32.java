@@ -65,7 +65,7 @@ class TestKernelParityF32 {
         simd = SimdSupport.simdF32(1);
         simd2 = SimdSupport.simdF32(2);
         scalar64 = SimdSupport.scalar();
-        assertEquals("simd", simd.name());
+        assertEquals("simd", simd.info().name());
         assertEquals(1, simd.info().threads());
         assertEquals(2, simd2.info().threads());
     }

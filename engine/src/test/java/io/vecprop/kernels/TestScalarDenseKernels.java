@@ -86,10 +86,10 @@ class TestScalarDenseKernels {
 
     @Test
     void nameAndFacade() {
-        assertEquals("scalar", S.name());
+        assertEquals("scalar", S.info().name());
         assertSame(Kernels.scalar(), Kernels.of(S));
         assertSame(S, Kernels.scalar().impl());
-        assertEquals("scalar", Kernels.scalar().name());
+        assertEquals("scalar", Kernels.scalar().info().name());
         assertEquals("3x4", Kernels.shape(new DMatrixRMaj(3, 4)));
     }
 
@@ -119,7 +119,7 @@ class TestScalarDenseKernels {
 
         // through the facade, with a column-vector bias
         DMatrixRMaj net = new DMatrixRMaj(m, n);
-        Kernels.scalar().linearForward(a, b, new DMatrixRMaj(n, 1, true, bias.data), net);
+        Kernels.scalar().multTransBAddBias(a, b, new DMatrixRMaj(n, 1, true, bias.data), net);
         assertArrayEquals(c, net.data, 0.0);
     }
 
@@ -379,16 +379,16 @@ class TestScalarDenseKernels {
     }
 
     @Test
-    void linearForwardShapeErrors() {
+    void multTransBAddBiasShapeErrors() {
         Kernels k = Kernels.scalar();
         // x 4x3, W 5x2: input columns
-        assertMessage(() -> k.linearForward(m(4, 3), m(5, 2), m(5, 1), m(4, 5)), "4x3", "5x2");
+        assertMessage(() -> k.multTransBAddBias(m(4, 3), m(5, 2), m(5, 1), m(4, 5)), "4x3", "5x2");
         // bias length
-        assertMessage(() -> k.linearForward(m(4, 2), m(5, 2), m(4, 1), m(4, 5)), "4x1", "5");
-        assertMessage(() -> k.linearForward(m(4, 2), m(5, 2), m(5, 2), m(4, 5)), "5x2", "5");
+        assertMessage(() -> k.multTransBAddBias(m(4, 2), m(5, 2), m(4, 1), m(4, 5)), "4x1", "5");
+        assertMessage(() -> k.multTransBAddBias(m(4, 2), m(5, 2), m(5, 2), m(4, 5)), "5x2", "5");
         // net shape
-        assertMessage(() -> k.linearForward(m(4, 2), m(5, 2), m(5, 1), m(5, 4)), "5x4", "4x5");
-        assertMessage(() -> k.linearForward(m(4, 2), m(5, 2), m(1, 5), m(3, 5)), "3x5", "4x5");
+        assertMessage(() -> k.multTransBAddBias(m(4, 2), m(5, 2), m(5, 1), m(5, 4)), "5x4", "4x5");
+        assertMessage(() -> k.multTransBAddBias(m(4, 2), m(5, 2), m(1, 5), m(3, 5)), "3x5", "4x5");
     }
 
     @Test

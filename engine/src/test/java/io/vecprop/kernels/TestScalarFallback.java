@@ -1,6 +1,7 @@
 package io.vecprop.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -19,8 +20,8 @@ class TestScalarFallback {
     /** Run in a child JVM without the module: picks kernels with auto and trains the worked example. */
     public static final class Child {
         public static void main(String[] args) {
-            KernelProvider.Selection s = KernelProvider.select(KernelProvider.Choice.AUTO, 2);
-            io.vecprop.nn.Network net = io.vecprop.example.WorkedExample.network(s.kernels());
+            KernelSelection s = KernelProvider.select(KernelProvider.Choice.AUTO, 2);
+            io.vecprop.nn.Network net = io.vecprop.example.WorkedExample.network(s.f64());
             io.vecprop.train.Trainer.Result r = io.vecprop.train.Trainer.train(net,
                     io.vecprop.example.WorkedExample.input(), io.vecprop.example.WorkedExample.target(),
                     new io.vecprop.train.Trainer.Options(0.5, true, 1e-6, 1_000_000), io.vecprop.train.Trainer.Listener.NONE);
@@ -40,7 +41,7 @@ class TestScalarFallback {
                     new java.io.PrintWriter(parityJson), new java.io.PrintWriter(parityErr));
             System.out.println("parity=" + code + " " + parity.toString().strip());
             System.out.println("parityJson=" + parityJson.toString().strip());
-            System.out.println("kernels=" + s.kernels().name());
+            System.out.println("kernels=" + s.f64().info().name());
             System.out.println("reason=" + s.fallbackReason());
             System.out.println("reached=" + r.reachedTarget());
             System.out.println("simd=" + simd);
@@ -72,13 +73,19 @@ class TestScalarFallback {
 
     @Test
     void autoTakesSimdHereUnlessTheModuleIsMissing() {
-        KernelProvider.Selection s = KernelProvider.select(KernelProvider.Choice.AUTO, 1);
+        KernelSelection s = KernelProvider.select(KernelProvider.Choice.AUTO, 1);
         if (KernelProvider.simdUnavailableReason() == null) {
-            assertEquals("simd", s.kernels().name());
+            assertEquals("simd", s.f64().info().name());
+            assertEquals("simd", s.f32().info().name());
             assertEquals(null, s.fallbackReason());
         } else {
-            assertEquals("scalar", s.kernels().name());
+            assertEquals("scalar", s.f64().info().name());
+            assertEquals("scalar", s.f32().info().name());
         }
-        assertEquals("scalar", KernelProvider.select(KernelProvider.Choice.SCALAR, 4).kernels().name());
+        KernelSelection f32 = KernelProvider.select(KernelProvider.Choice.SCALAR, 4, Precision.F32);
+        assertEquals("scalar", f32.f32().info().name());
+        IllegalStateException only = assertThrows(IllegalStateException.class, f32::f64);
+        assertEquals("these kernels were selected for f32 only", only.getMessage());
+        assertThrows(IllegalStateException.class, () -> KernelProvider.select(KernelProvider.Choice.SCALAR, 4, Precision.F64).f32());
     }
 }

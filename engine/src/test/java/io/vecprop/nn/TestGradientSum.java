@@ -1,5 +1,6 @@
 package io.vecprop.nn;
 
+import io.vecprop.kernels.Precision;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,5 +1,6 @@
 package io.vecprop.nn;
 
+import io.vecprop.kernels.Precision;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -641,7 +642,7 @@ class TestNetwork {
             org.junit.jupiter.api.Assumptions.abort("thread allocation counting not supported");
             return;
         }
-        if (K.name().equals("scalar")) {
+        if (K.info().name().equals("scalar")) {
             for (int n : new int[] {1, 9}) {
                 long least = leastAllocatedPer1000Steps(sun, K, n);
                 assertTrue(least < 1024, "1000 steps at N = " + n + " allocated " + least + " bytes");
@@ -653,7 +654,7 @@ class TestNetwork {
         // C2 box a vector on some rare path, which says nothing about a training run.
         java.nio.file.Path javaBin = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java");
         Process p = new ProcessBuilder(javaBin.toString(), "--add-modules", "jdk.incubator.vector",
-                "-cp", System.getProperty("java.class.path"), AllocationProbe.class.getName(), K.name())
+                "-cp", System.getProperty("java.class.path"), AllocationProbe.class.getName(), K.info().name())
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "probe finished");
@@ -672,13 +673,13 @@ class TestNetwork {
             com.sun.management.ThreadMXBean sun = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
             sun.setThreadAllocatedMemoryEnabled(true);
             Kernels kernels = io.vecprop.kernels.KernelProvider.select(
-                    io.vecprop.kernels.KernelProvider.Choice.parse(args[0]), 1).kernels();
+                    io.vecprop.kernels.KernelProvider.Choice.parse(args[0]), 1, Precision.F64).f64();
             for (int n : new int[] {1, 9}) {
                 System.out.println("N=" + n + " least=" + leastAllocatedPer1000Steps(sun, kernels, n));
             }
             // and on two threads, wide enough that the products and updates are split across them
             Kernels two = io.vecprop.kernels.KernelProvider.select(
-                    io.vecprop.kernels.KernelProvider.Choice.parse(args[0]), 2).kernels();
+                    io.vecprop.kernels.KernelProvider.Choice.parse(args[0]), 2, Precision.F64).f64();
             for (int n : new int[] {1, 32}) {
                 Network network = Network.random(two, 7, 512, 512, 10);
                 DMatrixRMaj x = inputs(7, n, 512);

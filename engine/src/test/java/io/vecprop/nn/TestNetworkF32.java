@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vecprop.data.Dataset;
 import io.vecprop.data.Synthetic;
-import io.vecprop.kernels.KernelPair;
+import io.vecprop.kernels.KernelSelection;
 import io.vecprop.kernels.Kernels;
 import io.vecprop.train.Sgd;
 import io.vecprop.kernels.KernelsF32;
@@ -52,8 +52,8 @@ class TestNetworkF32 {
     @ParameterizedTest
     @EnumSource(Loss.class)
     void forwardLossAndGradientsAgreeWithDoubleOnTheSameWeights(Loss loss) {
-        for (KernelPair kernels : new KernelPair[] {KernelPair.scalar(),
-                new KernelPair(Kernels.of(SimdSupport.simd(2)), KernelsF32.of(SimdSupport.simdF32(2)))}) {
+        for (KernelSelection kernels : new KernelSelection[] {KernelSelection.scalar(),
+                new KernelSelection(Kernels.of(SimdSupport.simd(2)), KernelsF32.of(SimdSupport.simdF32(2)), null)}) {
             NetworkF32 f = NetworkF32.random(kernels.f32(), loss, 11, 13, 37, 29, 5);
             Network d = f.toF64(kernels.f64()); // exactly the float weights
             SplittableRandom rnd = new SplittableRandom(4);
@@ -69,7 +69,7 @@ class TestNetworkF32 {
                 double scale = maxAbs(gD.data);
                 int checked = 0;
                 for (int i = 0; i < gD.getNumElements(); i++) {
-                    assertClose(gD.data[i], gF.data[i], scale, loss + " " + kernels.f32().name() + " dE/dW layer " + l + " [" + i + "]");
+                    assertClose(gD.data[i], gF.data[i], scale, loss + " " + kernels.f32().info().name() + " dE/dW layer " + l + " [" + i + "]");
                     checked++;
                 }
                 assertEquals(gD.getNumElements(), checked);

@@ -1,5 +1,6 @@
 package io.vecprop.nn;
 
+import io.vecprop.kernels.Precision;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -92,12 +93,12 @@ class TestTrainStepAllocationF32 {
         public static void main(String[] args) {
             com.sun.management.ThreadMXBean sun = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
             sun.setThreadAllocatedMemoryEnabled(true);
-            KernelsF32 one = KernelProvider.selectF32(KernelProvider.Choice.SIMD, 1).kernels();
+            KernelsF32 one = KernelProvider.select(KernelProvider.Choice.SIMD, 1, Precision.F32).f32();
             for (int n : new int[] {1, 32}) {
                 System.out.println("N=" + n + " on 1 threads least=" + leastAllocatedPer1000Steps(sun, one, n));
             }
             // and on two threads, wide enough that the products and updates are split across them
-            KernelsF32 two = KernelProvider.selectF32(KernelProvider.Choice.SIMD, 2).kernels();
+            KernelsF32 two = KernelProvider.select(KernelProvider.Choice.SIMD, 2, Precision.F32).f32();
             if (two.info().threads() != 2) {
                 throw new AssertionError("asked for 2 threads, got " + two.info());
             }

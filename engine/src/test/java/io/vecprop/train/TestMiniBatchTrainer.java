@@ -10,12 +10,12 @@ import io.vecprop.data.Dataset;
 import io.vecprop.data.Synthetic;
 import io.vecprop.kernels.Kernels;
 import io.vecprop.kernels.SimdSupport;
-import io.vecprop.kernels.KernelPair;
+import io.vecprop.kernels.KernelSelection;
 import io.vecprop.nn.DenseNetwork;
 import io.vecprop.nn.GradientSum;
 import io.vecprop.nn.Loss;
 import io.vecprop.nn.Parameters;
-import io.vecprop.nn.Precision;
+import io.vecprop.kernels.Precision;
 import io.vecprop.nn.Network;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
@@ -192,7 +192,7 @@ class TestMiniBatchTrainer {
      */
     private static final class ShardedSteps implements MiniBatchTrainer.Steps {
         private final int parts;
-        private final KernelPair kernels;
+        private final KernelSelection kernels;
         private DenseNetwork driver;
         private Dataset train;
         private MiniBatchTrainer.Options options;
@@ -201,7 +201,7 @@ class TestMiniBatchTrainer {
         private BatchBuffers[] buffers;
         private long correct;
 
-        ShardedSteps(int parts, KernelPair kernels) {
+        ShardedSteps(int parts, KernelSelection kernels) {
             this.parts = parts;
             this.kernels = kernels;
         }
@@ -255,7 +255,7 @@ class TestMiniBatchTrainer {
         // 8-16-3 on cross-entropy with momentum, 300 rows in batches of 32 (the last of 12), 2 epochs,
         // split over 3 workers; every batch, loss and accuracy as on one machine
         Dataset blobs = Synthetic.blobs(300, 8, 3, 1.0, 17);
-        KernelPair kernels = KernelPair.scalar();
+        KernelSelection kernels = KernelSelection.scalar();
         MiniBatchTrainer.Options o = new MiniBatchTrainer.Options(2, 32, 0.1, 0.9, 19, true, true, 0);
         DenseNetwork local = DenseNetwork.random(precision, kernels, Loss.CROSS_ENTROPY, 23, 8, 16, 3);
         DenseNetwork sharded = DenseNetwork.random(precision, kernels, Loss.CROSS_ENTROPY, 23, 8, 16, 3);

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vecprop.kernels.KernelPair;
+import io.vecprop.kernels.KernelSelection;
 import io.vecprop.kernels.KernelProvider;
 import io.vecprop.kernels.Kernels;
 import io.vecprop.kernels.PackClock;
@@ -13,7 +13,7 @@ import io.vecprop.nn.Loss;
 import io.vecprop.nn.Network;
 import io.vecprop.nn.PhaseClock;
 import io.vecprop.nn.PhaseClock.Phase;
-import io.vecprop.nn.Precision;
+import io.vecprop.kernels.Precision;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.ejml.data.DMatrixRMaj;
@@ -73,7 +73,7 @@ class TestStepProfile {
 
     @Test
     void workIsCountedAsTheProductsAndPassesDo() {
-        StepProfile.Options o = new StepProfile.Options(new int[] {784, 1024, 10}, 128, Precision.F32, KernelPair.scalar(),
+        StepProfile.Options o = new StepProfile.Options(new int[] {784, 1024, 10}, 128, Precision.F32, KernelSelection.scalar(),
                 Loss.HALF_SQUARED_ERROR, 0.1, 0, 1, 1);
         assertEquals(2.0 * 128 * 784 * 1024, StepProfile.work(Phase.FORWARD_PRODUCT, 0, o), 0.0);
         assertEquals(2.0 * 128 * 1024 * 10, StepProfile.work(Phase.HIDDEN_DELTA, 1, o), 0.0);
@@ -81,15 +81,15 @@ class TestStepProfile {
         assertEquals(Workloads.flops("W3"), Workloads.flops(Workloads.widths("W3"), 128), 0.0);
         assertEquals(2.0 * 128 * (784 * 1024 * 2 + 1024 * 1024 * 3 + 1024 * 10 * 3), Workloads.flops("W3"), 0.0);
         assertThrows(IllegalArgumentException.class, () -> new StepProfile.Options(new int[] {4}, 1, Precision.F64,
-                KernelPair.scalar(), Loss.HALF_SQUARED_ERROR, 0.1, 0, 1, 1));
+                KernelSelection.scalar(), Loss.HALF_SQUARED_ERROR, 0.1, 0, 1, 1));
         assertThrows(IllegalArgumentException.class, () -> new StepProfile.Options(new int[] {4, 2}, 0, Precision.F64,
-                KernelPair.scalar(), Loss.HALF_SQUARED_ERROR, 0.1, 0, 1, 1));
+                KernelSelection.scalar(), Loss.HALF_SQUARED_ERROR, 0.1, 0, 1, 1));
     }
 
     @Test
     void aProfileAccountsForTheWholeStep() {
         for (Precision p : Precision.values()) {
-            StepProfile.Result r = StepProfile.run(new StepProfile.Options(new int[] {40, 64, 8}, 16, p, KernelPair.scalar(),
+            StepProfile.Result r = StepProfile.run(new StepProfile.Options(new int[] {40, 64, 8}, 16, p, KernelSelection.scalar(),
                     Loss.CROSS_ENTROPY, 0.1, 0.5, 0.25, 1));
             List<String> phases = r.phases().stream().map(StepProfile.Row::phase).toList();
             assertEquals(List.of("forward product", "activation", "loss and output delta", "hidden deltas", "weight update",
@@ -111,7 +111,7 @@ class TestStepProfile {
         if (KernelProvider.simdUnavailableReason() != null) {
             return;
         }
-        KernelPair simd = KernelProvider.selectPair(KernelProvider.Choice.SIMD, 1);
+        KernelSelection simd = KernelProvider.select(KernelProvider.Choice.SIMD, 1);
         StepProfile.Result r = StepProfile.run(new StepProfile.Options(new int[] {256, 256, 64}, 64, Precision.F64, simd,
                 Loss.HALF_SQUARED_ERROR, 0.1, 0, 0.25, 1));
         StepProfile.Row packing = r.phases().get(r.phases().size() - 1);

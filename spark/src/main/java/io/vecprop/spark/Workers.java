@@ -1,10 +1,10 @@
 package io.vecprop.spark;
 
-import io.vecprop.kernels.KernelPair;
+import io.vecprop.kernels.KernelSelection;
 import io.vecprop.kernels.KernelProvider;
 import io.vecprop.nn.DenseNetwork;
 import io.vecprop.nn.Loss;
-import io.vecprop.nn.Precision;
+import io.vecprop.kernels.Precision;
 import io.vecprop.train.BatchBuffers;
 import java.io.Serializable;
 import java.util.ArrayDeque;
@@ -34,7 +34,7 @@ final class Workers {
         final int[] rows;
 
         Worker(Recipe r, int threads) {
-            KernelPair kernels = KernelProvider.selectPair(r.kernels(), threads);
+            KernelSelection kernels = KernelProvider.select(r.kernels(), threads, r.precision()); // only the precision it computes in
             network = DenseNetwork.random(r.precision(), kernels, r.loss(), 0, r.widths()); // weights come from the driver
             buffers = BatchBuffers.of(network, r.capacity());
             rows = new int[r.capacity()];

@@ -9,7 +9,7 @@ import io.vecprop.data.Dataset;
 import io.vecprop.io.JsonReader;
 import io.vecprop.io.ModelFile;
 import io.vecprop.data.Synthetic;
-import io.vecprop.kernels.KernelPair;
+import io.vecprop.kernels.KernelSelection;
 import io.vecprop.nn.DenseNetwork;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -76,8 +76,8 @@ class TestSparkCommandLine {
             assertEquals(ea.get(i).get("train_accuracy"), eb.get(i).get("train_accuracy"), "line " + i);
         }
         assertEquals(null, ea.getLast().get("cluster"));
-        DenseNetwork na = ModelFile.read(localModel, null, KernelPair.scalar()).network();
-        DenseNetwork nb = ModelFile.read(sparkModel, null, KernelPair.scalar()).network();
+        DenseNetwork na = ModelFile.read(localModel, null, KernelSelection.scalar()).network();
+        DenseNetwork nb = ModelFile.read(sparkModel, null, KernelSelection.scalar()).network();
         TestSparkTrainer.assertSameWeights(na, nb, TestSparkTrainer.F64_TOLERANCE);
         return eb.getLast();
     }

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vecprop.kernels.KernelProvider;
 import io.vecprop.nn.DenseNetwork;
-import io.vecprop.nn.Precision;
+import io.vecprop.kernels.Precision;
 import io.vecprop.train.MiniBatchTrainer;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

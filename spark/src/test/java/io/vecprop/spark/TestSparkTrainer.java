@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vecprop.data.Dataset;
 import io.vecprop.data.Synthetic;
-import io.vecprop.kernels.KernelPair;
+import io.vecprop.kernels.KernelSelection;
 import io.vecprop.kernels.KernelProvider;
 import io.vecprop.nn.DenseNetwork;
 import io.vecprop.nn.Loss;
-import io.vecprop.nn.Precision;
+import io.vecprop.kernels.Precision;
 import io.vecprop.train.Cluster;
 import io.vecprop.train.MiniBatchTrainer;
 import java.util.Arrays;
@@ -58,7 +58,7 @@ class TestSparkTrainer {
     }
 
     static DenseNetwork network(Precision precision) {
-        return DenseNetwork.random(precision, KernelPair.scalar(), Loss.CROSS_ENTROPY, 23, 8, 16, 3);
+        return DenseNetwork.random(precision, KernelSelection.scalar(), Loss.CROSS_ENTROPY, 23, 8, 16, 3);
     }
 
     static Cluster.Settings settings(KernelProvider.Choice kernels, int partitions) {

@@ -16,11 +16,6 @@ public final class ScalarDenseKernels implements DenseKernels {
     private ScalarDenseKernels() {}
 
     @Override
-    public String name() {
-        return "scalar";
-    }
-
-    @Override
     public KernelInfo info() {
         return new KernelInfo("scalar", 0, 1, 1, "exact");
     }

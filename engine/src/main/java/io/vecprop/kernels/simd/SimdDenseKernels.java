@@ -79,11 +79,6 @@ public final class SimdDenseKernels implements DenseKernels {
     }
 
     @Override
-    public String name() {
-        return "simd";
-    }
-
-    @Override
     public KernelInfo info() {
         return new KernelInfo("simd", S.vectorBitSize(), V, parallel.threads(), sigmoidVariant());
     }

@@ -2,11 +2,11 @@ package io.vecprop.spark.bench;
 
 import io.vecprop.data.Dataset;
 import io.vecprop.data.Synthetic;
-import io.vecprop.kernels.KernelPair;
+import io.vecprop.kernels.KernelSelection;
 import io.vecprop.kernels.KernelProvider;
 import io.vecprop.nn.DenseNetwork;
 import io.vecprop.nn.Loss;
-import io.vecprop.nn.Precision;
+import io.vecprop.kernels.Precision;
 import io.vecprop.spark.SparkTrainer;
 import io.vecprop.train.Cluster;
 import io.vecprop.train.MiniBatchTrainer;
@@ -74,7 +74,7 @@ public class SparkStepBench {
         int[] w = Arrays.stream(widths.split("-")).mapToInt(Integer::parseInt).toArray();
         Dataset data = Synthetic.blobs(BATCH * 16, w[0], w[w.length - 1], 1.0, 1);
         KernelProvider.Choice simd = KernelProvider.Choice.SIMD;
-        KernelPair kernels = KernelProvider.selectPair(simd, 2);
+        KernelSelection kernels = KernelProvider.select(simd, 2);
         DenseNetwork network = DenseNetwork.random(Precision.F64, kernels, Loss.CROSS_ENTROPY, 1, w);
         if (where.startsWith("spark")) {
             if (where.equals("spark-defaults")) {

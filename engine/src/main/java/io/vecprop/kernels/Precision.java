@@ -1,4 +1,4 @@
-package io.vecprop.nn;
+package io.vecprop.kernels;
 
 import java.util.Arrays;
 import java.util.Locale;
