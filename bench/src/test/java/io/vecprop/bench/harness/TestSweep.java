@@ -1,13 +1,14 @@
-package io.vecprop.cli;
+package io.vecprop.bench.harness;
 
-import static io.vecprop.cli.TestBench.asList;
-import static io.vecprop.cli.TestBench.asMap;
-import static io.vecprop.cli.TestBench.bench;
+import static io.vecprop.bench.harness.TestBench.asList;
+import static io.vecprop.bench.harness.TestBench.asMap;
+import static io.vecprop.bench.harness.TestBench.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vecprop.cli.TestMain;
 import io.vecprop.io.Json;
 import io.vecprop.io.JsonReader;
 import io.vecprop.kernels.Tuning;

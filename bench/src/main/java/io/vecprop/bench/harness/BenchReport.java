@@ -1,5 +1,7 @@
-package io.vecprop.cli;
+package io.vecprop.bench.harness;
 
+import io.vecprop.cli.ParityTable;
+import io.vecprop.cli.Values;
 import io.vecprop.kernels.Parity;
 import io.vecprop.nn.Precision;
 import java.util.ArrayList;
@@ -26,7 +28,7 @@ final class BenchReport {
             double share, double speedup, double speedupVsEjml, double allocBytesPerOp, Parity.Check parity) {
 
         String sizeOrWorkload() {
-            return workload != null ? workload + " " + io.vecprop.train.Workloads.describe(workload) : size;
+            return workload != null ? workload + " " + io.vecprop.bench.Workloads.describe(workload) : size;
         }
 
         /** The precision's id, f64 or f32, or "" for the bandwidth ceilings. */
@@ -250,7 +252,7 @@ final class BenchReport {
             case "DeltaBench.hiddenDelta", "UpdateBench.rankK" -> new Work(2 * 128 * n * n, 1e9, "GFLOP/s");
             case "UpdateBench.outerProduct", "UpdateBench.onlineBackward" -> new Work(2 * bytes * n * n, 1e9, "GB/s");
             case "SigmoidBench.sigmoid" -> new Work(n, 1e9, "el/ns");
-            case "TrainingBench.step" -> new Work(io.vecprop.train.Workloads.flops((String) params.get("workload")), 1e9, "GFLOP/s");
+            case "TrainingBench.step" -> new Work(io.vecprop.bench.Workloads.flops((String) params.get("workload")), 1e9, "GFLOP/s");
             case "PeakBench.fma" -> new Work(2.0 * 12 * lanes * Double.parseDouble((String) params.get("iterations")),
                     1e9, "GFLOP/s");
             case "PeakBench.triad" -> new Work(24 * n, 1e9, "GB/s");

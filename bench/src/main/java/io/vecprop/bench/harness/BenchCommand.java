@@ -1,5 +1,8 @@
-package io.vecprop.cli;
+package io.vecprop.bench.harness;
 
+import io.vecprop.cli.KernelOptions;
+import io.vecprop.cli.ModuleCommands;
+import io.vecprop.cli.Values;
 import io.vecprop.io.AtomicFiles;
 import io.vecprop.io.Json;
 import io.vecprop.io.JsonReader;
@@ -29,8 +32,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "bench",
         mixinStandardHelpOptions = true,
-        header = "Run the JMH suite: scalar against SIMD against EJML, in double and in float, and against the machine's "
-                + "measured ceilings.",
+        header = ModuleCommands.BENCH_HEADER,
         description = 
             "Builds bench/target/benchmarks.jar if needed, runs the kernel, training-step and "
                 + "ceiling benchmarks, and writes into --out: jmh.json (JMH's raw results), report.md "

@@ -1,4 +1,4 @@
-package io.vecprop.train;
+package io.vecprop.bench;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

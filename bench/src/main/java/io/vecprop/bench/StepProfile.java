@@ -1,4 +1,4 @@
-package io.vecprop.train;
+package io.vecprop.bench;
 
 import io.vecprop.kernels.Ceilings;
 import io.vecprop.kernels.KernelInfo;
