@@ -36,7 +36,7 @@ class TestBench {
     }
 
     static BenchReport sample() {
-        return BenchReport.of(sampleResults(), 8, 16);
+        return BenchReport.of(JmhResult.fromJsonList(sampleResults()), 8, 16);
     }
 
     static List<Object> sampleResults() {
@@ -147,7 +147,7 @@ class TestBench {
         Change change = Change.relative("mult", Where.LAST, 1e-6);
         Parity perturbed = Parity.of(io.vecprop.kernels.SimdSupport.scalar(), PerturbedKernels.f64(change, new AtomicInteger()),
                 io.vecprop.kernels.SimdSupport.scalarF32(), PerturbedKernels.f32(change, new AtomicInteger()));
-        BenchReport r = BenchReport.of(sampleResults(), 8, 16, BenchParity.of(perturbed));
+        BenchReport r = BenchReport.of(JmhResult.fromJsonList(sampleResults()), 8, 16, BenchParity.of(perturbed));
         for (int threads : new int[] {1, 2}) {
             BenchReport.Row simd = row(r, "GemmBench.mult", "simd", threads);
             assertEquals(1e-6 / (1 + 1e-6), simd.parityRel(), 1e-15, "threads " + threads);
@@ -401,6 +401,18 @@ class TestBench {
         all[0] = "bench";
         System.arraycopy(args, 0, all, 1, args.length);
         return TestMain.run(all);
+    }
+
+    @Test
+    void aJmhFailureIsOneLineNamingTheRunAndTheLogHasJmhsError(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("jmh.log");
+        for (List<String> args : List.of(List.of("-f", "two"), List.of("^NoSuchBench$", "-f", "1"))) {
+            IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                    () -> BenchCommand.jmh(args, "NoSuchBench.x", log), args.toString());
+            assertTrue(e.getMessage().startsWith("JMH failed on NoSuchBench.x (") && e.getMessage().endsWith("); see " + log)
+                    && !e.getMessage().contains("\n"), e.getMessage());
+        }
+        assertEquals(2, Files.readAllLines(log).stream().filter(l -> l.startsWith("ERROR: ")).count(), Files.readString(log));
     }
 
     @Test

@@ -90,7 +90,7 @@ class TestSweep {
     }
 
     static SweepReport report() {
-        return SweepReport.of(results(true), 8, 16);
+        return SweepReport.of(JmhResult.fromJsonList(results(true)), 8, 16);
     }
 
     @Test
@@ -203,7 +203,7 @@ class TestSweep {
 
     @Test
     void withoutASecondThreadTheReportSaysSo() {
-        SweepReport r = SweepReport.of(results(false), 8, 16);
+        SweepReport r = SweepReport.of(JmhResult.fromJsonList(results(false)), 8, 16);
         assertTrue(r.summary(Precision.F64).get(1).contains("more threads not measured"), r.summary(Precision.F64).toString());
         assertTrue(r.text().contains("10.0x · -"), r.text());
     }
