@@ -2,7 +2,6 @@ package io.vecprop.bench;
 
 import io.vecprop.nn.Network;
 import io.vecprop.nn.NetworkF32;
-import io.vecprop.train.Workloads;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

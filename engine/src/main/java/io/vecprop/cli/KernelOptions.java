@@ -11,8 +11,11 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
 
-/** The kernel flags every computing command takes: --precision, --kernels, --vector-bits, --threads, --sigmoid. */
-final class KernelOptions {
+/**
+ * The kernel flags every computing command takes: --precision, --kernels, --vector-bits, --threads, --sigmoid.
+ * Public for the bench module's commands, which mix them in too.
+ */
+public final class KernelOptions {
 
     @Option(names = "--precision", paramLabel = "f64|f32", converter = Values.PrecisionConverter.class,
             description = "Compute in f64 (double, the default) or f32 (float: twice the lanes, half the memory traffic). "
@@ -43,7 +46,7 @@ final class KernelOptions {
     }
 
     /** The precision asked for, else otherwise (f64 for a new network, the file's for a loaded model). */
-    Precision precision(Precision otherwise) {
+    public Precision precision(Precision otherwise) {
         return precision != null ? precision : otherwise;
     }
 
@@ -56,7 +59,7 @@ final class KernelOptions {
     }
 
     /** The kernels these flags ask for in both precisions, as {@link #kernels}; the fallback line is printed once. */
-    KernelSelection selection(PrintWriter err) {
+    public KernelSelection selection(PrintWriter err) {
         setSimdProperties();
         KernelProvider.Choice c = choice != null ? choice : KernelProvider.choiceFromProperty();
         KernelSelection selection = KernelProvider.select(c, threads());
@@ -119,7 +122,7 @@ final class KernelOptions {
         }
     }
 
-    static final class ThreadsConverter implements ITypeConverter<Integer> {
+    public static final class ThreadsConverter implements ITypeConverter<Integer> {
         @Override
         public Integer convert(String value) {
             int n;

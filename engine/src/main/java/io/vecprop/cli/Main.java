@@ -7,7 +7,8 @@ import picocli.CommandLine;
 
 /**
  * Entry point of the command line. Exit codes: 0 success, 1 a runtime failure (one line, a stack
- * trace only with {@code --debug}; an {@link OutOfMemoryError} too), 2 bad flags or values (one line naming the flag
+ * trace only with {@code --debug}; an {@link OutOfMemoryError} too; {@code bench} or {@code profile} run without the
+ * bench module on the class path, see {@link ModuleCommands}), 2 bad flags or values (one line naming the flag
  * and value).
  */
 public final class Main {
@@ -23,7 +24,7 @@ public final class Main {
         boolean debug = Arrays.asList(args).contains("--debug");
         int code;
         try {
-            code = commandLine(new VecpropCommand(), out, err, debug).execute(args);
+            code = configure(VecpropCommand.commandLine(), out, err, debug).execute(args);
         } catch (OutOfMemoryError e) {
             // what failed to fit is unreachable by now, so printing has room
             err.println("vecprop: error: out of memory (" + e.getMessage() + "); "
@@ -44,7 +45,11 @@ public final class Main {
      * only when debug is set.
      */
     static CommandLine commandLine(Object command, PrintWriter out, PrintWriter err, boolean debug) {
-        CommandLine cli = new CommandLine(command);
+        return configure(new CommandLine(command), out, err, debug);
+    }
+
+    /** Gives cli and the subcommands it has now vecprop's conventions, as {@link #commandLine}. */
+    private static CommandLine configure(CommandLine cli, PrintWriter out, PrintWriter err, boolean debug) {
         cli.setOut(out);
         cli.setErr(err);
         cli.setCaseInsensitiveEnumValuesAllowed(true);

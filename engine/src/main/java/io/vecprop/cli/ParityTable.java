@@ -11,14 +11,14 @@ import java.util.Map;
 /**
  * What {@code info --parity} prints: one row per kernel and precision, with the sizes checked and
  * the largest distances of the SIMD results from the scalar ones (see {@link Parity}). The two
- * distance formats are the bench report's too.
+ * distance formats are the bench report's too (public for it).
  */
-final class ParityTable {
+public final class ParityTable {
 
     static final String[] HEADER = {"kernel", "precision", "sizes", "max ulps", "max rel diff"};
 
     /** Says what the distances are; printed under the table and in the bench report's notes. */
-    static final String DEFINITIONS = "max ulps is |simd - scalar| / ulp(scalar), in the row's precision (a float's "
+    public static final String DEFINITIONS = "max ulps is |simd - scalar| / ulp(scalar), in the row's precision (a float's "
             + "ulp for f32); max rel diff is |simd - scalar| / max(|simd|, |scalar|). Where a product's terms nearly "
             + "cancel, the scalar value is small, so both can be large while the error is small next to the terms.";
 
@@ -80,7 +80,7 @@ final class ParityTable {
     }
 
     /** A distance in ulps: whole numbers as they are, others to three digits. */
-    static String ulps(double v) {
+    public static String ulps(double v) {
         if (Double.isNaN(v)) {
             return "";
         }
@@ -94,7 +94,7 @@ final class ParityTable {
     }
 
     /** A relative difference, to two digits: 0, 1.1e-16. */
-    static String rel(double v) {
+    public static String rel(double v) {
         if (Double.isNaN(v)) {
             return "";
         }

@@ -5,16 +5,19 @@ import java.math.MathContext;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** Option converters that reject bad values with a message naming the value, and number formatting. */
-final class Values {
+/**
+ * Option converters that reject bad values with a message naming the value, and number formatting.
+ * Public where the bench module's commands use them too.
+ */
+public final class Values {
 
     private Values() {}
 
     /** Output formats of the reporting commands. */
-    enum Format { text, json }
+    public enum Format { text, json }
 
     /** A positive, finite double such as a learning rate. */
-    static final class PositiveDouble implements ITypeConverter<Double> {
+    public static final class PositiveDouble implements ITypeConverter<Double> {
         @Override
         public Double convert(String value) {
             double d = parseDouble(value);
@@ -61,7 +64,7 @@ final class Values {
         }
     }
 
-    static final class PositiveLong implements ITypeConverter<Long> {
+    public static final class PositiveLong implements ITypeConverter<Long> {
         @Override
         public Long convert(String value) {
             long n;
@@ -78,7 +81,7 @@ final class Values {
     }
 
     /** A fraction in [0, 1), such as a validation share or a momentum. */
-    static final class Fraction implements ITypeConverter<Double> {
+    public static final class Fraction implements ITypeConverter<Double> {
         @Override
         public Double convert(String value) {
             double d = parseDouble(value);
@@ -90,7 +93,7 @@ final class Values {
     }
 
     /** A loss by its id: half-squared-error or cross-entropy. */
-    static final class LossConverter implements ITypeConverter<io.vecprop.nn.Loss> {
+    public static final class LossConverter implements ITypeConverter<io.vecprop.nn.Loss> {
         @Override
         public io.vecprop.nn.Loss convert(String value) {
             try {
@@ -126,7 +129,7 @@ final class Values {
     }
 
     /** Short figures for progress lines: 4 significant digits, scientific below 1e-3 and from 1e6 on, "inf", "-" for NaN. */
-    static String sig4(double v) {
+    public static String sig4(double v) {
         if (Double.isNaN(v)) {
             return "-";
         }
@@ -145,7 +148,7 @@ final class Values {
      * Rows of cells as a text table: each column padded to its widest cell, two spaces between
      * columns, trailing spaces cut, one line per row.
      */
-    static String columns(java.util.List<String[]> rows) {
+    public static String columns(java.util.List<String[]> rows) {
         int[] width = new int[rows.get(0).length];
         for (String[] row : rows) {
             for (int i = 0; i < row.length; i++) {
@@ -164,7 +167,7 @@ final class Values {
     }
 
     /** A share as a percentage with two decimals, such as 97.25%. */
-    static String percent(double share) {
+    public static String percent(double share) {
         return String.format(java.util.Locale.ROOT, "%.2f%%", 100 * share);
     }
 

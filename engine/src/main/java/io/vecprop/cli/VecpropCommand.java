@@ -1,5 +1,9 @@
 package io.vecprop.cli;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.ServiceLoader;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
@@ -12,7 +16,8 @@ import picocli.CommandLine.Model.CommandSpec;
         description = 
             "Trains dense sigmoid networks by backpropagation on EJML matrices. Starts from the "
                 + "classic 2-2-2 worked example and explains it step by step.",
-        subcommands = {ExplainCommand.class, TrainCommand.class, EvalCommand.class, PredictCommand.class, InfoCommand.class, ProfileCommand.class, BenchCommand.class, picocli.CommandLine.HelpCommand.class},
+        // then profile and bench (the bench module's, or stand-ins) and help: see commandLine
+        subcommands = {ExplainCommand.class, TrainCommand.class, EvalCommand.class, PredictCommand.class, InfoCommand.class},
         footer = {
             "",
             "Examples:",
@@ -32,6 +37,33 @@ final class VecpropCommand implements Runnable {
 
     @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Print a stack trace on failure.")
     boolean debug;
+
+    /** The command line with the subcommands other modules provide, found with {@link ServiceLoader}. */
+    static CommandLine commandLine() {
+        return commandLine(ServiceLoader.load(CommandProvider.class));
+    }
+
+    /**
+     * The command line with the given providers' subcommands: the bench module's (profile, bench)
+     * where one provides them, else their stand-ins, then any others, then help.
+     */
+    static CommandLine commandLine(Iterable<CommandProvider> providers) {
+        CommandLine cli = new CommandLine(new VecpropCommand());
+        Map<String, CommandLine> provided = new LinkedHashMap<>();
+        for (CommandProvider p : providers) {
+            for (Object command : p.commands()) {
+                CommandLine sub = new CommandLine(command);
+                provided.put(sub.getCommandName(), sub);
+            }
+        }
+        for (ModuleCommands.Known known : ModuleCommands.KNOWN) {
+            CommandLine sub = provided.remove(known.name());
+            cli.addSubcommand(known.name(), sub != null ? sub : ModuleCommands.standIn(known));
+        }
+        provided.forEach(cli::addSubcommand);
+        cli.addSubcommand("help", new CommandLine.HelpCommand());
+        return cli;
+    }
 
     @Override
     public void run() {

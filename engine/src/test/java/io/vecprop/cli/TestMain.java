@@ -20,16 +20,17 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine.Command;
 
-class TestMain {
+/** The command line's conventions; its run helpers are public for the bench module's command tests. */
+public class TestMain {
 
     /** What one run printed and returned. */
-    record Run(int code, String out, String err) {
-        List<String> errLines() {
+    public record Run(int code, String out, String err) {
+        public List<String> errLines() {
             return err.isEmpty() ? List.of() : List.of(err.split("\n"));
         }
     }
 
-    static Run run(String... args) {
+    public static Run run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = Main.run(args, new PrintWriter(out), new PrintWriter(err));
@@ -37,7 +38,7 @@ class TestMain {
     }
 
     @SuppressWarnings("unchecked")
-    static Map<String, Object> object(Object o) {
+    public static Map<String, Object> object(Object o) {
         return (Map<String, Object>) o;
     }
 
@@ -338,6 +339,63 @@ class TestMain {
             assertTrue(r.out().contains("Example"), r.out());
             assertTrue(r.out().contains("./vecprop"), r.out());
         }
+    }
+
+    @Test
+    void helpListsTheBenchModulesCommandsWithoutTheModule() {
+        Run r = run("--help");
+        assertEquals(0, r.code());
+        List<String> commands = r.out().lines().filter(l -> l.matches("  [a-z]+ .*")).map(l -> l.trim().split(" ")[0])
+                .toList();
+        assertEquals(List.of("explain", "train", "eval", "predict", "info", "profile", "bench", "help"), commands, r.out());
+        String flat = r.out().replaceAll("\\s+", " ");
+        assertTrue(flat.contains("profile " + ModuleCommands.PROFILE_HEADER), r.out());
+        assertTrue(flat.contains("bench " + ModuleCommands.BENCH_HEADER), r.out());
+    }
+
+    @Test
+    void benchAndProfileWithoutTheModuleSayHowToRunThemAndExitOne() {
+        for (String[] args : new String[][] {{"bench"}, {"bench", "--smoke", "--out", "x"}, {"profile", "--workload", "W3"},
+            {"profile", "--bogus"}}) {
+            Run r = run(args);
+            assertEquals(1, r.code(), String.join(" ", args) + ": " + r.err());
+            assertEquals("", r.out());
+            assertEquals(List.of("vecprop: " + args[0] + " comes with the vecprop-bench module, which is not on the class "
+                    + "path here: run ./vecprop " + args[0] + ", which builds bench/target/benchmarks.jar and runs with it"),
+                    r.errLines());
+        }
+        Run help = run("bench", "--help");
+        assertEquals(0, help.code());
+        assertTrue(help.out().contains("./vecprop bench") && help.out().contains("vecprop-bench module"), help.out());
+    }
+
+    @Command(name = "bench", header = ModuleCommands.BENCH_HEADER)
+    static final class Provided implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            return 0;
+        }
+    }
+
+    @Command(name = "other", header = "Another module's command.")
+    static final class Other implements Runnable {
+        @Override
+        public void run() {}
+    }
+
+    @Test
+    void aProvidersCommandsTakeTheStandInsPlaceOthersComeBeforeHelp() {
+        CommandProvider provider = () -> List.of(new Other(), new Provided());
+        picocli.CommandLine cli = VecpropCommand.commandLine(List.of(provider));
+        StringWriter err = new StringWriter();
+        cli.setErr(new PrintWriter(err));
+        assertEquals(List.of("explain", "train", "eval", "predict", "info", "profile", "bench", "other", "help"),
+                List.copyOf(cli.getSubcommands().keySet()));
+        assertTrue(cli.getSubcommands().get("bench").getCommand() instanceof Provided);
+        assertTrue(cli.getSubcommands().get("profile").getCommand() instanceof ModuleCommands.StandIn);
+        assertEquals(0, cli.execute("bench"));
+        assertEquals(1, cli.execute("profile", "--seconds", "1"));
+        assertTrue(err.toString().startsWith("vecprop: profile comes with the vecprop-bench module"), err.toString());
     }
 
     @Test

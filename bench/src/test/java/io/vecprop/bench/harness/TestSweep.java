@@ -1,13 +1,14 @@
-package io.vecprop.cli;
+package io.vecprop.bench.harness;
 
-import static io.vecprop.cli.TestBench.asList;
-import static io.vecprop.cli.TestBench.asMap;
-import static io.vecprop.cli.TestBench.bench;
+import static io.vecprop.bench.harness.TestBench.asList;
+import static io.vecprop.bench.harness.TestBench.asMap;
+import static io.vecprop.bench.harness.TestBench.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vecprop.cli.TestMain;
 import io.vecprop.io.Json;
 import io.vecprop.io.JsonReader;
 import io.vecprop.kernels.Tuning;
@@ -89,7 +90,7 @@ class TestSweep {
     }
 
     static SweepReport report() {
-        return SweepReport.of(results(true), 8, 16);
+        return SweepReport.of(JmhResult.fromJsonList(results(true)), 8, 16);
     }
 
     @Test
@@ -202,7 +203,7 @@ class TestSweep {
 
     @Test
     void withoutASecondThreadTheReportSaysSo() {
-        SweepReport r = SweepReport.of(results(false), 8, 16);
+        SweepReport r = SweepReport.of(JmhResult.fromJsonList(results(false)), 8, 16);
         assertTrue(r.summary(Precision.F64).get(1).contains("more threads not measured"), r.summary(Precision.F64).toString());
         assertTrue(r.text().contains("10.0x · -"), r.text());
     }

@@ -1,4 +1,4 @@
-package io.vecprop.train;
+package io.vecprop.bench;
 
 import io.vecprop.kernels.Ceilings;
 import io.vecprop.kernels.KernelInfo;
@@ -8,6 +8,8 @@ import io.vecprop.nn.DenseNetwork;
 import io.vecprop.nn.Loss;
 import io.vecprop.nn.Network;
 import io.vecprop.nn.NetworkF32;
+import io.vecprop.train.Optimizer;
+import io.vecprop.train.Sgd;
 import io.vecprop.nn.PhaseClock;
 import io.vecprop.nn.PhaseClock.Phase;
 import io.vecprop.kernels.Precision;

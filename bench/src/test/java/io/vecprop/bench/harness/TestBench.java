@@ -1,5 +1,6 @@
-package io.vecprop.cli;
+package io.vecprop.bench.harness;
 
+import io.vecprop.cli.TestMain;
 import io.vecprop.io.Json;
 import io.vecprop.kernels.Parity;
 import io.vecprop.kernels.PerturbedKernels;
@@ -35,7 +36,7 @@ class TestBench {
     }
 
     static BenchReport sample() {
-        return BenchReport.of(sampleResults(), 8, 16);
+        return BenchReport.of(JmhResult.fromJsonList(sampleResults()), 8, 16);
     }
 
     static List<Object> sampleResults() {
@@ -146,7 +147,7 @@ class TestBench {
         Change change = Change.relative("mult", Where.LAST, 1e-6);
         Parity perturbed = Parity.of(io.vecprop.kernels.SimdSupport.scalar(), PerturbedKernels.f64(change, new AtomicInteger()),
                 io.vecprop.kernels.SimdSupport.scalarF32(), PerturbedKernels.f32(change, new AtomicInteger()));
-        BenchReport r = BenchReport.of(sampleResults(), 8, 16, BenchParity.of(perturbed));
+        BenchReport r = BenchReport.of(JmhResult.fromJsonList(sampleResults()), 8, 16, BenchParity.of(perturbed));
         for (int threads : new int[] {1, 2}) {
             BenchReport.Row simd = row(r, "GemmBench.mult", "simd", threads);
             assertEquals(1e-6 / (1 + 1e-6), simd.parityRel(), 1e-15, "threads " + threads);
@@ -403,6 +404,18 @@ class TestBench {
     }
 
     @Test
+    void aJmhFailureIsOneLineNamingTheRunAndTheLogHasJmhsError(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("jmh.log");
+        for (List<String> args : List.of(List.of("-f", "two"), List.of("^NoSuchBench$", "-f", "1"))) {
+            IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                    () -> BenchCommand.jmh(args, "NoSuchBench.x", log), args.toString());
+            assertTrue(e.getMessage().startsWith("JMH failed on NoSuchBench.x (") && e.getMessage().endsWith("); see " + log)
+                    && !e.getMessage().contains("\n"), e.getMessage());
+        }
+        assertEquals(2, Files.readAllLines(log).stream().filter(l -> l.startsWith("ERROR: ")).count(), Files.readString(log));
+    }
+
+    @Test
     void badFlagsExitTwo() {
         for (String[] args : new String[][] {{"--only", "("}, {"--profile", "vtune"}, {"--quick", "--full"},
             {"--only", "NoSuchBench"}, {"--threads", "0"}, {"--format", "xml"}, {"--precision", "f16"}}) {
@@ -411,25 +424,6 @@ class TestBench {
             assertEquals(1, r.errLines().size(), r.err());
             assertFalse(r.err().contains("\tat "));
         }
-    }
-
-    @Test
-    void trainRecordsJfrAndPrintsHotMethods(@TempDir Path dir) throws Exception {
-        Path file = dir.resolve("run.jfr");
-        TestMain.Run r = TestMain.run(new String[] {"train", "--kernels", "scalar", "--target-loss", "0",
-            "--max-steps", "300000", "--jfr", file.toString()});
-        assertEquals(0, r.code(), r.err());
-        assertTrue(Files.size(file) > 0);
-        assertTrue(r.out().contains("hottest methods in " + file), r.out());
-        List<String> lines = r.out().lines().filter(l -> l.matches("\\s+\\d+\\.\\d%\\s+\\d+\\s+\\S+")).toList();
-        assertTrue(!lines.isEmpty() && lines.size() <= 10, r.out());
-        assertTrue(lines.stream().anyMatch(l -> l.contains("io.vecprop.")), r.out());
-        try (var files = Files.list(dir)) {
-            assertEquals(List.of(file), files.toList(), "no temporary file left behind");
-        }
-        TestMain.Run bad = TestMain.run(new String[] {"train", "--jfr", dir.resolve("missing/run.jfr").toString()});
-        assertEquals(2, bad.code());
-        assertTrue(bad.err().contains("--jfr"), bad.err());
     }
 
 }

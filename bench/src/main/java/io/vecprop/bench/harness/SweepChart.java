@@ -1,4 +1,4 @@
-package io.vecprop.cli;
+package io.vecprop.bench.harness;
 
 import io.vecprop.kernels.Precision;
 import java.awt.Color;

@@ -1,11 +1,17 @@
-package io.vecprop.cli;
+package io.vecprop.bench.harness;
 
+import io.vecprop.cli.KernelOptions;
+import io.vecprop.cli.ModuleCommands;
+import io.vecprop.cli.Values;
 import io.vecprop.io.AtomicFiles;
 import io.vecprop.io.Json;
 import io.vecprop.io.JsonReader;
 import io.vecprop.kernels.KernelProvider;
 import io.vecprop.kernels.Precision;
+import java.io.ByteArrayOutputStream;
+import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,12 +19,25 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import java.util.stream.Stream;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.results.format.ResultFormatFactory;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.format.OutputFormatFactory;
+import org.openjdk.jmh.runner.options.CommandLineOptionException;
+import org.openjdk.jmh.runner.options.CommandLineOptions;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.VerboseMode;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
@@ -29,8 +48,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "bench",
         mixinStandardHelpOptions = true,
-        header = "Run the JMH suite: scalar against SIMD against EJML, in double and in float, and against the machine's "
-                + "measured ceilings.",
+        header = ModuleCommands.BENCH_HEADER,
         description = 
             "Builds bench/target/benchmarks.jar if needed, runs the kernel, training-step and "
                 + "ceiling benchmarks, and writes into --out: jmh.json (JMH's raw results), report.md "
@@ -111,9 +129,6 @@ final class BenchCommand implements Callable<Integer> {
             description = "Pass a JMH profiler through (perfasm needs Linux perf).")
     String profile;
 
-    @Option(names = "--jar", paramLabel = "FILE", hidden = true, description = "Use this benchmarks.jar as it is.")
-    Path jar;
-
     @Option(names = "--from", paramLabel = "JMH_JSON",
             description = "Run nothing: rebuild the report, chart and output from a jmh.json an earlier run wrote.")
     Path from;
@@ -134,7 +149,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws IOException, InterruptedException {
+    public Integer call() throws IOException {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         BenchPlan.Mode mode = mode();
@@ -146,7 +161,6 @@ final class BenchCommand implements Callable<Integer> {
         Path dir = out != null ? out : Path.of("bench-results",
                 LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Path log = dir.resolve("jmh.log");
-        List<Object> results = new ArrayList<>();
         if (from != null) {
             if (!Files.isRegularFile(from)) {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(),
@@ -162,53 +176,69 @@ final class BenchCommand implements Callable<Integer> {
                 throw new IllegalStateException(from + " is not a JMH result list");
             }
             // --precision narrows an earlier run's results as it narrows a run
-            list.stream().filter(r -> BenchReport.precisionOf(r) == null
-                    || precisions.list.contains(BenchReport.precisionOf(r))).forEach(results::add);
+            List<?> kept = list.stream().filter(r -> {
+                Precision p = JmhResult.fromJson(r).precision();
+                return p == null || precisions.list.contains(p);
+            }).toList();
             Files.createDirectories(dir);
-            return report(results, dir, log, "vecprop bench --from " + from.getFileName(), stdout, err);
+            return report(JmhResult.fromJsonList(kept), Json.write(kept), dir, log,
+                    "vecprop bench --from " + from.getFileName(), stdout, err);
         }
         List<String> profileArgs = profileArgs(dir);
-        Path benchJar = jar != null ? jar : BenchBuild.ensureJar();
         Files.createDirectories(dir);
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Path raw = Files.createTempFile(dir, ".jmh-", ".json");
-        try {
-            Files.deleteIfExists(log);
-            for (int i = 0; i < runs.size(); i++) {
-                BenchPlan.Run run = runs.get(i);
-                err.printf("vecprop: [%d/%d] %s %s%s%n", i + 1, runs.size(), shortNames(run), run.params(),
-                        run.jmhThreads() > 1 ? " on " + run.jmhThreads() + " JMH threads" : "");
-                err.flush();
-                List<String> cmd = new ArrayList<>(List.of(java.toString(), "-jar", benchJar.toString()));
-                cmd.addAll(run.args());
-                cmd.addAll(mode.jmhArgs);
-                cmd.addAll(profileArgs);
-                cmd.addAll(List.of("-rf", "json", "-rff", raw.toString()));
-                Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-                int code = p.waitFor();
-                if (code != 0) {
-                    throw new IllegalStateException("JMH failed (exit " + code + ") on " + shortNames(run) + "; see " + log);
-                }
-                Object parsed = JsonReader.parse(Files.readString(raw, StandardCharsets.UTF_8));
-                if (!(parsed instanceof List<?> list)) {
-                    throw new IllegalStateException("JMH wrote no result list for " + shortNames(run) + "; see " + log);
-                }
-                results.addAll(list);
-            }
-        } finally {
-            Files.deleteIfExists(raw);
+        Files.deleteIfExists(log);
+        List<RunResult> results = new ArrayList<>();
+        for (int i = 0; i < runs.size(); i++) {
+            BenchPlan.Run run = runs.get(i);
+            err.printf("vecprop: [%d/%d] %s %s%s%n", i + 1, runs.size(), shortNames(run), run.params(),
+                    run.jmhThreads() > 1 ? " on " + run.jmhThreads() + " JMH threads" : "");
+            err.flush();
+            List<String> args = new ArrayList<>(run.args());
+            args.addAll(mode.jmhArgs);
+            args.addAll(profileArgs);
+            results.addAll(jmh(args, shortNames(run), log));
         }
-        return report(results, dir, log, "vecprop bench " + mode.flags(), stdout, err);
+        return report(JmhResult.of(results), jmhJson(results), dir, log, "vecprop bench " + mode.flags(), stdout, err);
     }
 
-    private int report(List<Object> results, Path dir, Path log, String what, PrintWriter stdout, PrintWriter err)
-            throws IOException {
+    /**
+     * Runs JMH in this process through its {@link Runner} with the plan's arguments (JMH's own
+     * command-line syntax, as {@code java -jar benchmarks.jar} takes them), its output appended to
+     * log. Each benchmark forks JVMs with this one's class path (benchmarks.jar) and only its own
+     * {@code @Fork} JVM arguments ({@code --add-modules jdk.incubator.vector}), not this JVM's.
+     */
+    static Collection<RunResult> jmh(List<String> args, String what, Path log) throws IOException {
+        try (PrintStream out = new PrintStream(new FileOutputStream(log.toFile(), true), true, StandardCharsets.UTF_8)) {
+            try {
+                Options options = new OptionsBuilder().parent(new CommandLineOptions(args.toArray(String[]::new)))
+                        .jvmArgs().build();
+                return new Runner(options, OutputFormatFactory.createFormatInstance(out, VerboseMode.NORMAL)).run();
+            } catch (CommandLineOptionException | RunnerException e) {
+                out.print("ERROR: ");
+                e.printStackTrace(out);
+                String why = e.getMessage() == null ? e.getClass().getSimpleName()
+                        : e.getMessage().lines().findFirst().orElse("");
+                throw new IllegalStateException("JMH failed on " + what + " (" + why + "); see " + log);
+            }
+        }
+    }
+
+    /** JMH's JSON of the results, as {@code -rf json} writes it. */
+    private static String jmhJson(Collection<RunResult> results) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (PrintStream out = new PrintStream(bytes, false, StandardCharsets.UTF_8)) {
+            ResultFormatFactory.getInstance(ResultFormatType.JSON, out).writeOut(results);
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    private int report(List<JmhResult> results, String jmhJson, Path dir, Path log, String what, PrintWriter stdout,
+            PrintWriter err) throws IOException {
         boolean simd = KernelProvider.simdUnavailableReason() == null;
         int lanes = simd ? KernelProvider.select(KernelProvider.Choice.SIMD, 1, Precision.F64).f64().info().lanes() : 8;
         int lanesF32 = simd ? KernelProvider.select(KernelProvider.Choice.SIMD, 1, Precision.F32).f32().info().lanes() : 2 * lanes;
         String title = what + " (" + LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE) + ")";
-        AtomicFiles.writeString(dir.resolve("jmh.json"), Json.write(results));
+        AtomicFiles.writeString(dir.resolve("jmh.json"), jmhJson);
         Map<String, Object> json;
         String text;
         Path chart;
@@ -258,7 +288,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         return switch (profile) {
             case "perfasm" -> {
-                String why = BenchBuild.perfUnavailableReason();
+                String why = perfUnavailableReason();
                 if (why != null) {
                     throw new IllegalStateException("--profile perfasm needs Linux perf with hardware counters: " + why);
                 }
@@ -267,6 +297,23 @@ final class BenchCommand implements Callable<Integer> {
             case "jfr" -> List.of("-prof", "jfr:dir=" + dir.toAbsolutePath().resolve("jfr"));
             default -> List.of("-prof", profile);
         };
+    }
+
+    /** Why perf cannot profile here (not installed, or no hardware counters), or null. */
+    static String perfUnavailableReason() {
+        try {
+            Process p = new ProcessBuilder("perf", "stat", "-e", "cycles", "true").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            if (!p.waitFor(20, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                return "perf stat failed";
+            }
+            return out.contains("not supported") ? "perf cannot count cycles on this machine (a VM without PMU access?)" : null;
+        } catch (IOException e) {
+            return "perf is not installed (Debian: linux-perf)";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
     }
 
     private static String shortNames(BenchPlan.Run run) {

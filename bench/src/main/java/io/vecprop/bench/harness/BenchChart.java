@@ -1,4 +1,4 @@
-package io.vecprop.cli;
+package io.vecprop.bench.harness;
 
 import java.awt.BasicStroke;
 import java.awt.Color;

@@ -1,4 +1,4 @@
-package io.vecprop.train;
+package io.vecprop.bench;
 
 /**
  * The fixed training workloads the benchmarks and reports use: W1 the worked example, online; W2

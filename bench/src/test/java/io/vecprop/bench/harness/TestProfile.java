@@ -1,8 +1,9 @@
-package io.vecprop.cli;
+package io.vecprop.bench.harness;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vecprop.cli.TestMain;
 import io.vecprop.io.JsonReader;
 import java.util.List;
 import java.util.Map;

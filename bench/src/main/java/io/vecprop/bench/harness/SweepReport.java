@@ -1,4 +1,4 @@
-package io.vecprop.cli;
+package io.vecprop.bench.harness;
 
 import io.vecprop.kernels.Tuning;
 import io.vecprop.kernels.Precision;
@@ -108,14 +108,12 @@ final class SweepReport {
     }
 
     /** True when every result is the sweep's (so a {@code --from} of a sweep's jmh.json is reported as one). */
-    @SuppressWarnings("unchecked")
-    static boolean isSweep(List<Object> jmhResults) {
-        return !jmhResults.isEmpty() && jmhResults.stream().allMatch(o -> o instanceof Map<?, ?> m
-                && String.valueOf(m.get("benchmark")).endsWith("." + BenchPlan.SWEEP));
+    static boolean isSweep(List<JmhResult> jmhResults) {
+        return !jmhResults.isEmpty() && jmhResults.stream().allMatch(r -> r.benchmark().endsWith("." + BenchPlan.SWEEP));
     }
 
-    /** Builds the report from JMH result objects of {@code SweepBench.step}; lanes are the SIMD widths in doubles and floats. */
-    static SweepReport of(List<Object> jmhResults, int lanes, int lanesF32) {
+    /** Builds the report from JMH's results of {@code SweepBench.step}; lanes are the SIMD widths in doubles and floats. */
+    static SweepReport of(List<JmhResult> jmhResults, int lanes, int lanesF32) {
         List<Measurement> ms = jmhResults.stream().map(SweepReport::measurement)
                 .sorted(Comparator.comparing(Measurement::precision).thenComparingInt(Measurement::width)
                         .thenComparingInt(Measurement::batch).thenComparing(Measurement::kernels)
@@ -129,20 +127,14 @@ final class SweepReport {
         return new SweepReport(ms, cells, lanes, lanesF32);
     }
 
-    @SuppressWarnings("unchecked")
-    private static Measurement measurement(Object o) {
-        Map<String, Object> r = (Map<String, Object>) o;
-        Map<String, Object> params = (Map<String, Object>) r.get("params");
-        Map<String, Object> pm = (Map<String, Object>) r.get("primaryMetric");
-        if (params == null || pm == null || params.get("width") == null || params.get("batch") == null) {
-            throw new IllegalStateException("a " + BenchPlan.SWEEP + " result without width, batch or score: " + r);
+    private static Measurement measurement(JmhResult r) {
+        Map<String, String> params = r.params();
+        if (params.get("width") == null || params.get("batch") == null) {
+            throw new IllegalStateException("a " + BenchPlan.SWEEP + " result without width or batch: " + r);
         }
-        double unit = BenchReport.secondsPerUnit((String) pm.get("scoreUnit"));
-        double median = BenchReport.num(((Map<String, Object>) pm.get("scorePercentiles")).get("50.0"));
-        return new Measurement(BenchReport.precisionOf(r), Integer.parseInt((String) params.get("width")),
-                Integer.parseInt((String) params.get("batch")), (String) params.get("kernels"),
-                Integer.parseInt((String) params.get("threads")), median * unit,
-                BenchReport.num(pm.get("scoreError")) * unit);
+        double unit = BenchReport.secondsPerUnit(r.unit());
+        return new Measurement(r.precision(), Integer.parseInt(params.get("width")), Integer.parseInt(params.get("batch")),
+                params.get("kernels"), Integer.parseInt(params.get("threads")), r.median() * unit, r.error() * unit);
     }
 
     private static Cell cell(List<Measurement> ms) {

@@ -1,5 +1,6 @@
-package io.vecprop.cli;
+package io.vecprop.bench.harness;
 
+import io.vecprop.cli.ParityTable;
 import io.vecprop.kernels.KernelProvider;
 import io.vecprop.kernels.Parity;
 import java.util.HashMap;

@@ -1,4 +1,4 @@
-package io.vecprop.train;
+package io.vecprop.bench;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -11,6 +11,7 @@ import io.vecprop.kernels.Kernels;
 import io.vecprop.kernels.PackClock;
 import io.vecprop.nn.Loss;
 import io.vecprop.nn.Network;
+import io.vecprop.train.Sgd;
 import io.vecprop.nn.PhaseClock;
 import io.vecprop.nn.PhaseClock.Phase;
 import io.vecprop.kernels.Precision;

@@ -1,5 +1,7 @@
-package io.vecprop.cli;
+package io.vecprop.bench.harness;
 
+import io.vecprop.cli.ParityTable;
+import io.vecprop.cli.Values;
 import io.vecprop.kernels.Parity;
 import io.vecprop.kernels.Precision;
 import java.util.ArrayList;
@@ -10,7 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Turns JMH's JSON results into vecprop's report: one row per benchmark, size or workload,
+ * Turns JMH's results into vecprop's report: one row per benchmark, size or workload,
  * precision, kernels and threads, with the median time, its throughput (GFLOP/s, GB/s or
  * elements/ns), the share of the ceiling measured in the same run (the FMA peak of the row's
  * precision), and the speedups over the scalar kernels and over EJML in the same precision.
@@ -26,7 +28,7 @@ final class BenchReport {
             double share, double speedup, double speedupVsEjml, double allocBytesPerOp, Parity.Check parity) {
 
         String sizeOrWorkload() {
-            return workload != null ? workload + " " + io.vecprop.train.Workloads.describe(workload) : size;
+            return workload != null ? workload + " " + io.vecprop.bench.Workloads.describe(workload) : size;
         }
 
         /** The precision's id, f64 or f32, or "" for the bandwidth ceilings. */
@@ -85,41 +87,33 @@ final class BenchReport {
     }
 
     /** As {@link #of(List, int, int, BenchParity)}, the parity columns left empty. */
-    static BenchReport of(List<Object> jmhResults, int lanes, int lanesF32) {
+    static BenchReport of(List<JmhResult> jmhResults, int lanes, int lanesF32) {
         return of(jmhResults, lanes, lanesF32, BenchParity.NONE);
     }
 
     /**
-     * Builds the report from JMH result objects; lanes and lanesF32 are the SIMD widths, in doubles
+     * Builds the report from JMH's results; lanes and lanesF32 are the SIMD widths, in doubles
      * and in floats, that the FMA ceilings ran at; parity fills the parity columns.
      */
-    @SuppressWarnings("unchecked")
-    static BenchReport of(List<Object> jmhResults, int lanes, int lanesF32, BenchParity parity) {
+    static BenchReport of(List<JmhResult> jmhResults, int lanes, int lanesF32, BenchParity parity) {
         List<Row> raw = new ArrayList<>();
         // FMA peaks: f64 1 thread, f64 2, f32 1, f32 2; triad: 1 thread, 2
         double[] gf = new double[4];
         double[] gb = new double[2];
-        for (Object o : jmhResults) {
-            Map<String, Object> r = (Map<String, Object>) o;
-            String full = (String) r.get("benchmark");
-            String name = full.substring(full.lastIndexOf('.', full.lastIndexOf('.') - 1) + 1);
-            Map<String, Object> params = r.get("params") == null ? Map.of() : (Map<String, Object>) r.get("params");
-            Map<String, Object> pm = (Map<String, Object>) r.get("primaryMetric");
-            String unit = (String) pm.get("scoreUnit");
-            double median = num(((Map<String, Object>) pm.get("scorePercentiles")).get("50.0"));
-            double score = num(pm.get("score"));
-            double error = num(pm.get("scoreError"));
-            int jmhThreads = (int) num(r.get("threads"));
-            double alloc = Double.NaN;
-            Map<String, Object> secondary = (Map<String, Object>) r.get("secondaryMetrics");
-            if (secondary != null && secondary.get("gc.alloc.rate.norm") != null) {
-                alloc = num(((Map<String, Object>) secondary.get("gc.alloc.rate.norm")).get("score"));
-            }
-            int threads = params.containsKey("threads") ? Integer.parseInt((String) params.get("threads")) : jmhThreads;
-            String kernels = params.containsKey("kernels") ? (String) params.get("kernels") : "simd";
-            String n = (String) params.get("n");
-            String workload = (String) params.get("workload");
-            Precision precision = precisionOf(r);
+        for (JmhResult r : jmhResults) {
+            String name = r.shortName();
+            Map<String, String> params = r.params();
+            String unit = r.unit();
+            double median = r.median();
+            double score = r.score();
+            double error = r.error();
+            int jmhThreads = r.jmhThreads();
+            double alloc = r.allocBytesPerOp();
+            int threads = params.containsKey("threads") ? Integer.parseInt(params.get("threads")) : jmhThreads;
+            String kernels = params.getOrDefault("kernels", "simd");
+            String n = params.get("n");
+            String workload = params.get("workload");
+            Precision precision = r.precision();
             double seconds = median * secondsPerUnit(unit);
             if (workload != null) {
                 // a step is reported in the unit that suits its size: ns for W1, µs for W2, ms for W3 and W4
@@ -176,21 +170,6 @@ final class BenchReport {
     }
 
     /**
-     * The precision of a JMH result object: its {@code precision} parameter; null for the bandwidth
-     * ceilings, which have none; f64 for results of runs from before the parameter existed.
-     */
-    @SuppressWarnings("unchecked")
-    static Precision precisionOf(Object jmhResult) {
-        Map<String, Object> r = (Map<String, Object>) jmhResult;
-        Map<String, Object> params = r.get("params") == null ? Map.of() : (Map<String, Object>) r.get("params");
-        if (params.containsKey("precision")) {
-            return Precision.of((String) params.get("precision"));
-        }
-        String name = String.valueOf(r.get("benchmark"));
-        return name.endsWith(".PeakBench.triad") || name.endsWith(".PeakBench.copy") ? null : Precision.F64;
-    }
-
-    /**
      * The baseline kernels' median time over row's, for the same benchmark, size or workload and
      * precision: on the row's thread count, else on one thread (the baselines run on one); NaN when
      * the run has no such baseline.
@@ -241,8 +220,8 @@ final class BenchReport {
      * The work of one op. Bytes scale with the precision's value size (the bandwidth ceilings
      * always move doubles); lanes is the vector width in values of the FMA peak's precision.
      */
-    private static Work work(String name, Map<String, Object> params, Precision precision, int lanes) {
-        double n = params.containsKey("n") ? Double.parseDouble((String) params.get("n")) : 0;
+    private static Work work(String name, Map<String, String> params, Precision precision, int lanes) {
+        double n = params.containsKey("n") ? Double.parseDouble(params.get("n")) : 0;
         int bytes = precision == null ? Double.BYTES : precision.bytes();
         return switch (name) {
             case "GemmBench.forward", "GemmBench.mult", "GemmBench.rankK" -> new Work(2 * n * n * n, 1e9, "GFLOP/s");
@@ -250,8 +229,8 @@ final class BenchReport {
             case "DeltaBench.hiddenDelta", "UpdateBench.rankK" -> new Work(2 * 128 * n * n, 1e9, "GFLOP/s");
             case "UpdateBench.outerProduct", "UpdateBench.onlineBackward" -> new Work(2 * bytes * n * n, 1e9, "GB/s");
             case "SigmoidBench.sigmoid" -> new Work(n, 1e9, "el/ns");
-            case "TrainingBench.step" -> new Work(io.vecprop.train.Workloads.flops((String) params.get("workload")), 1e9, "GFLOP/s");
-            case "PeakBench.fma" -> new Work(2.0 * 12 * lanes * Double.parseDouble((String) params.get("iterations")),
+            case "TrainingBench.step" -> new Work(io.vecprop.bench.Workloads.flops(params.get("workload")), 1e9, "GFLOP/s");
+            case "PeakBench.fma" -> new Work(2.0 * 12 * lanes * Double.parseDouble(params.get("iterations")),
                     1e9, "GFLOP/s");
             case "PeakBench.triad" -> new Work(24 * n, 1e9, "GB/s");
             case "PeakBench.copy" -> new Work(16 * n, 1e9, "GB/s");
@@ -267,10 +246,6 @@ final class BenchReport {
             case "ns/op" -> 1e-9;
             default -> throw new IllegalArgumentException("unexpected JMH unit " + unit + " (runs use average time)");
         };
-    }
-
-    static double num(Object o) {
-        return o == null ? Double.NaN : o instanceof Number n ? n.doubleValue() : Double.parseDouble(o.toString());
     }
 
     // ---------------------------------------------------------------- output

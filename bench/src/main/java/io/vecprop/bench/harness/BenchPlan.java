@@ -1,4 +1,4 @@
-package io.vecprop.cli;
+package io.vecprop.bench.harness;
 
 import io.vecprop.kernels.Precision;
 import java.util.ArrayList;
@@ -84,7 +84,10 @@ final class BenchPlan {
             this(benchmarks, params, jmhThreads, 0);
         }
 
-        /** The JMH command-line arguments of this run, before the mode's and the output's. */
+        /**
+         * The JMH command-line arguments of this run, before the mode's and the profiler's: JMH's own
+         * syntax, as {@code java -jar benchmarks.jar} takes them and {@code BenchCommand} hands them to its Runner.
+         */
         List<String> args() {
             List<String> args = new ArrayList<>();
             args.add("^(" + String.join("|", benchmarks.stream().map(Pattern::quote).toList()) + ")$");

@@ -1,11 +1,14 @@
-package io.vecprop.cli;
+package io.vecprop.bench.harness;
 
+import io.vecprop.cli.KernelOptions;
+import io.vecprop.cli.ModuleCommands;
+import io.vecprop.cli.Values;
 import io.vecprop.io.Json;
 import io.vecprop.kernels.KernelSelection;
 import io.vecprop.nn.Loss;
 import io.vecprop.kernels.Precision;
-import io.vecprop.train.StepProfile;
-import io.vecprop.train.Workloads;
+import io.vecprop.bench.StepProfile;
+import io.vecprop.bench.Workloads;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,7 +25,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "profile",
         mixinStandardHelpOptions = true,
-        header = "Where a training step's time goes: each phase's time, share, GFLOP/s or GB/s and share of this machine's peak.",
+        header = ModuleCommands.PROFILE_HEADER,
         description = 
             "Runs the training step of a network and batch (a workload, W3 by default, or --layers and --batch) "
                 + "for --seconds untimed, then as long again with each phase timed inside the step: the forward "
