@@ -3,36 +3,31 @@ package io.vecprop.cli;
 import static io.vecprop.cli.Values.percent;
 import static io.vecprop.cli.Values.sig4;
 
-import io.vecprop.data.Dataset;
-import io.vecprop.io.Json;
-import io.vecprop.data.Memory;
-import io.vecprop.io.ModelFile;
 import io.vecprop.data.Scaler;
+import io.vecprop.io.Json;
 import io.vecprop.kernels.KernelInfo;
-import io.vecprop.kernels.KernelSelection;
 import io.vecprop.kernels.KernelProvider;
-import io.vecprop.nn.DenseNetwork;
-import io.vecprop.nn.Loss;
+import io.vecprop.kernels.KernelSelection;
 import io.vecprop.kernels.Precision;
 import io.vecprop.train.Cluster;
 import io.vecprop.train.MiniBatchTrainer;
+import io.vecprop.train.TrainOnData;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 
-/** {@code train --data}: reads the data, builds or loads the network, trains, reports, saves. */
+/**
+ * {@code train --data} on the command line: the flags into {@link TrainOnData.Options}, the run's
+ * plan, progress and summary printed, the plot drawn, and failures turned into exit codes (a
+ * conflict of options 2, a diverged run 1, with one line each). The work is {@link TrainOnData}'s.
+ */
 final class DataTraining {
-
-    /** How the run ended. */
-    record Outcome(int exitCode) {}
 
     static final int DEFAULT_EPOCHS = 10;
     static final int DEFAULT_BATCH = 64;
@@ -54,7 +49,8 @@ final class DataTraining {
         this.json = command.format == Values.Format.json;
     }
 
-    Outcome run() throws IOException {
+    /** Runs it; the exit code. */
+    int run() throws IOException {
         // --spark: connect first, so a master that is wrong or down fails before the data is read
         try (Cluster cluster = c.spark == null ? null : connect()) {
             return run(cluster);
@@ -70,135 +66,56 @@ final class DataTraining {
         return Cluster.connect("spark", master, new Cluster.Settings(choice, threads, partitions, "vecprop train"));
     }
 
-    private Outcome run(Cluster cluster) throws IOException {
-        long seed = c.seed != null ? c.seed : DEFAULT_SEED;
-        int batch = c.batch != null ? Math.toIntExact(c.batch) : DEFAULT_BATCH; // Values.PositiveInt bounds it
+    private int run(Cluster cluster) throws IOException {
         KernelSelection kernels = c.kernelOptions.selection(err);
-
-        // the network: from --init (in its file's precision unless --precision asks for the other), or new from --layers and --loss
-        ModelFile.Model start = c.init == null ? null : ModelFile.read(c.init, c.kernelOptions.precision, kernels);
-        Loss loss = c.loss;
-        int[] widths;
-        if (start != null) {
-            widths = start.network().widths();
-            if (c.layers != null && !Arrays.equals(c.layers, widths)) {
-                throw new ParameterException(cli, "--layers " + commas(c.layers) + " disagrees with --init " + c.init.getFileName()
-                        + ", whose widths are " + commas(widths) + " (leave --layers out to train that network)");
-            }
-            if (loss != null && loss != start.network().lossFunction()) {
-                throw new ParameterException(cli, "--loss " + loss + " disagrees with --init " + c.init.getFileName()
-                        + ", trained on " + start.network().lossFunction());
-            }
-            if (c.scale != null) {
-                throw new ParameterException(cli, "--scale does not apply with --init: the model's own scaling ("
-                        + start.scaler().kind() + ") is used so its weights see the inputs they were trained on");
-            }
-            loss = start.network().lossFunction();
-        } else {
-            if (c.layers == null) {
-                throw new ParameterException(cli, "--data needs --layers (such as --layers 784,128,10) or --init MODEL");
-            }
-            widths = c.layers;
-            loss = loss != null ? loss : Loss.HALF_SQUARED_ERROR;
-            checkFits(widths, batch,
-                    c.kernelOptions.precision(Precision.F64), c.momentum != null && c.momentum > 0);
-        }
-        Scaler.Kind scaleKind = c.scale == null ? Scaler.Kind.NONE : c.scale;
-        int inputs = widths[0], outputs = widths[widths.length - 1];
-
-        // the data, split, scaled by statistics of the training part
-        List<String> classes = start != null && !start.classes().isEmpty() ? start.classes() : null;
-        Dataset all = c.dataOptions.load(seed, inputs, outputs, classes, DataOptions.Targets.REQUIRED);
-        if (loss == Loss.CROSS_ENTROPY && outputs < 2) {
-            throw new ParameterException(cli, "--loss cross-entropy needs at least 2 outputs (softmax over 1 output is always 1)");
-        }
-        Dataset[] parts;
-        try {
-            parts = split(all, c.validation != null ? c.validation : 0, seed, !c.noShuffle);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(cli, e.getMessage());
-        }
-        Dataset train = parts[0], validation = parts[1];
-        Scaler scaler = start != null ? start.scaler() : Scaler.fit(scaleKind, train.inputs());
-        scaler.apply(train.inputs());
-        if (validation != null) {
-            scaler.apply(validation.inputs());
-        }
-        DenseNetwork network = start != null ? start.network()
-                : DenseNetwork.random(c.kernelOptions.precision(Precision.F64), kernels, loss, seed, widths);
-
-        MiniBatchTrainer.Options options = new MiniBatchTrainer.Options(
-                c.epochs != null ? Math.toIntExact(c.epochs) : DEFAULT_EPOCHS, batch,
-                c.lr, c.momentum != null ? c.momentum : 0, seed, !c.noShuffle, !c.freezeBias,
-                c.targetLoss != null ? c.targetLoss : 0);
-        if (!json) {
-            out.printf("training %s (%s) on %s: %d samples%s%s; batch %d, lr %s, momentum %s, %d epochs%s; %s%s%n",
-                    join(widths), loss, all.name(), train.size(),
-                    validation != null ? " + " + validation.size() + " held out for validation" : "",
-                    all.hasClasses() ? ", " + all.classes().size() + " classes" : "",
-                    options.batchSize(), sig4(options.learningRate()), sig4(options.momentum()), options.epochs(),
-                    scaler.kind() == Scaler.Kind.NONE ? "" : ", " + scaler.kind() + " scaling",
-                    describe(kernels, network.precision()), cluster == null ? "" : "; " + cluster.description());
-            if (c.batch != null && c.batch > train.size()) {
-                out.printf("note: --batch %d is more than the %d training samples: each step takes all %d%n", c.batch,
-                        train.size(), train.size());
-            }
-            if (start != null && start.converted()) {
-                out.printf("converted %s's %s weights to %s%n", c.init.getFileName(), start.stored().dtype(), network.precision());
-            }
-            out.flush();
-        }
+        TrainOnData.Options options = new TrainOnData.Options(kernels, c.kernelOptions.precision, c.init, c.layers, c.loss,
+                c.scale, c.validation != null ? c.validation : 0, !c.noShuffle, c.seed != null ? c.seed : DEFAULT_SEED,
+                c.epochs != null ? Math.toIntExact(c.epochs) : DEFAULT_EPOCHS,
+                c.batch != null ? Math.toIntExact(c.batch) : DEFAULT_BATCH, // Values.PositiveInt bounds them
+                c.lr, c.momentum != null ? c.momentum : 0, !c.freezeBias, c.targetLoss != null ? c.targetLoss : 0,
+                c.modelOut, cluster);
         List<TrainingChart.Point> points = new ArrayList<>();
-        MiniBatchTrainer.Listener listener = listener(points, options);
-        MiniBatchTrainer.Result result;
+        TrainOnData.Outcome outcome;
         try {
-            result = MiniBatchTrainer.train(network, train, validation, options, listener,
-                    cluster != null ? cluster.steps() : MiniBatchTrainer.local());
+            outcome = TrainOnData.run(options,
+                    (seed, inputs, outputs, classes) -> c.dataOptions.load(seed, inputs, outputs, classes, DataOptions.Targets.REQUIRED),
+                    listener(points, options, kernels, cluster));
+        } catch (TrainOnData.Conflict e) {
+            throw new ParameterException(cli, e.getMessage());
         } catch (MiniBatchTrainer.Diverged d) {
             // one line, exit 1, nothing written: a model at --model-out stays as it was
             err.println("vecprop: error: training diverged: " + d.getMessage() + "; no model saved"
                     + (c.modelOut != null && Files.exists(c.modelOut) ? " (" + c.modelOut + " is unchanged)" : "")
                     + "; lower --lr (now " + sig4(options.learningRate()) + ")");
             err.flush();
-            return new Outcome(1);
+            return 1;
         }
-
-        if (c.modelOut != null) {
-            ModelFile.write(c.modelOut, new ModelFile.Model(network, scaler, train.classes()));
-        }
+        TrainOnData.Plan plan = outcome.plan();
         if (c.plot != null) {
-            TrainingChart.write(c.plot, join(widths) + " on " + all.name(), points);
+            TrainingChart.write(c.plot, TrainOnData.join(plan.widths()) + " on " + plan.all().name(), points);
         }
-        report(result, train.size(), network.precision(), cluster);
-        return new Outcome(0);
+        report(outcome.result(), plan.train().size(), plan.network().precision(), cluster);
+        return 0;
     }
 
-    /**
-     * Checks, before it is built, that a new network of these widths fits with its momentum's
-     * velocities and its buffers for a batch (net, out and delta per layer, the batch's inputs and
-     * targets): a ParameterException (exit 2) when one array would be larger than Java allows, the
-     * heap check's IllegalArgumentException (exit 1) when this JVM cannot hold it all.
-     */
-    private void checkFits(int[] widths, int batch, Precision precision, boolean momentum) {
-        long largest = (long) batch * widths[0];
-        for (int l = 1; l < widths.length; l++) {
-            largest = Math.max(largest, Math.max((long) widths[l] * widths[l - 1], (long) batch * widths[l]));
+    /** The line that says what will be trained, and the notes beside it. */
+    private void printPlan(TrainOnData.Plan p, KernelSelection kernels, Cluster cluster) {
+        MiniBatchTrainer.Options options = p.training();
+        out.printf("training %s (%s) on %s: %d samples%s%s; batch %d, lr %s, momentum %s, %d epochs%s; %s%s%n",
+                TrainOnData.join(p.widths()), p.loss(), p.all().name(), p.train().size(),
+                p.validation() != null ? " + " + p.validation().size() + " held out for validation" : "",
+                p.all().hasClasses() ? ", " + p.all().classes().size() + " classes" : "",
+                options.batchSize(), sig4(options.learningRate()), sig4(options.momentum()), options.epochs(),
+                p.scaler().kind() == Scaler.Kind.NONE ? "" : ", " + p.scaler().kind() + " scaling",
+                describe(kernels, p.network().precision()), cluster == null ? "" : "; " + cluster.description());
+        if (c.batch != null && c.batch > p.train().size()) {
+            out.printf("note: --batch %d is more than the %d training samples: each step takes all %d%n", c.batch,
+                    p.train().size(), p.train().size());
         }
-        if (largest > Memory.MAX_ARRAY) {
-            throw new ParameterException(cli, "--layers " + commas(widths) + " at batch " + batch + " needs an array of "
-                    + largest + " values, more than a Java array holds (" + Memory.MAX_ARRAY
-                    + "): use narrower layers or a smaller --batch");
+        if (p.start() != null && p.start().converted()) {
+            out.printf("converted %s's %s weights to %s%n", c.init.getFileName(), p.start().stored().dtype(), p.network().precision());
         }
-        long parameters = DenseNetwork.parameterCount(widths), units = 0;
-        for (int l = 1; l < widths.length; l++) {
-            units += widths[l];
-        }
-        int bytes = precision == Precision.F32 ? Float.BYTES : Double.BYTES;
-        long weights = parameters * bytes * (momentum ? 2 : 1);
-        long workspace = (3 * units + widths[0] + widths[widths.length - 1]) * batch * bytes;
-        Memory.require(weights + workspace, () -> "a " + join(widths) + " network needs " + Memory.size(weights)
-                + " of weights" + (momentum ? " and velocities" : "") + " and " + Memory.size(workspace)
-                + " of workspace at batch " + batch, IllegalArgumentException::new);
+        out.flush();
     }
 
     /**
@@ -206,13 +123,21 @@ final class DataTraining {
      * k-th epoch of a long run, the first, and one that reaches the target), or JSON lines for
      * every epoch.
      */
-    private MiniBatchTrainer.Listener listener(List<TrainingChart.Point> points, MiniBatchTrainer.Options options) {
+    private TrainOnData.Listener listener(List<TrainingChart.Point> points, TrainOnData.Options options, KernelSelection kernels,
+            Cluster cluster) {
         ProgressBar bar = json ? null : ProgressBar.forConsole(out);
         int every = Math.max(1, (options.epochs() + 49) / 50);
-        return new MiniBatchTrainer.Listener() {
+        return new TrainOnData.Listener() {
             /** The first batch's loss, and whether the run was warned that its loss is growing. */
             private double firstLoss = Double.NaN;
             private boolean warned;
+
+            @Override
+            public void planned(TrainOnData.Plan plan) {
+                if (!json) {
+                    printPlan(plan, kernels, cluster);
+                }
+            }
 
             @Override
             public void epochStarted(int epoch, int epochs, int batches) {
@@ -315,33 +240,6 @@ final class DataTraining {
         out.flush();
     }
 
-    /**
-     * Training and validation parts: validation takes round(share · N) samples, chosen from the
-     * seed (or the last rows when not shuffling); null when share is 0.
-     */
-    static Dataset[] split(Dataset all, double share, long seed, boolean shuffle) {
-        if (share == 0) {
-            return new Dataset[] {all, null};
-        }
-        int n = all.size();
-        int held = (int) Math.round(share * n);
-        if (held < 1 || held >= n) {
-            throw new IllegalArgumentException("--validation " + share + " of " + n + " samples holds out " + held
-                    + ": it must leave at least one sample on each side");
-        }
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        if (shuffle) {
-            // its own stream, so the split does not shift the epochs' shuffles
-            MiniBatchTrainer.shuffle(order, new SplittableRandom(seed ^ 0x9E3779B97F4A7C15L));
-        }
-        return new Dataset[] {
-            all.select(all.name(), Arrays.copyOfRange(order, 0, n - held)),
-            all.select(all.name() + " (validation)", Arrays.copyOfRange(order, n - held, n))};
-    }
-
     /** Like "simd kernels (512-bit), 2 threads, f32". */
     static String describe(KernelSelection kernels, Precision precision) {
         KernelInfo info = kernels.info(precision);
@@ -351,15 +249,6 @@ final class DataTraining {
 
     /** Widths as on the command line: 784,1024,10. */
     static String commas(int[] widths) {
-        return join(widths, ",");
-    }
-
-    /** Widths as in messages and titles: 784-1024-10. */
-    static String join(int[] widths) {
-        return join(widths, "-");
-    }
-
-    private static String join(int[] widths, String separator) {
-        return Arrays.stream(widths).mapToObj(Integer::toString).collect(java.util.stream.Collectors.joining(separator));
+        return TrainOnData.commas(widths);
     }
 }

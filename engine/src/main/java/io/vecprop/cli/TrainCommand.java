@@ -166,9 +166,9 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (dataOptions.data != null) {
             Recording recording = startRecording();
-            DataTraining.Outcome outcome = new DataTraining(this, spec.commandLine()).run();
+            int exit = new DataTraining(this, spec.commandLine()).run();
             finishRecording(recording, format == Values.Format.json);
-            return outcome.exitCode();
+            return exit;
         }
         String dataOnly = dataOnlyOptionGiven();
         if (dataOnly != null) {

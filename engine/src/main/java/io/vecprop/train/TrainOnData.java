@@ -1,0 +1,234 @@
+package io.vecprop.train;
+
+import io.vecprop.data.Dataset;
+import io.vecprop.data.Memory;
+import io.vecprop.data.Scaler;
+import io.vecprop.io.ModelFile;
+import io.vecprop.kernels.KernelSelection;
+import io.vecprop.kernels.Precision;
+import io.vecprop.nn.DenseNetwork;
+import io.vecprop.nn.Loss;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.stream.Collectors;
+
+/**
+ * Training on a data set as one call ({@code vecprop train --data}): the network loaded from a
+ * model or built new, checked to fit before it is built, the data read for its widths, split into
+ * training and validation parts, scaled by statistics of the training part, trained by
+ * {@link MiniBatchTrainer} (here or on a {@link Cluster}), and saved. What is printed, and how a
+ * failure becomes an exit code, is the caller's.
+ *
+ * <p>Messages name the options by the command line's flags ({@code --layers}, {@code --init}), which
+ * the fields of {@link Options} mirror, so a caller can show them as they are.
+ */
+public final class TrainOnData {
+
+    private TrainOnData() {}
+
+    /** Reads the samples for a network of these widths (and, from a model, these class names, or null). */
+    @FunctionalInterface
+    public interface Loader {
+        Dataset load(long seed, int inputs, int outputs, List<String> classes) throws IOException;
+    }
+
+    /**
+     * What to train, and how.
+     *
+     * @param kernels the kernels to compute with
+     * @param precision the network's precision; null: a model's own, or f64 for a new network
+     * @param init a model to start from, or null for a new network
+     * @param layers the new network's widths, input first; null with init (then they must agree when given)
+     * @param loss null: a model's own, or the half-squared error for a new network
+     * @param scale null: no scaling (with init, the model's own is used and scale must be null)
+     * @param validation the share of samples held out for validation, in [0, 1); 0 for none
+     * @param shuffle false keeps the data's order, in the split and in every epoch
+     * @param momentum in [0, 1); 0 is plain SGD
+     * @param trainBias false freezes the biases
+     * @param targetLoss stop after the first epoch whose training loss is below this; 0: never
+     * @param modelOut where to save the trained model, or null
+     * @param cluster where the steps run, or null for this machine
+     */
+    public record Options(KernelSelection kernels, Precision precision, Path init, int[] layers, Loss loss,
+            Scaler.Kind scale, double validation, boolean shuffle, long seed, int epochs, int batch,
+            double learningRate, double momentum, boolean trainBias, double targetLoss, Path modelOut, Cluster cluster) {
+        public Options {
+            Objects.requireNonNull(kernels, "kernels");
+            layers = layers == null ? null : layers.clone();
+        }
+    }
+
+    /**
+     * Options that disagree with each other, with the model or with the data (a bad flag: exit 2 on
+     * the command line), as opposed to a failure while running, such as a heap too small (exit 1).
+     */
+    public static final class Conflict extends IllegalArgumentException {
+        Conflict(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * What a run is about to train, told before the first step.
+     *
+     * @param start the model it started from, or null
+     * @param all the data before the split
+     * @param validation the held-out part, or null
+     */
+    public record Plan(int[] widths, Loss loss, ModelFile.Model start, Dataset all, Dataset train, Dataset validation,
+            Scaler scaler, DenseNetwork network, MiniBatchTrainer.Options training) {}
+
+    /** Progress: the plan once it is made, then the trainer's events. */
+    public interface Listener extends MiniBatchTrainer.Listener {
+        default void planned(Plan plan) {}
+    }
+
+    /** What a run did: its plan (the network now trained in place) and the trainer's figures. */
+    public record Outcome(Plan plan, MiniBatchTrainer.Result result) {}
+
+    /**
+     * Runs it: see the class comment. A diverged run ({@link MiniBatchTrainer.Diverged}) saves nothing.
+     *
+     * @throws Conflict for options that disagree
+     */
+    public static Outcome run(Options o, Loader loader, Listener listener) throws IOException {
+        // the network: from init (in its file's precision unless precision asks for the other), or new from layers and loss
+        ModelFile.Model start = o.init() == null ? null : ModelFile.read(o.init(), o.precision(), o.kernels());
+        Loss loss = o.loss();
+        int[] widths;
+        if (start != null) {
+            widths = start.network().widths();
+            if (o.layers() != null && !Arrays.equals(o.layers(), widths)) {
+                throw new Conflict("--layers " + commas(o.layers()) + " disagrees with --init " + o.init().getFileName()
+                        + ", whose widths are " + commas(widths) + " (leave --layers out to train that network)");
+            }
+            if (loss != null && loss != start.network().lossFunction()) {
+                throw new Conflict("--loss " + loss + " disagrees with --init " + o.init().getFileName()
+                        + ", trained on " + start.network().lossFunction());
+            }
+            if (o.scale() != null) {
+                throw new Conflict("--scale does not apply with --init: the model's own scaling ("
+                        + start.scaler().kind() + ") is used so its weights see the inputs they were trained on");
+            }
+            loss = start.network().lossFunction();
+        } else {
+            if (o.layers() == null) {
+                throw new Conflict("--data needs --layers (such as --layers 784,128,10) or --init MODEL");
+            }
+            widths = o.layers();
+            loss = loss != null ? loss : Loss.HALF_SQUARED_ERROR;
+            checkFits(widths, o.batch(), precision(o), o.momentum() > 0);
+        }
+        Scaler.Kind scaleKind = o.scale() == null ? Scaler.Kind.NONE : o.scale();
+        int inputs = widths[0], outputs = widths[widths.length - 1];
+
+        // the data, split, scaled by statistics of the training part
+        List<String> classes = start != null && !start.classes().isEmpty() ? start.classes() : null;
+        Dataset all = loader.load(o.seed(), inputs, outputs, classes);
+        if (loss == Loss.CROSS_ENTROPY && outputs < 2) {
+            throw new Conflict("--loss cross-entropy needs at least 2 outputs (softmax over 1 output is always 1)");
+        }
+        Dataset[] parts;
+        try {
+            parts = split(all, o.validation(), o.seed(), o.shuffle());
+        } catch (IllegalArgumentException e) {
+            throw new Conflict(e.getMessage());
+        }
+        Dataset train = parts[0], validation = parts[1];
+        Scaler scaler = start != null ? start.scaler() : Scaler.fit(scaleKind, train.inputs());
+        scaler.apply(train.inputs());
+        if (validation != null) {
+            scaler.apply(validation.inputs());
+        }
+        DenseNetwork network = start != null ? start.network()
+                : DenseNetwork.random(precision(o), o.kernels(), loss, o.seed(), widths);
+
+        MiniBatchTrainer.Options training = new MiniBatchTrainer.Options(o.epochs(), o.batch(), o.learningRate(),
+                o.momentum(), o.seed(), o.shuffle(), o.trainBias(), o.targetLoss());
+        Plan plan = new Plan(widths, loss, start, all, train, validation, scaler, network, training);
+        listener.planned(plan);
+        MiniBatchTrainer.Result result = MiniBatchTrainer.train(network, train, validation, training, listener,
+                o.cluster() != null ? o.cluster().steps() : MiniBatchTrainer.local());
+        if (o.modelOut() != null) {
+            ModelFile.write(o.modelOut(), new ModelFile.Model(network, scaler, train.classes()));
+        }
+        return new Outcome(plan, result);
+    }
+
+    private static Precision precision(Options o) {
+        return o.precision() != null ? o.precision() : Precision.F64;
+    }
+
+    /**
+     * Checks, before it is built, that a new network of these widths fits with its momentum's
+     * velocities and its buffers for a batch (net, out and delta per layer, the batch's inputs and
+     * targets): a {@link Conflict} when one array would be larger than Java allows, the heap check's
+     * IllegalArgumentException when this JVM cannot hold it all.
+     */
+    private static void checkFits(int[] widths, int batch, Precision precision, boolean momentum) {
+        long largest = (long) batch * widths[0];
+        for (int l = 1; l < widths.length; l++) {
+            largest = Math.max(largest, Math.max((long) widths[l] * widths[l - 1], (long) batch * widths[l]));
+        }
+        if (largest > Memory.MAX_ARRAY) {
+            throw new Conflict("--layers " + commas(widths) + " at batch " + batch + " needs an array of "
+                    + largest + " values, more than a Java array holds (" + Memory.MAX_ARRAY
+                    + "): use narrower layers or a smaller --batch");
+        }
+        long parameters = DenseNetwork.parameterCount(widths), units = 0;
+        for (int l = 1; l < widths.length; l++) {
+            units += widths[l];
+        }
+        int bytes = precision.bytes();
+        long weights = parameters * bytes * (momentum ? 2 : 1);
+        long workspace = (3 * units + widths[0] + widths[widths.length - 1]) * batch * bytes;
+        Memory.require(weights + workspace, () -> "a " + join(widths) + " network needs " + Memory.size(weights)
+                + " of weights" + (momentum ? " and velocities" : "") + " and " + Memory.size(workspace)
+                + " of workspace at batch " + batch, IllegalArgumentException::new);
+    }
+
+    /**
+     * Training and validation parts: validation takes round(share · N) samples, chosen from the
+     * seed (or the last rows when not shuffling); null when share is 0.
+     */
+    public static Dataset[] split(Dataset all, double share, long seed, boolean shuffle) {
+        if (share == 0) {
+            return new Dataset[] {all, null};
+        }
+        int n = all.size();
+        int held = (int) Math.round(share * n);
+        if (held < 1 || held >= n) {
+            throw new IllegalArgumentException("--validation " + share + " of " + n + " samples holds out " + held
+                    + ": it must leave at least one sample on each side");
+        }
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        if (shuffle) {
+            // its own stream, so the split does not shift the epochs' shuffles
+            MiniBatchTrainer.shuffle(order, new SplittableRandom(seed ^ 0x9E3779B97F4A7C15L));
+        }
+        return new Dataset[] {
+            all.select(all.name(), Arrays.copyOfRange(order, 0, n - held)),
+            all.select(all.name() + " (validation)", Arrays.copyOfRange(order, n - held, n))};
+    }
+
+    /** Widths as on the command line: 784,1024,10. */
+    public static String commas(int[] widths) {
+        return join(widths, ",");
+    }
+
+    /** Widths as in messages and titles: 784-1024-10. */
+    public static String join(int[] widths) {
+        return join(widths, "-");
+    }
+
+    private static String join(int[] widths, String separator) {
+        return Arrays.stream(widths).mapToObj(Integer::toString).collect(Collectors.joining(separator));
+    }
+}
