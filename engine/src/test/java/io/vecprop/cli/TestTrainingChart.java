@@ -6,20 +6,28 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.Color;
+import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
+import org.jfree.chart.ChartRenderingInfo;
+import org.jfree.chart.plot.PlotRenderingInfo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The training chart: a readable PNG of the right size, each series drawn in its colour, written atomically. */
-class TestTrainingChart {
+/**
+ * The training chart: a readable PNG of the right size, each series drawn in its colour in its panel,
+ * written atomically, drawn without a display.
+ */
+public class TestTrainingChart {
 
     @TempDir
     Path dir;
@@ -47,10 +55,15 @@ class TestTrainingChart {
     }
 
     /** How many pixels are this colour, or within a shade of it: the lines and markers of one series. */
-    static int pixels(BufferedImage img, Color c) {
+    public static int pixels(BufferedImage img, Color c) {
+        return pixels(img, new Rectangle2D.Double(0, 0, img.getWidth(), img.getHeight()), c);
+    }
+
+    /** The same within an area of the image (a panel's plot area, as JFreeChart reports it). */
+    public static int pixels(BufferedImage img, Rectangle2D area, Color c) {
         int n = 0;
-        for (int y = 0; y < img.getHeight(); y++) {
-            for (int x = 0; x < img.getWidth(); x++) {
+        for (int y = (int) Math.max(0, area.getMinY()); y < Math.min(img.getHeight(), area.getMaxY()); y++) {
+            for (int x = (int) Math.max(0, area.getMinX()); x < Math.min(img.getWidth(), area.getMaxX()); x++) {
                 Color p = new Color(img.getRGB(x, y));
                 if (Math.abs(p.getRed() - c.getRed()) + Math.abs(p.getGreen() - c.getGreen())
                         + Math.abs(p.getBlue() - c.getBlue()) < 40) {
@@ -61,14 +74,43 @@ class TestTrainingChart {
         return n;
     }
 
+    /** The plot areas of the panels JFreeChart drew, top to bottom. */
+    static List<Rectangle2D> panels(ChartRenderingInfo info) {
+        PlotRenderingInfo plot = info.getPlotInfo();
+        List<Rectangle2D> areas = new ArrayList<>();
+        for (int i = 0; i < plot.getSubplotCount(); i++) {
+            areas.add(plot.getSubplotInfo(i).getDataArea());
+        }
+        return areas;
+    }
+
+    private static int[] rgb(BufferedImage img) {
+        return img.getRGB(0, 0, img.getWidth(), img.getHeight(), null, 0, img.getWidth());
+    }
+
     @Test
     void lossesAndAccuracyInTwoPanels() throws IOException {
-        BufferedImage img = written("full.png", run(30, TestTrainingChart::learning));
+        List<TrainingChart.Point> points = run(30, TestTrainingChart::learning);
+        BufferedImage img = written("full.png", points);
         assertEquals(TrainingChart.WIDTH, img.getWidth());
         assertEquals(TrainingChart.ACCURACY_HEIGHT, img.getHeight());
         assertTrue(pixels(img, TrainingChart.TRAIN) > 200);
         assertTrue(pixels(img, TrainingChart.VALIDATION) > 200);
         assertTrue(pixels(img, TrainingChart.ACCURACY) > 200);
+        // the file is the image drawn with its layout: the losses in the upper panel, accuracy alone below
+        ChartRenderingInfo info = new ChartRenderingInfo();
+        BufferedImage drawn = TrainingChart.render("test run", points, info);
+        assertArrayEquals(rgb(drawn), rgb(img));
+        List<Rectangle2D> panels = panels(info);
+        assertEquals(2, panels.size());
+        Rectangle2D loss = panels.get(0), accuracy = panels.get(1);
+        assertTrue(loss.getHeight() > 250 && accuracy.getHeight() > 120 && loss.getWidth() > 800, panels.toString());
+        assertTrue(loss.getMaxY() < accuracy.getMinY(), panels.toString());
+        assertTrue(pixels(img, loss, TrainingChart.TRAIN) > 200);
+        assertTrue(pixels(img, loss, TrainingChart.VALIDATION) > 200);
+        assertEquals(0, pixels(img, loss, TrainingChart.ACCURACY));
+        assertTrue(pixels(img, accuracy, TrainingChart.ACCURACY) > 200);
+        assertEquals(0, pixels(img, accuracy, TrainingChart.TRAIN) + pixels(img, accuracy, TrainingChart.VALIDATION));
     }
 
     @Test
@@ -80,6 +122,12 @@ class TestTrainingChart {
         assertTrue(pixels(img, TrainingChart.TRAIN) > 500);
         assertEquals(0, pixels(img, TrainingChart.VALIDATION), "no validation line nor legend entry");
         assertEquals(0, pixels(img, TrainingChart.ACCURACY));
+        ChartRenderingInfo info = new ChartRenderingInfo();
+        TrainingChart.render("t", run(1000, e -> new TrainingChart.Point(e, 0.5 * Math.exp(-e / 300.0), Double.NaN,
+                Double.NaN)), info);
+        List<Rectangle2D> panels = panels(info);
+        assertEquals(1, panels.size());
+        assertTrue(pixels(img, panels.get(0), TrainingChart.TRAIN) > 500, "the line in the one panel");
     }
 
     @Test
@@ -137,6 +185,32 @@ class TestTrainingChart {
         written("diverged.png", run(12, e -> new TrainingChart.Point(e, e < 6 ? 1.0 / e : e < 9
                 ? Double.POSITIVE_INFINITY : Double.NaN, 0, Double.NaN)));
         assertEquals(TrainingChart.LOSS_HEIGHT, written("empty.png", List.of()).getHeight());
+    }
+
+    /** Drawing needs no display and sets nothing for the whole JVM: a child with neither draws, then says so. */
+    @Test
+    void drawsWithoutADisplayAndLeavesTheHeadlessPropertyUnset() throws Exception {
+        Path png = dir.resolve("child.png");
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), DrawOnce.class.getName(), png.toString())
+                .redirectErrorStream(true);
+        pb.environment().remove("DISPLAY");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.lines().anyMatch("java.awt.headless=null"::equals), out);
+        BufferedImage img = ImageIO.read(png.toFile());
+        assertEquals(TrainingChart.WIDTH, img.getWidth());
+        assertTrue(pixels(img, TrainingChart.ACCURACY) > 200);
+    }
+
+    /** The child: one chart, then the headless property as drawing left it. */
+    public static final class DrawOnce {
+        public static void main(String[] args) throws IOException {
+            TrainingChart.write(Path.of(args[0]), "no display", run(30, TestTrainingChart::learning));
+            System.out.println("java.awt.headless=" + System.getProperty("java.awt.headless"));
+        }
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.vecprop.bench.harness;
 
 import io.vecprop.cli.TestMain;
+import io.vecprop.cli.TestTrainingChart;
 import io.vecprop.io.Json;
 import io.vecprop.kernels.Parity;
 import io.vecprop.kernels.PerturbedKernels;
@@ -357,6 +358,14 @@ class TestBench {
         BenchChart.write(sample(), "test", png);
         BufferedImage img = ImageIO.read(png.toFile());
         assertTrue(img.getWidth() > 600 && img.getHeight() > 200, img.getWidth() + "x" + img.getHeight());
+        // the bars, each in its kernel's colour: seven SIMD (or poly) bars, each the fastest of its group
+        // at full length, and two short scalar and two short EJML ones
+        int simd = TestTrainingChart.pixels(img, BenchChart.COLORS.get("simd"));
+        assertTrue(simd > 7 * 500 * 12, "simd pixels: " + simd);
+        for (String kernels : List.of("scalar", "ejml")) {
+            int n = TestTrainingChart.pixels(img, BenchChart.COLORS.get(kernels));
+            assertTrue(n > 2 * 20 * 10 && n < simd / 5, kernels + " pixels: " + n);
+        }
     }
 
     @Test
