@@ -16,6 +16,11 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        // the command line draws charts into files and never opens a window: with a DISPLAY set but no
+        // X server answering, AWT would otherwise fail after the work is done (a library user decides for their JVM)
+        if (System.getProperty("java.awt.headless") == null) {
+            System.setProperty("java.awt.headless", "true");
+        }
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 
