@@ -36,19 +36,18 @@ final class SgdState implements LayerUpdate {
         this.kernels = network.kernels();
         this.mu = mu;
         this.trainBias = trainBias;
-        int layers = network.layerCount();
-        if (mu == 0) {
-            velocityW = null;
-            velocityB = null;
-        } else {
-            velocityW = new DMatrixRMaj[layers];
-            velocityB = new DMatrixRMaj[layers];
-            for (int l = 0; l < layers; l++) {
-                DenseLayer layer = network.layer(l);
-                velocityW[l] = new DMatrixRMaj(layer.outputs(), layer.inputs());
-                velocityB[l] = new DMatrixRMaj(layer.outputs(), 1);
-            }
+        this.velocityW = mu == 0 ? null : zeros(network, false);
+        this.velocityB = mu == 0 ? null : zeros(network, true);
+    }
+
+    /** Zero matrices shaped as each layer's weights (out x in), or its biases (out x 1). */
+    private static DMatrixRMaj[] zeros(Network network, boolean bias) {
+        DMatrixRMaj[] m = new DMatrixRMaj[network.layerCount()];
+        for (int l = 0; l < m.length; l++) {
+            DenseLayer layer = network.layer(l);
+            m[l] = new DMatrixRMaj(layer.outputs(), bias ? 1 : layer.inputs());
         }
+        return m;
     }
 
     /** This state, when it is network's. */
@@ -104,13 +103,8 @@ final class SgdState implements LayerUpdate {
         }
         int layers = network.layerCount();
         if (sumW == null) {
-            sumW = new DMatrixRMaj[layers];
-            sumB = new DMatrixRMaj[layers];
-            for (int l = 0; l < layers; l++) {
-                DenseLayer layer = network.layer(l);
-                sumW[l] = new DMatrixRMaj(layer.outputs(), layer.inputs());
-                sumB[l] = new DMatrixRMaj(layer.outputs(), 1);
-            }
+            sumW = zeros(network, false);
+            sumB = zeros(network, true);
         }
         int at = 0;
         for (int l = 0; l < layers; l++) {
