@@ -31,6 +31,12 @@ import javax.tools.StandardLocation;
  *
  * <p>It also writes {@value #INDEX}, one line per pair ({@code double-class twin-class}), so a test
  * can check that every twin exists and has every method of its double class.
+ *
+ * <p>A compilation that builds on twins compiled before it (the engine's tests, twinned from the
+ * double tests, on the main classes) names its own index with {@code -A}{@value #INDEX_OPTION}
+ * {@code =name}; it then reads {@value #INDEX} from the class path, so a twin it writes refers to
+ * those twins as well as its own by their double names ({@code Network} in {@code TestX} is
+ * {@code NetworkF32} in {@code TestXF32}).
  */
 @SupportedAnnotationTypes(Float32Processor.ANNOTATION)
 public final class Float32Processor extends AbstractProcessor {
@@ -40,6 +46,13 @@ public final class Float32Processor extends AbstractProcessor {
     public static final String SUFFIX = "F32";
     /** The class-path resource listing the pairs. */
     public static final String INDEX = "META-INF/vecprop/f32-twins.txt";
+    /** The option naming the index a compilation that builds on {@value #INDEX} writes instead. */
+    public static final String INDEX_OPTION = "vecprop.f32.index";
+
+    @Override
+    public Set<String> getSupportedOptions() {
+        return Set.of(INDEX_OPTION);
+    }
 
     @Override
     public SourceVersion getSupportedSourceVersion() {
@@ -63,7 +76,17 @@ public final class Float32Processor extends AbstractProcessor {
         if (types.isEmpty()) {
             return false;
         }
+        String indexName = processingEnv.getOptions().getOrDefault(INDEX_OPTION, INDEX);
         Map<String, String> renames = new TreeMap<>();
+        if (!indexName.equals(INDEX)) {
+            try {
+                renames.putAll(twinsOnClassPath());
+            } catch (IOException | IllegalArgumentException e) {
+                error("cannot read " + INDEX + " from the class path, which -A" + INDEX_OPTION
+                        + " needs (it lists the twins compiled before): " + e, types.getFirst());
+                return true;
+            }
+        }
         for (TypeElement t : types) {
             String name = t.getSimpleName().toString();
             renames.put(name, name + SUFFIX);
@@ -94,15 +117,34 @@ public final class Float32Processor extends AbstractProcessor {
             index.append(t.getQualifiedName()).append(' ').append(twinName).append('\n');
         }
         try {
-            FileObject file = processingEnv.getFiler().createResource(StandardLocation.CLASS_OUTPUT, "", INDEX,
+            FileObject file = processingEnv.getFiler().createResource(StandardLocation.CLASS_OUTPUT, "", indexName,
                     types.toArray(Element[]::new));
             try (Writer w = file.openWriter()) {
                 w.write(index.toString());
             }
         } catch (IOException e) {
-            error("cannot write " + INDEX + ": " + e.getMessage(), types.getFirst());
+            error("cannot write " + indexName + ": " + e.getMessage(), types.getFirst());
         }
         return true;
+    }
+
+    /** The twins {@value #INDEX} on the class path lists, by simple name: {@code Network} to {@code NetworkF32}. */
+    private Map<String, String> twinsOnClassPath() throws IOException {
+        FileObject file = processingEnv.getFiler().getResource(StandardLocation.CLASS_PATH, "", INDEX);
+        Map<String, String> twins = new TreeMap<>();
+        for (String line : file.getCharContent(true).toString().split("\n")) {
+            String[] pair = line.trim().split(" ");
+            if (pair.length == 2) {
+                twins.put(simpleName(pair[0]), simpleName(pair[1]));
+            } else if (!line.isBlank()) {
+                throw new IllegalArgumentException("not a pair of class names: '" + line + "'");
+            }
+        }
+        return twins;
+    }
+
+    private static String simpleName(String qualified) {
+        return qualified.substring(qualified.lastIndexOf('.') + 1);
     }
 
     private void error(String message, Element e) {

@@ -26,6 +26,9 @@ class TestFloat32Twin {
                 body("Network n = Network.of(Kernels.scalar()); DenseKernels k; doubleValue(); rnd.nextDouble();"));
         assertEquals("Float.floatToRawIntBits(r); Float.intBitsToFloat(b);",
                 body("Double.doubleToRawLongBits(r); Double.longBitsToDouble(b);"));
+        // EJML's double operations by their suffix, imports included
+        assertEquals("import org.ejml.dense.row.CommonOps_FDRM;\nCommonOps_FDRM.mult(a, b, c); VectorVectorMult_FDRM.addOuterProd(1.0f, x, y, a); X_DDRMs y;",
+                body("import org.ejml.dense.row.CommonOps_DDRM;\nCommonOps_DDRM.mult(a, b, c); VectorVectorMult_DDRM.addOuterProd(1.0, x, y, a); X_DDRMs y;"));
     }
 
     @Test
@@ -60,7 +63,104 @@ class TestFloat32Twin {
         assertEquals("    double lossSum = 0.0; // the epoch's sum: Network\n".replace("Network", "NetworkF32"),
                 body("    double lossSum = 0.0; // the epoch's sum: Network //@keep\n"));
         assertEquals("a();\nc();", body("a();\n    b(); //@f32\nc();"));
-        assertEquals("x = KernelsF32.of(y);\n", body("x = Kernels.of(y); //@f32 x = Kernels.of(y);\n"));
+        // the replacement is written as the twin has it: a double class's name stays
+        assertEquals("    k = KernelsF32.of(y); d = Kernels.scalar(); x = 1.0;\n",
+                body("    k = Kernels.of(y); //@f32 k = KernelsF32.of(y); d = Kernels.scalar(); x = 1.0;\n"));
+        // a line of only the marker is a line only the twin has
+        assertEquals("a();\n    b(DenseKernels.X, 1.0f);\nc();", body("a();\n    //@f32 b(DenseKernels.X, 1.0f);\nc();"));
+    }
+
+    @Test
+    void aDoubleOnlyBlockIsReplacedByTheFloatOnlyLinesAfterItsElse() {
+        String source = """
+                    static final double E2 = 0.5;
+                    //@f64 {
+                    static final double E11 = -2.5e-08;
+                    static final double E10 = 2.7e-07; // Network
+                    //@} else {
+                    // static final float E6 = 0.0013941108481958508f;
+                    //
+                    //     static final float E5 = -0.00837512593716383f; // Network, 1.0 and double as written
+                    //@}
+                    static final double E1 = -1.0;
+                """;
+        assertEquals("""
+                    static final float E2 = 0.5f;
+                    static final float E6 = 0.0013941108481958508f;
+
+                        static final float E5 = -0.00837512593716383f; // Network, 1.0 and double as written
+                    static final float E1 = -1.0f;
+                """, body(source));
+        // without an else, the double-only lines are dropped
+        assertEquals("a();\nc();\n", body("a();\n  //@f64 {\n  b(1.0);\n  b(2.0); // Network\n  //@}\nc();\n"));
+    }
+
+    @Test
+    void aFloatOnlyBlockIsTheTwinsAlone() {
+        assertEquals("""
+                a(1.0f);
+                    static DenseKernels scalar64; // the double kernels, not renamed
+                    @Test
+                    void floatAgainstDouble() {}
+                b(1.0f);
+                """, body("""
+                a(1.0);
+                    //@f32 {
+                    // static DenseKernels scalar64; // the double kernels, not renamed
+                    // @Test
+                    // void floatAgainstDouble() {}
+                    //@}
+                b(1.0);
+                """));
+    }
+
+    @Test
+    void aKeepBlockKeepsItsPrecisionAndTakesLineReplacements() {
+        assertEquals("""
+                /**
+                 * Magnitudes in double, for NetworkF32 too: 1.0
+                 */
+                static double[] magnitude(float[] a, double alpha) {
+                    double[] m = new double[a.length];
+                    m[0] = Math.abs(alpha * a[0]) + Math.exp(1.0); // double
+                    return m;
+                }
+                /** float */ float x = 1.0f;
+                """, body("""
+                //@keep {
+                /**
+                 * Magnitudes in double, for Network too: 1.0
+                 */
+                static double[] magnitude(double[] a, double alpha) { //@f32 static double[] magnitude(float[] a, double alpha) {
+                    double[] m = new double[a.length];
+                    m[0] = Math.abs(alpha * a[0]) + Math.exp(1.0); // double
+                    return m;
+                }
+                //@}
+                /** double */ double x = 1.0;
+                """));
+    }
+
+    @Test
+    void blockMarkersInsideABlockCommentAreText() {
+        assertEquals("/*\n//@f64 {\nfloat\n*/ float x;", body("/*\n//@f64 {\ndouble\n*/ double x;"));
+    }
+
+    @Test
+    void misplacedBlockMarkersAreErrorsNamingTheLine() {
+        assertError("X.java:2: the block opened here is not closed", "a();\n//@f64 {\nb();\n");
+        assertError("X.java:2: //@} closes no block", "a();\n//@}\n");
+        assertError("X.java:2: //@keep { inside the block opened at X.java:1", "//@f32 {\n//@keep {\n//@}\n");
+        assertError("X.java:3: //@} else { follows the lines of a //@f64 { block only", "//@f32 {\n// a();\n//@} else {\n//@}\n");
+        assertError("X.java:2: a line of a float-only block is a line comment", "//@f32 {\n    a();\n//@}\n");
+        assertError("X.java:2: a line of a float-only block is a line comment", "//@f32 {\n//@keep\n//@}\n");
+        assertError("X.java:2: a marker inside a //@f64 { block", "//@f64 {\nb(); //@keep\n//@}\n");
+        assertError("X.java:1: unknown marker '//@f64'", "b(); //@f64\n");
+    }
+
+    private void assertError(String start, String source) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> twin.transform(source, "X.java"));
+        assertTrue(e.getMessage().startsWith(start), e.getMessage());
     }
 
     @Test

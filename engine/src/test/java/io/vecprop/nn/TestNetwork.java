@@ -13,7 +13,6 @@ import io.vecprop.example.WorkedExample;
 import io.vecprop.kernels.Kernels;
 import io.vecprop.train.Sgd;
 import io.vecprop.train.Trainer;
-import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.Random;
 import org.ejml.data.DMatrixRMaj;
@@ -633,133 +632,7 @@ class TestNetwork {
         assertNotSame(a.layer(0), b.layer(0));
     }
 
-    // ---------------------------------------------------------------- allocation and workspace
-
-    @Test
-    void trainStepAllocatesNothingAfterWarmUp() throws Exception {
-        java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
-        if (!(bean instanceof com.sun.management.ThreadMXBean sun) || !sun.isThreadAllocatedMemorySupported()) {
-            org.junit.jupiter.api.Assumptions.abort("thread allocation counting not supported");
-            return;
-        }
-        if (K.info().name().equals("scalar")) {
-            for (int n : new int[] {1, 9}) {
-                long least = leastAllocatedPer1000Steps(sun, K, n);
-                assertTrue(least < 1024, "1000 steps at N = " + n + " allocated " + least + " bytes");
-            }
-            return;
-        }
-        // SIMD: in a fresh JVM, as a user's is. In this one, hundreds of other tests have run the
-        // kernels on other shapes and with the scalar twin, and a profile that polluted can make
-        // C2 box a vector on some rare path, which says nothing about a training run.
-        java.nio.file.Path javaBin = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java");
-        Process p = new ProcessBuilder(javaBin.toString(), "--add-modules", "jdk.incubator.vector",
-                "-cp", System.getProperty("java.class.path"), AllocationProbe.class.getName(), K.info().name())
-                .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "probe finished");
-        assertEquals(0, p.exitValue(), out);
-        java.util.List<String> lines = out.lines().filter(l -> l.startsWith("N=")).toList();
-        assertEquals(4, lines.size(), out);
-        for (String line : lines) {
-            long least = Long.parseLong(line.substring(line.indexOf("least=") + 6).trim());
-            assertTrue(least < 1024, "1000 steps at " + line + " bytes");
-        }
-    }
-
-    /** Measures allocation of training steps in a JVM of its own; prints {@code N=1 least=...}. */
-    public static final class AllocationProbe {
-        public static void main(String[] args) {
-            com.sun.management.ThreadMXBean sun = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-            sun.setThreadAllocatedMemoryEnabled(true);
-            Kernels kernels = io.vecprop.kernels.KernelProvider.select(
-                    io.vecprop.kernels.KernelProvider.Choice.parse(args[0]), 1, Precision.F64).f64();
-            for (int n : new int[] {1, 9}) {
-                System.out.println("N=" + n + " least=" + leastAllocatedPer1000Steps(sun, kernels, n));
-            }
-            // and on two threads, wide enough that the products and updates are split across them
-            Kernels two = io.vecprop.kernels.KernelProvider.select(
-                    io.vecprop.kernels.KernelProvider.Choice.parse(args[0]), 2, Precision.F64).f64();
-            for (int n : new int[] {1, 32}) {
-                Network network = Network.random(two, 7, 512, 512, 10);
-                DMatrixRMaj x = inputs(7, n, 512);
-                DMatrixRMaj t = targets(7, n, 10);
-                for (int i = 0; i < 3000; i++) {
-                    network.trainStep(x, t, 0.01, true);
-                }
-                long least = Long.MAX_VALUE;
-                for (int round = 0; round < 3; round++) {
-                    long start = sun.getCurrentThreadAllocatedBytes();
-                    for (int i = 0; i < 1000; i++) {
-                        network.trainStep(x, t, 0.01, true);
-                    }
-                    least = Math.min(least, sun.getCurrentThreadAllocatedBytes() - start);
-                }
-                System.out.println("N=" + n + " on 2 threads least=" + least);
-            }
-        }
-    }
-
-    /**
-     * Least bytes allocated by 1000 iterations of trainStep, backward, applyGradients and loss, and
-     * a momentum step of a softmax network on cross-entropy, after warm-up.
-     */
-    static long leastAllocatedPer1000Steps(com.sun.management.ThreadMXBean sun, Kernels kernels, int n) {
-        // 9 outputs: at 512 bits one vector and a tail, the length at which C2 once boxed the
-        // vectors of the elementwise kernels (see Tuning.SIMD_MIN_VECTORS)
-        Network network = Network.random(kernels, 91, 13, 31, 17, 9);
-        // and softmax on cross-entropy, trained with momentum: 10 classes, so rows of at least one
-        // vector take the SIMD softmax (and its inlined exp) at every width
-        Network softmax = Network.random(kernels, Loss.CROSS_ENTROPY, 92, 13, 31, 17, 10);
-        DMatrixRMaj x = inputs(91, n, 13);
-        DMatrixRMaj t = targets(91, n, 9);
-        DMatrixRMaj t10 = targets(93, n, 10);
-        // a data-parallel step: a worker's gradient sum, copied out, applied with momentum by the driver
-        Network worker = softmax.copy(kernels);
-        double[] flat = new double[softmax.parameterCount()];
-        GradientSum sum = GradientSum.of(flat, 0, 0, n); // the array is used: copyGradients refills it
-        Sgd momentum = new Sgd(0.9, true), plain = new Sgd(0, true);
-        // long enough for C2 to compile every kernel involved: interpreted Vector API code allocates
-        for (int i = 0; i < 20_000; i++) {
-            momentum.step(softmax, x, t10, 0.01); // allocates the velocities once
-            network.trainStep(x, t, 0.01, (i & 1) == 0);
-            network.backward(x, t); // allocates the gradients once
-            plain.applyGradients(network, 0.01);
-            network.loss(x, t);
-            worker.gradientSum(x, t10);
-            worker.copyGradients(flat);
-            momentum.applyGradientSum(softmax, sum, 0.01); // allocates its sum buffers once
-        }
-        // a single allocation per iteration would be >= 16 KB over 1000 iterations; the JIT may
-        // allocate a few hundred bytes once while compiling, so take the least of three rounds
-        long least = Long.MAX_VALUE;
-        double sink = 0;
-        for (int round = 0; round < 3; round++) {
-            long overhead = measureOverhead(sun);
-            long start = sun.getCurrentThreadAllocatedBytes();
-            for (int i = 0; i < 1000; i++) {
-                sink += momentum.step(softmax, x, t10, 0.01);
-                sink += network.trainStep(x, t, 0.01, (i & 1) == 0);
-                sink += network.backward(x, t);
-                plain.applyGradients(network, 0.01);
-                sink += network.loss(x, t);
-                sink += worker.gradientSum(x, t10);
-                worker.copyGradients(flat);
-                momentum.applyGradientSum(softmax, sum, 0.01); // allocates its sum buffers once
-            }
-            least = Math.min(least, sun.getCurrentThreadAllocatedBytes() - start - overhead);
-        }
-        if (!Double.isFinite(sink)) {
-            throw new AssertionError("training diverged");
-        }
-        return least;
-    }
-
-    private static long measureOverhead(com.sun.management.ThreadMXBean sun) {
-        long a = sun.getCurrentThreadAllocatedBytes();
-        long b = sun.getCurrentThreadAllocatedBytes();
-        return Math.max(0, b - a);
-    }
+    // ---------------------------------------------------------------- workspace (allocation: TestTrainStepAllocation)
 
     @Test
     void workspaceIsReusedForTheSameOrASmallerBatch() {

@@ -52,15 +52,22 @@ public final class SimdExp {
      * negated (relative error 1.7e-17). The float twin fits degree 6 (7.5e-8 evaluated in float,
      * about an ulp): its Horner loop starts at E6 and skips E9..E5.
      */
-    private static final double E11 = -2.5110037605963777e-08; //@f32
-    private static final double E10 = 2.763263963904103e-07; //@f32
-    private static final double E9 = -2.755724091857897e-06; //@f32
-    private static final double E8 = 2.4801485482328494e-05; //@f32
-    private static final double E7 = -0.00019841269890047113; //@f32
-    private static final double E6 = 0.0013888888952314775; //@f32 private static final float E6 = 0.0013941108481958508f;
-    private static final double E5 = -0.008333333333319601; //@f32 private static final float E5 = -0.00837512593716383f;
-    private static final double E4 = 0.0416666666664881; //@f32 private static final float E4 = 0.04166635125875473f;
-    private static final double E3 = -0.1666666666666668; //@f32 private static final float E3 = -0.16666415333747864f;
+    //@f64 {
+    private static final double E11 = -2.5110037605963777e-08;
+    private static final double E10 = 2.763263963904103e-07;
+    private static final double E9 = -2.755724091857897e-06;
+    private static final double E8 = 2.4801485482328494e-05;
+    private static final double E7 = -0.00019841269890047113;
+    private static final double E6 = 0.0013888888952314775;
+    private static final double E5 = -0.008333333333319601;
+    private static final double E4 = 0.0416666666664881;
+    private static final double E3 = -0.1666666666666668;
+    //@} else {
+    // private static final float E6 = 0.0013941108481958508f;
+    // private static final float E5 = -0.00837512593716383f;
+    // private static final float E4 = 0.04166635125875473f;
+    // private static final float E3 = -0.16666415333747864f;
+    //@}
     private static final double E2 = 0.5000000000000019;
     private static final double E1 = -1.0;
 
@@ -90,12 +97,16 @@ public final class SimdExp {
             DoubleVector k = shifted.sub(ROUNDER);
             DoubleVector u = k.fma(ln2Lo, k.fma(ln2Hi, ax));    // u = |x| + k·ln2, |u| <= ln2/2
             // e^-u by Horner, on the coefficients of e^r with the odd ones negated
-            DoubleVector p = u.fma(E11, E10); //@f32 FloatVector p = u.fma(E6, E5);
-            p = p.fma(u, DoubleVector.broadcast(S, E9)); //@f32
-            p = p.fma(u, DoubleVector.broadcast(S, E8)); //@f32
-            p = p.fma(u, DoubleVector.broadcast(S, E7)); //@f32
-            p = p.fma(u, DoubleVector.broadcast(S, E6)); //@f32
-            p = p.fma(u, DoubleVector.broadcast(S, E5)); //@f32
+            //@f64 {
+            DoubleVector p = u.fma(E11, E10);
+            p = p.fma(u, DoubleVector.broadcast(S, E9));
+            p = p.fma(u, DoubleVector.broadcast(S, E8));
+            p = p.fma(u, DoubleVector.broadcast(S, E7));
+            p = p.fma(u, DoubleVector.broadcast(S, E6));
+            p = p.fma(u, DoubleVector.broadcast(S, E5));
+            //@} else {
+            // FloatVector p = u.fma(E6, E5);
+            //@}
             p = p.fma(u, DoubleVector.broadcast(S, E4));
             p = p.fma(u, DoubleVector.broadcast(S, E3));
             p = p.fma(u, DoubleVector.broadcast(S, E2));
@@ -128,12 +139,16 @@ public final class SimdExp {
             DoubleVector shifted = ax.fma(-LOG2E, ROUNDER);
             DoubleVector k = shifted.sub(ROUNDER);
             DoubleVector u = k.fma(ln2Lo, k.fma(ln2Hi, ax));
-            DoubleVector p = u.fma(E11, E10); //@f32 FloatVector p = u.fma(E6, E5);
-            p = p.fma(u, DoubleVector.broadcast(S, E9)); //@f32
-            p = p.fma(u, DoubleVector.broadcast(S, E8)); //@f32
-            p = p.fma(u, DoubleVector.broadcast(S, E7)); //@f32
-            p = p.fma(u, DoubleVector.broadcast(S, E6)); //@f32
-            p = p.fma(u, DoubleVector.broadcast(S, E5)); //@f32
+            //@f64 {
+            DoubleVector p = u.fma(E11, E10);
+            p = p.fma(u, DoubleVector.broadcast(S, E9));
+            p = p.fma(u, DoubleVector.broadcast(S, E8));
+            p = p.fma(u, DoubleVector.broadcast(S, E7));
+            p = p.fma(u, DoubleVector.broadcast(S, E6));
+            p = p.fma(u, DoubleVector.broadcast(S, E5));
+            //@} else {
+            // FloatVector p = u.fma(E6, E5);
+            //@}
             p = p.fma(u, DoubleVector.broadcast(S, E4));
             p = p.fma(u, DoubleVector.broadcast(S, E3));
             p = p.fma(u, DoubleVector.broadcast(S, E2));
