@@ -1,12 +1,19 @@
 package io.vecprop.cli;
 
+import io.vecprop.data.Scaler;
+import io.vecprop.io.Excerpt;
 import io.vecprop.io.Json;
+import io.vecprop.io.ModelFile;
 import io.vecprop.kernels.KernelInfo;
 import io.vecprop.kernels.KernelProvider;
 import io.vecprop.kernels.KernelSelection;
 import io.vecprop.kernels.Parity;
 import io.vecprop.kernels.Precision;
+import io.vecprop.nn.DenseNetwork;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,9 +31,11 @@ import picocli.CommandLine.Model.CommandSpec;
         description = 
             "Prints which kernels the other commands pick with the same flags, and why auto fell "
                 + "back to scalar if it did. With --parity, prints instead how far the SIMD kernels' results are "
-                + "from the scalar ones on the same inputs.",
+                + "from the scalar ones on the same inputs. With --model, prints instead what a saved model is: its "
+                + "layers with their activations and parameters, the precision it is stored in, its loss, scaling and classes.",
         footer = {"", "Examples:", "  ./vecprop info", "  ./vecprop info --kernels simd --vector-bits 256 --threads 1",
-            "  ./vecprop info --format json", "  ./vecprop info --parity", "  ./vecprop info --parity --precision f32 --format json"})
+            "  ./vecprop info --format json", "  ./vecprop info --parity", "  ./vecprop info --parity --precision f32 --format json",
+            "  ./vecprop info --model blobs.safetensors"})
 final class InfoCommand implements Callable<Integer> {
 
     @Spec
@@ -43,9 +52,21 @@ final class InfoCommand implements Callable<Integer> {
             + "(or --precision's), as max ulps and max relative difference.")
     boolean parity;
 
+    @Option(names = "--model", paramLabel = "FILE", description = "Only describe this saved model (safetensors, as "
+            + "train --model-out wrote it): layers, activations, parameters per layer and in all, stored precision, loss, "
+            + "scaling and classes.")
+    Path model;
+
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
+        if (model != null) {
+            if (parity) {
+                throw new ParameterException(spec.commandLine(), "--model and --parity are two different reports: give one");
+            }
+            new CommandFiles().input("--model", model).check(spec.commandLine(), (o, i) -> false);
+            return describe(out, ModelFile.read(model, null, KernelSelection.scalar()));
+        }
         if (parity) {
             return parity(out, spec.commandLine().getErr());
         }
@@ -84,6 +105,52 @@ final class InfoCommand implements Callable<Integer> {
             out.printf("simd        %s%n", why == null ? "available" : "unavailable: " + why);
             out.printf("jdk         %s%n", m.get("jdk"));
             out.printf("platform    %s%n", m.get("os_arch"));
+        }
+        out.flush();
+        return 0;
+    }
+
+    /** info --model: what the model is, read in its file's own precision (nothing is converted). */
+    private int describe(PrintWriter out, ModelFile.Model m) {
+        DenseNetwork net = m.network();
+        int[] w = net.widths();
+        List<Map<String, Object>> layers = new ArrayList<>();
+        for (int l = 0; l < net.layerCount(); l++) {
+            Map<String, Object> layer = new LinkedHashMap<>();
+            layer.put("layer", l);
+            layer.put("inputs", w[l]);
+            layer.put("outputs", w[l + 1]);
+            // hidden layers are sigmoid; the output's activation comes with the loss
+            layer.put("activation", l + 1 < net.layerCount() ? "sigmoid" : net.lossFunction().outputActivation());
+            layer.put("parameters", DenseNetwork.parameterCount(w[l], w[l + 1]));
+            layers.add(layer);
+        }
+        Scaler.Kind scaling = m.scaler().kind();
+        if (format == Values.Format.json) {
+            Map<String, Object> j = new LinkedHashMap<>();
+            j.put("model", model.toString());
+            j.put("precision", m.stored().id());
+            j.put("loss", net.lossFunction().id());
+            j.put("widths", java.util.Arrays.stream(w).boxed().toList());
+            j.put("layers", layers);
+            j.put("parameters", net.parameterCount());
+            j.put("scaling", scaling.id());
+            j.put("classes", m.classes());
+            out.println(Json.write(j));
+        } else {
+            out.printf("model       %s%n", model);
+            out.printf("network     %s, %s (stored as %s)%n", io.vecprop.train.TrainOnData.join(w), m.stored(),
+                    m.stored().dtype());
+            out.printf("loss        %s%n", net.lossFunction());
+            out.printf("%-7s %-14s %-10s %s%n", "layer", "shape", "activation", "parameters");
+            for (Map<String, Object> layer : layers) {
+                out.printf("%-7s %-14s %-10s %,d%n", layer.get("layer"), layer.get("inputs") + " -> " + layer.get("outputs"),
+                        layer.get("activation"), (Long) layer.get("parameters"));
+            }
+            out.printf("total   %,d parameters%n", net.parameterCount());
+            out.printf("scaling     %s%n", scaling);
+            out.printf("classes     %s%n", m.classes().isEmpty() ? "none (numeric targets)"
+                    : m.classes().size() + ": " + Excerpt.list(m.classes()));
         }
         out.flush();
         return 0;

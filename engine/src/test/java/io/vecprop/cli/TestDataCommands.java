@@ -36,6 +36,46 @@ class TestDataCommands {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void infoDescribesASavedModelLayerByLayer() throws IOException {
+        TestMain.Run t = run("train", "--data", "synthetic:blobs:n=300,features=6,classes=4", "--layers", "6,20,9,4",
+                "--loss", "cross-entropy", "--epochs", "1", "--scale", "minmax", "--precision", "f32",
+                "--model-out", p("m.safetensors"), "--kernels", "scalar");
+        assertEquals(0, t.code(), t.err());
+        TestMain.Run text = run("info", "--model", p("m.safetensors"));
+        assertEquals(0, text.code(), text.err());
+        // (in + 1) · out per layer: 7 · 20, 21 · 9, 10 · 4
+        assertTrue(text.out().contains("network     6-20-9-4, f32 (stored as F32)"), text.out());
+        assertTrue(text.out().contains("0       6 -> 20        sigmoid    140\n"), text.out());
+        assertTrue(text.out().contains("1       20 -> 9        sigmoid    189\n"), text.out());
+        assertTrue(text.out().contains("2       9 -> 4         softmax    40\n"), text.out());
+        assertTrue(text.out().contains("total   369 parameters"), text.out());
+        assertTrue(text.out().contains("scaling     minmax"), text.out());
+        assertTrue(text.out().contains("classes     4: 0, 1, 2, 3"), text.out());
+
+        TestMain.Run json = run("info", "--model", p("m.safetensors"), "--format", "json");
+        Map<String, Object> m = object(JsonReader.parse(json.out()));
+        assertEquals("f32", m.get("precision"));
+        assertEquals("cross-entropy", m.get("loss"));
+        assertEquals(369L, m.get("parameters"));
+        assertEquals(List.of(6L, 20L, 9L, 4L), m.get("widths"));
+        List<Object> layers = (List<Object>) m.get("layers");
+        assertEquals(3, layers.size());
+        assertEquals("softmax", object(layers.get(2)).get("activation"));
+        assertEquals(189L, object(layers.get(1)).get("parameters"));
+        // and the parameters agree with the tensors the file holds
+        ModelFile.Model read = ModelFile.read(dir.resolve("m.safetensors"), Kernels.scalar());
+        assertEquals(369, read.network().parameterCount());
+
+        TestMain.Run both = run("info", "--model", p("m.safetensors"), "--parity");
+        assertEquals(2, both.code());
+        assertTrue(both.err().contains("--model and --parity are two different reports"), both.err());
+        TestMain.Run missing = run("info", "--model", p("none.safetensors"));
+        assertEquals(1, missing.code(), missing.err()); // as eval and predict say it
+        assertTrue(missing.err().contains("none.safetensors"), missing.err());
+    }
+
+    @Test
     void trainSavesAModelThatEvalAndPredictReadBackExactly() throws IOException {
         TestMain.Run t = run("train", "--data", "synthetic:blobs:n=600,features=12,classes=3", "--layers", "12,32,3",
                 "--loss", "cross-entropy", "--epochs", "4", "--batch", "16", "--momentum", "0.9", "--validation", "0.2",
