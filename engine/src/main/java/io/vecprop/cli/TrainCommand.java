@@ -68,8 +68,9 @@ final class TrainCommand implements Callable<Integer> {
     int[] layers;
 
     @Option(names = "--loss", paramLabel = "LOSS", converter = Values.LossConverter.class,
-            description = "With --data: half-squared-error (sigmoid outputs, the worked example's; default) or cross-entropy "
-                    + "(softmax outputs, for classes).")
+            description = "With --data: half-squared-error (sigmoid outputs, the worked example's) or cross-entropy "
+                    + "(softmax outputs, for classes). Default: cross-entropy for class targets (--labels, --label-column, "
+                    + "synthetic blobs or spirals), else half-squared-error.")
     io.vecprop.nn.Loss loss;
 
     @Option(names = "--epochs", converter = Values.PositiveInt.class, paramLabel = "E",

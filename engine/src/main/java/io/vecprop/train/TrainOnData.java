@@ -43,7 +43,8 @@ public final class TrainOnData {
      * @param precision the network's precision; null: a model's own, or f64 for a new network
      * @param init a model to start from, or null for a new network
      * @param layers the new network's widths, input first; null with init (then they must agree when given)
-     * @param loss null: a model's own, or the half-squared error for a new network
+     * @param loss null: a model's own; for a new network cross-entropy when the data has class targets (labels,
+     *     a label column, synthetic blobs or spirals) and at least 2 outputs, else the half-squared error
      * @param scale null: no scaling (with init, the model's own is used and scale must be null)
      * @param validation the share of samples held out for validation, in [0, 1); 0 for none
      * @param shuffle false keeps the data's order, in the split and in every epoch
@@ -119,8 +120,7 @@ public final class TrainOnData {
             if (o.layers() == null) {
                 throw new Conflict("--data needs --layers (such as --layers 784,128,10) or --init MODEL");
             }
-            widths = o.layers();
-            loss = loss != null ? loss : Loss.HALF_SQUARED_ERROR;
+            widths = o.layers(); // the loss, when not given, follows the targets once they are read
             checkFits(widths, o.batch(), precision(o), o.momentum() > 0);
         }
         Scaler.Kind scaleKind = o.scale() == null ? Scaler.Kind.NONE : o.scale();
@@ -129,6 +129,10 @@ public final class TrainOnData {
         // the data, split, scaled by statistics of the training part
         List<String> classes = start != null && !start.classes().isEmpty() ? start.classes() : null;
         Dataset all = loader.load(o.seed(), inputs, outputs, classes);
+        if (loss == null) {
+            // class targets train best on cross-entropy; numbers on the worked example's half-squared error
+            loss = all.hasClasses() && outputs >= 2 ? Loss.CROSS_ENTROPY : Loss.HALF_SQUARED_ERROR;
+        }
         if (loss == Loss.CROSS_ENTROPY && outputs < 2) {
             throw new Conflict("--loss cross-entropy needs at least 2 outputs (softmax over 1 output is always 1)");
         }

@@ -88,4 +88,15 @@ class TestTrainOnData {
         assertTrue(again.plan().start().network() == again.plan().network(), "the model's own network is trained");
         assertTrue(Files.size(out) > 0);
     }
+
+    @Test
+    void theLossFollowsTheTargetsWhenNotGiven() throws IOException {
+        TrainOnData.Options classes = new TrainOnData.Options(KernelSelection.scalar(), null, null, new int[] {5, 8, 3}, null,
+                null, 0, true, 9, 1, 16, 0.1, 0, true, 0, null, null);
+        assertEquals(Loss.CROSS_ENTROPY, TrainOnData.run(classes, LOADER, new TrainOnData.Listener() {}).plan().loss());
+        TrainOnData.Options numbers = new TrainOnData.Options(KernelSelection.scalar(), null, null, new int[] {2, 4, 1}, null,
+                null, 0, true, 9, 1, 4, 0.1, 0, true, 0, null, null);
+        TrainOnData.Loader xor = (seed, inputs, outputs, names) -> Synthetic.generate("xor", seed);
+        assertEquals(Loss.HALF_SQUARED_ERROR, TrainOnData.run(numbers, xor, new TrainOnData.Listener() {}).plan().loss());
+    }
 }
