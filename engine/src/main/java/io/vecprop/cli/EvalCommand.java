@@ -3,10 +3,14 @@ package io.vecprop.cli;
 import static io.vecprop.cli.Values.percent;
 
 import io.vecprop.data.Dataset;
+import io.vecprop.io.Excerpt;
 import io.vecprop.io.Json;
 import io.vecprop.nn.DenseNetwork;
+import io.vecprop.train.ClassReport;
 import io.vecprop.train.MiniBatchTrainer;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -52,8 +56,10 @@ final class EvalCommand implements Callable<Integer> {
         DenseNetwork network = md.model().network();
         Dataset data = md.data();
         long start = System.nanoTime();
-        MiniBatchTrainer.Evaluation e = MiniBatchTrainer.evaluate(network, data, modelOptions.batchRows());
+        long[][] confusion = data.hasClasses() ? new long[network.outputs()][network.outputs()] : null;
+        MiniBatchTrainer.Evaluation e = MiniBatchTrainer.evaluate(network, data, modelOptions.batchRows(), confusion);
         double seconds = (System.nanoTime() - start) / 1e9;
+        ClassReport report = confusion == null ? null : new ClassReport(classNames(data), confusion);
         if (format == Values.Format.json) {
             Map<String, Object> j = new LinkedHashMap<>();
             j.put("samples", e.samples());
@@ -62,13 +68,98 @@ final class EvalCommand implements Callable<Integer> {
             j.put("precision", network.precision().id());
             j.put("accuracy", e.accuracy());
             j.put("seconds", seconds);
+            if (report != null) {
+                List<Map<String, Object>> classes = new ArrayList<>();
+                for (ClassReport.PerClass c : report.perClass()) {
+                    classes.add(json(c));
+                }
+                j.put("classes", classes);
+                j.put("macro", json(report.macro()));
+                List<List<Long>> rows = new ArrayList<>();
+                for (long[] row : report.confusion()) {
+                    rows.add(java.util.Arrays.stream(row).boxed().toList());
+                }
+                j.put("confusion", rows);
+            }
             out.println(Json.write(j));
         } else {
             out.printf("%s on %s: %d samples, loss %s (%s, %s)%s, %.3f s%n", modelOptions.model.getFileName(), data.name(),
                     e.samples(), Values.sig9(e.loss()), network.lossFunction(), network.precision(),
                     Double.isNaN(e.accuracy()) ? "" : ", accuracy " + percent(e.accuracy()), seconds);
+            if (report != null) {
+                printReport(out, report);
+            }
         }
         out.flush();
         return 0;
+    }
+
+    /** Confusion matrices wider than this go to --format json only. */
+    static final int MAX_CONFUSION_COLUMNS = 20;
+
+    private static List<String> classNames(Dataset data) {
+        if (!data.classes().isEmpty()) {
+            return data.classes();
+        }
+        List<String> names = new ArrayList<>();
+        for (int c = 0; c < data.targetWidth(); c++) {
+            names.add(Integer.toString(c));
+        }
+        return names;
+    }
+
+    private static Map<String, Object> json(ClassReport.PerClass c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("class", c.name());
+        m.put("precision", c.precision());
+        m.put("recall", c.recall());
+        m.put("f1", c.f1());
+        m.put("support", c.support());
+        return m;
+    }
+
+    /** Per class and macro averages, as scikit-learn's classification_report; then the confusion matrix. */
+    private static void printReport(PrintWriter out, ClassReport report) {
+        int width = Math.max(9, report.names().stream().mapToInt(n -> Excerpt.cut(n).length()).max().orElse(0));
+        String row = "%-" + width + "s  %9s  %6s  %6s  %7s%n";
+        out.printf(row, "class", "precision", "recall", "f1", "support");
+        for (ClassReport.PerClass c : report.perClass()) {
+            out.printf(row, Excerpt.cut(c.name()), f3(c.precision()), f3(c.recall()), f3(c.f1()), c.support());
+        }
+        ClassReport.PerClass m = report.macro();
+        out.printf(row, m.name(), f3(m.precision()), f3(m.recall()), f3(m.f1()), m.support());
+        int k = report.names().size();
+        if (k > MAX_CONFUSION_COLUMNS) {
+            out.printf("confusion matrix: %d classes, in --format json%n", k);
+            return;
+        }
+        out.println("confusion (rows: the true class, columns: the predicted one)");
+        StringBuilder head = new StringBuilder(String.format("%-" + width + "s", ""));
+        int cell = 7;
+        for (long[] r : report.confusion()) {
+            for (long v : r) {
+                cell = Math.max(cell, Long.toString(v).length() + 1);
+            }
+        }
+        for (String n : report.names()) {
+            String name = Excerpt.cut(n);
+            cell = Math.max(cell, Math.min(name.length(), 12) + 1);
+        }
+        for (String n : report.names()) {
+            String name = Excerpt.cut(n);
+            head.append(String.format("%" + cell + "s", name.length() > 12 ? name.substring(0, 11) + "~" : name));
+        }
+        out.println(head);
+        for (int a = 0; a < k; a++) {
+            StringBuilder line = new StringBuilder(String.format("%-" + width + "s", Excerpt.cut(report.names().get(a))));
+            for (long v : report.confusion()[a]) {
+                line.append(String.format("%" + cell + "d", v));
+            }
+            out.println(line);
+        }
+    }
+
+    private static String f3(double v) {
+        return String.format(java.util.Locale.ROOT, "%.3f", v);
     }
 }

@@ -282,7 +282,19 @@ public final class MiniBatchTrainer {
      * is the target's class; in chunks of up to chunk rows. Changes no weight.
      */
     public static Evaluation evaluate(DenseNetwork network, Dataset data, int chunk) {
+        return evaluate(network, data, chunk, null);
+    }
+
+    /**
+     * As {@link #evaluate(DenseNetwork, Dataset, int)}, and for class targets also each row counted
+     * into {@code confusion[actual][predicted]} (outputs x outputs, added to), when it is not null.
+     */
+    public static Evaluation evaluate(DenseNetwork network, Dataset data, int chunk, long[][] confusion) {
         checkFits(network, data);
+        if (confusion != null && (confusion.length != network.outputs() || confusion[0].length != network.outputs())) {
+            throw new IllegalArgumentException("a confusion matrix of " + confusion.length + " rows for " + network.outputs()
+                    + " outputs");
+        }
         int n = data.size();
         int rowsPer = Math.max(1, Math.min(chunk, n));
         BatchBuffers buffers = BatchBuffers.of(network, rowsPer);
@@ -294,6 +306,13 @@ public final class MiniBatchTrainer {
             lossSum += buffers.loss() * rows;
             if (data.hasClasses()) {
                 correct += buffers.correct();
+                if (confusion != null) {
+                    double[] t = data.targets().data;
+                    int k = data.targetWidth();
+                    for (int r = 0; r < rows; r++) {
+                        confusion[NetworkBatch.argmax(t, (from + r) * k, k)][buffers.predictedClass(r)]++;
+                    }
+                }
             }
         }
         return new Evaluation(lossSum / n, data.hasClasses() ? (double) correct / n : Double.NaN, n);

@@ -76,6 +76,7 @@ class TestDataCommands {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
     void trainSavesAModelThatEvalAndPredictReadBackExactly() throws IOException {
         TestMain.Run t = run("train", "--data", "synthetic:blobs:n=600,features=12,classes=3", "--layers", "12,32,3",
                 "--loss", "cross-entropy", "--epochs", "4", "--batch", "16", "--momentum", "0.9", "--validation", "0.2",
@@ -93,6 +94,27 @@ class TestDataCommands {
         Map<String, Object> m = object(JsonReader.parse(e.out()));
         assertEquals(600L, m.get("samples"));
         assertTrue((Double) m.get("accuracy") > 0.95, e.out());
+        // per class: precision, recall, F1 and support, macro averages, the confusion matrix
+        List<Object> perClass = (List<Object>) m.get("classes");
+        assertEquals(3, perClass.size());
+        assertEquals(600L, object(m.get("macro")).get("support"));
+        long diagonal = 0, total = 0;
+        List<Object> confusion = (List<Object>) m.get("confusion");
+        for (int a = 0; a < 3; a++) {
+            List<Object> row = (List<Object>) confusion.get(a);
+            diagonal += (Long) row.get(a);
+            for (Object v : row) {
+                total += (Long) v;
+            }
+            assertEquals(object(perClass.get(a)).get("support"), row.stream().mapToLong(v -> (Long) v).sum());
+        }
+        assertEquals(600, total);
+        assertEquals((Double) m.get("accuracy"), diagonal / 600.0, 0.0);
+        TestMain.Run table = run("eval", "--model", p("m.safetensors"), "--data", "synthetic:blobs:n=600,features=12,classes=3,draw=1",
+                "--kernels", "scalar");
+        assertTrue(table.out().contains("class      precision  recall      f1  support\n"), table.out());
+        assertTrue(table.out().contains("macro avg "), table.out());
+        assertTrue(table.out().contains("confusion (rows: the true class, columns: the predicted one)"), table.out());
 
         // predict writes each output so that it reads back to the model's own double
         Path csv = dir.resolve("pred.csv");
