@@ -30,7 +30,7 @@ class TestReadmeExample {
     @Test
     void readmeExampleTrainsAndReportsGradients() {
         // 3 inputs, 16 hidden units, 2 outputs; nn.Linear's initialisation from seed 42
-        Network net = Network.random(Kernels.scalar(), 42, 3, 16, 2);
+        Network net = Network.builder().input(3).dense(16).dense(2).seed(42).build(Kernels.scalar());
 
         // a batch: one sample per row (N x inputs), targets N x outputs
         DMatrixRMaj x = new DMatrixRMaj(new double[][] {{0.1, 0.2, 0.3}, {0.9, 0.1, 0.5}});
@@ -102,7 +102,7 @@ class TestReadmeExample {
     @Test
     void readmeShowsThisExample() throws IOException {
         assertShows(Path.of("..", "README.md"),
-            "Network net = Network.random(Kernels.scalar(), 42, 3, 16, 2);",
+            "Network net = Network.builder().input(3).dense(16).dense(2).seed(42).build(Kernels.scalar());",
             "net.trainStep(x, t, 0.5, true);",
             "Trainer.Result r = Trainer.train(net, x, t, new Trainer.Options(0.5, true, 1e-6, 1_000_000), Trainer.Listener.NONE);",
             "DMatrixRMaj dW0 = net.workspace().gradW(0);");

@@ -447,6 +447,10 @@ class TestTwins {
         if (TYPES.containsKey(name)) {
             return TYPES.get(name);
         }
+        int nested = name.indexOf('$');
+        if (nested > 0 && pairs.containsKey(name.substring(0, nested))) {
+            return pairs.get(name.substring(0, nested)) + name.substring(nested); // Network$Builder -> NetworkF32$Builder
+        }
         return pairs.getOrDefault(name, name);
     }
 

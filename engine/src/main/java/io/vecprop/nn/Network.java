@@ -96,6 +96,70 @@ public final class Network implements DenseNetwork {
         return of(kernels, loss, layers);
     }
 
+    /**
+     * A builder of a new network, layer by layer:
+     * {@code Network.builder().input(784).dense(128).dense(10).loss(Loss.CROSS_ENTROPY).seed(7).build(kernels)}.
+     * Layers are sigmoid (the output's activation is the loss's); weights are drawn as
+     * {@link #random(Kernels, Loss, long, int...)} draws them, so the same widths and seed give the same network.
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** See {@link #builder()}. Defaults: the half-squared error, seed 1. */
+    public static final class Builder {
+        private final List<Integer> widths = new ArrayList<>();
+        private Loss loss = Loss.HALF_SQUARED_ERROR;
+        private long seed = 1;
+
+        private Builder() {}
+
+        /** The input width, first. */
+        public Builder input(int width) {
+            if (!widths.isEmpty()) {
+                throw new IllegalStateException("input(" + width + ") after the input or a layer: it comes first, once");
+            }
+            widths.add(requirePositive(width, "input width"));
+            return this;
+        }
+
+        /** A dense layer of this many units on top of the last. */
+        public Builder dense(int units) {
+            if (widths.isEmpty()) {
+                throw new IllegalStateException("dense(" + units + ") before input(width): say the input width first");
+            }
+            widths.add(requirePositive(units, "units"));
+            return this;
+        }
+
+        /** The loss, which also fixes the output layer's activation. */
+        public Builder loss(Loss loss) {
+            this.loss = Objects.requireNonNull(loss, "loss");
+            return this;
+        }
+
+        /** Seeds the weights' draw. */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** The network, computing with kernels. */
+        public Network build(Kernels kernels) {
+            if (widths.size() < 2) {
+                throw new IllegalStateException("a network needs input(width) and at least one dense(units) layer");
+            }
+            return random(kernels, loss, seed, widths.stream().mapToInt(Integer::intValue).toArray());
+        }
+
+        private static int requirePositive(int n, String what) {
+            if (n < 1) {
+                throw new IllegalArgumentException(what + " " + n + " must be at least 1");
+            }
+            return n;
+        }
+    }
+
     /** A deep copy of the weights and biases, computing with the given kernels. */
     public Network copy(Kernels kernels) {
         DenseLayer[] copies = new DenseLayer[layers.length];

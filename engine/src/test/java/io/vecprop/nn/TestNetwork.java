@@ -635,6 +635,21 @@ class TestNetwork {
     // ---------------------------------------------------------------- workspace (allocation: TestTrainStepAllocation)
 
     @Test
+    void theBuilderBuildsWhatRandomDraws() {
+        Network built = Network.builder().input(5).dense(7).dense(3).loss(Loss.CROSS_ENTROPY).seed(9).build(K);
+        Network drawn = Network.random(K, Loss.CROSS_ENTROPY, 9, 5, 7, 3);
+        assertArrayEquals(new int[] {5, 7, 3}, built.widths());
+        assertEquals(Loss.CROSS_ENTROPY, built.lossFunction());
+        assertSameParameters(drawn, built, 0, "the same widths and seed");
+        assertEquals(Loss.HALF_SQUARED_ERROR, Network.builder().input(2).dense(2).build(K).lossFunction());
+        assertSameParameters(Network.random(K, 1, 2, 2), Network.builder().input(2).dense(2).build(K), 0, "seed 1 by default");
+        assertTrue(assertThrows(IllegalStateException.class, () -> Network.builder().dense(3)).getMessage().contains("before input(width)"));
+        assertTrue(assertThrows(IllegalStateException.class, () -> Network.builder().input(3).input(4)).getMessage().contains("comes first, once"));
+        assertTrue(assertThrows(IllegalStateException.class, () -> Network.builder().input(3).build(K)).getMessage().contains("at least one dense(units)"));
+        assertMessage(() -> Network.builder().input(3).dense(0), "units 0 must be at least 1");
+    }
+
+    @Test
     void workspaceIsReusedForTheSameOrASmallerBatch() {
         Network network = Network.random(K, 3, 5, 7, 3);
         DMatrixRMaj x4 = inputs(3, 4, 5), t4 = targets(3, 4, 3);
