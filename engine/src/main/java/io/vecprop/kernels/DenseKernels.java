@@ -6,7 +6,7 @@ import io.vecprop.GenerateF32;
  * The hot arithmetic of dense layers, over row-major {@code double[]} arrays.
  *
  * <p>Every loop that touches a whole layer or batch lives behind this interface: the matrix
- * products, the bias add, the sigmoid and its derivative, the deltas, the outer-product and rank-k
+ * products, the bias add, the activations and their derivatives, the deltas, the outer-product and rank-k
  * updates and the column sums. Implementations get arrays and sizes only, never matrices or
  * layers, and check nothing: {@link Kernels} validates shapes before it calls them.
  *
@@ -108,6 +108,43 @@ public interface DenseKernels {
 
     /** The sigmoid's derivative from its output, applied in place: {@code delta[i] *= out[i]·(1 - out[i])}. */
     void mulSigmoidDeriv(int n, double[] out, double[] delta);
+
+    /**
+     * {@code out[i] = f(net[i])} for i below n, for an elementwise activation f (all but softmax;
+     * the sigmoid is {@link #sigmoid}'s, linear a copy); out may be net.
+     */
+    void activate(Activation f, int n, double[] net, double[] out);
+
+    /**
+     * An elementwise activation's derivative applied in place, {@code delta[i] *= f'(net[i])}, from
+     * net or from {@code out = f(net)}, whichever the derivative is cheaper from: sigmoid
+     * {@code out·(1 - out)}, tanh {@code 1 - out²}, ReLU 1 where {@code net > 0} else 0, leaky ReLU 1
+     * or its slope, GELU from net, linear 1 (delta unchanged).
+     */
+    void mulActivationDeriv(Activation f, int n, double[] net, double[] out, double[] delta);
+
+    /**
+     * Output delta of a squared-error loss through an elementwise activation, out already computed:
+     * {@code delta[i] = scale · (out[i] - target[i]) · f'(net[i])} (scale 1 for the half-squared
+     * error, 2 / outputs for the mean squared error).
+     *
+     * @return {@code sum over i of (out[i] - target[i])²}
+     */
+    double squaredErrorDelta(Activation f, int n, double scale, double[] net, double[] out, double[] target,
+            double[] delta);
+
+    /**
+     * Sigmoid outputs and their binary cross-entropy, fused: {@code out = sigmoid(net)},
+     * {@code delta = scale · (out - target)} (dE/dnet, the sigmoid's derivative cancelling the
+     * logarithm's), and the loss {@code -(t·log(out) + (1 - t)·log(1 - out))} per value, computed
+     * from net as {@code max(net, 0) - net·t + log1p(exp(-|net|))} so it stays finite where out
+     * rounds to 0 or 1 (PyTorch's {@code BCEWithLogitsLoss}).
+     *
+     * @param out n values, overwritten (may not be net)
+     * @param delta n values, overwritten
+     * @return the sum of the n values' losses
+     */
+    double sigmoidBinaryCrossEntropy(int n, double scale, double[] net, double[] target, double[] out, double[] delta);
 
     /**
      * {@code sums[j] += alpha · (sum over rows i of a[i][j])} for an m x n matrix a: the bias

@@ -196,6 +196,119 @@ public final class Kernels {
         return impl.softmaxCrossEntropy(net.numRows, net.numCols, net.data, target.data, out.data, delta.data);
     }
 
+    /**
+     * {@code out = f(net)}: elementwise, or row by row for softmax; out may be net.
+     */
+    public void activate(Activation f, DMatrixRMaj net, DMatrixRMaj out) {
+        checkShape("out", out, net.numRows, net.numCols);
+        if (f.kind() == Activation.Kind.SOFTMAX) {
+            impl.softmax(net.numRows, net.numCols, net.data, out.data);
+        } else {
+            impl.activate(f, net.getNumElements(), net.data, out.data);
+        }
+    }
+
+    /**
+     * {@code delta ∘= f'(net)} for an elementwise activation, with {@code out = f(net)}: the last
+     * step of a hidden delta.
+     */
+    public void mulActivationDeriv(Activation f, DMatrixRMaj net, DMatrixRMaj out, DMatrixRMaj delta) {
+        requireElementwise(f);
+        checkShape("out", out, net.numRows, net.numCols);
+        checkShape("delta", delta, net.numRows, net.numCols);
+        impl.mulActivationDeriv(f, net.getNumElements(), net.data, out.data, delta.data);
+    }
+
+    /**
+     * The hidden delta through the layer above for any elementwise activation:
+     * {@code delta = (deltaAbove · wAbove) ∘ f'(net)}; for the sigmoid, {@link #hiddenDelta}.
+     */
+    public void hiddenDelta(Activation f, DMatrixRMaj deltaAbove, DMatrixRMaj wAbove, DMatrixRMaj net, DMatrixRMaj out,
+            DMatrixRMaj delta) {
+        if (f.kind() == Activation.Kind.SIGMOID) {
+            hiddenDelta(deltaAbove, wAbove, out, delta);
+            return;
+        }
+        requireElementwise(f);
+        if (deltaAbove.numCols != wAbove.numRows) {
+            throw new IllegalArgumentException("delta above is " + shape(deltaAbove) + " but W above is "
+                    + shape(wAbove) + ": delta needs " + wAbove.numRows + " columns");
+        }
+        checkShape("net", net, deltaAbove.numRows, wAbove.numCols);
+        checkShape("out", out, deltaAbove.numRows, wAbove.numCols);
+        checkShape("delta", delta, deltaAbove.numRows, wAbove.numCols);
+        impl.mult(deltaAbove.numRows, wAbove.numCols, wAbove.numRows, deltaAbove.data, wAbove.data, delta.data);
+        impl.mulActivationDeriv(f, delta.getNumElements(), net.data, out.data, delta.data);
+    }
+
+    /**
+     * The online backward step for a batch of one below a layer of any elementwise activation f:
+     * {@code deltaIn = (Wᵀ · delta) ∘ f'(netIn)} through the weights before the update, then
+     * {@code W += alpha · delta · inᵀ}, with in = f(netIn) the layer's input. For the sigmoid the
+     * fused {@link #onlineBackward(double, DMatrixRMaj, DMatrixRMaj, DMatrixRMaj, DMatrixRMaj)},
+     * which reads W once; otherwise the product, then the update.
+     */
+    public void onlineBackward(Activation f, double alpha, DMatrixRMaj delta, DMatrixRMaj netIn, DMatrixRMaj in,
+            DMatrixRMaj w, DMatrixRMaj deltaIn) {
+        if (f.kind() == Activation.Kind.SIGMOID) {
+            onlineBackward(alpha, delta, in, w, deltaIn);
+            return;
+        }
+        requireElementwise(f);
+        checkLength("delta", delta, w.numRows);
+        checkLength("netIn", netIn, w.numCols);
+        checkLength("in", in, w.numCols);
+        checkLength("deltaIn", deltaIn, w.numCols);
+        impl.mult(1, w.numCols, w.numRows, delta.data, w.data, deltaIn.data);
+        impl.addOuterProd(w.numRows, w.numCols, alpha, delta.data, in.data, w.data);
+        impl.mulActivationDeriv(f, w.numCols, netIn.data, in.data, deltaIn.data);
+    }
+
+    /**
+     * A squared-error output delta through an elementwise activation:
+     * {@code delta = scale · (out - target) ∘ f'(net)}, out already {@code f(net)}.
+     *
+     * @return the sum over all elements of {@code (out - target)²}
+     */
+    public double squaredErrorDelta(Activation f, double scale, DMatrixRMaj net, DMatrixRMaj out, DMatrixRMaj target,
+            DMatrixRMaj delta) {
+        requireElementwise(f);
+        checkTargetShape(target, out);
+        checkShape("net", net, out.numRows, out.numCols);
+        checkShape("delta", delta, out.numRows, out.numCols);
+        return impl.squaredErrorDelta(f, out.getNumElements(), scale, net.data, out.data, target.data, delta.data);
+    }
+
+    /**
+     * Sigmoid outputs under the binary cross-entropy, fused: {@code out = sigmoid(net)},
+     * {@code delta = scale · (out - target)}.
+     *
+     * @return the sum over all elements of {@code -(t·log(out) + (1 - t)·log(1 - out))}
+     */
+    public double sigmoidBinaryCrossEntropy(double scale, DMatrixRMaj net, DMatrixRMaj target, DMatrixRMaj out,
+            DMatrixRMaj delta) {
+        checkTargetShape(target, net);
+        checkShape("out", out, net.numRows, net.numCols);
+        checkShape("delta", delta, net.numRows, net.numCols);
+        if (out.data == net.data) {
+            throw new IllegalArgumentException("out must not share its array with net: the loss reads net after out is written");
+        }
+        return impl.sigmoidBinaryCrossEntropy(net.getNumElements(), scale, net.data, target.data, out.data, delta.data);
+    }
+
+    private static void requireElementwise(Activation f) {
+        if (!f.elementwise()) {
+            throw new IllegalArgumentException(f.id() + " is not elementwise: its derivative belongs to the cross-entropy loss");
+        }
+    }
+
+    private static void checkTargetShape(DMatrixRMaj target, DMatrixRMaj out) {
+        if (target.numRows != out.numRows || target.numCols != out.numCols) {
+            throw new IllegalArgumentException("target is " + shape(target) + " but the output is "
+                    + shape(out) + ": they must match");
+        }
+    }
+
     /** {@code rows x cols}, as shapes are written in every message. */
     public static String shape(DMatrixRMaj m) {
         return m.numRows + "x" + m.numCols;

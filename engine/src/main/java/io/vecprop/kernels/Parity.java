@@ -77,16 +77,37 @@ public final class Parity {
         AXPY("axpy", Form.VALUES, "axpy"),
         SCALE("scale", Form.VALUES, "scale"),
         SOFTMAX("softmax", Form.ROWS, "softmax"),
-        SOFTMAX_CROSS_ENTROPY("softmaxCrossEntropy", Form.ROWS, "softmaxCrossEntropy");
+        SOFTMAX_CROSS_ENTROPY("softmaxCrossEntropy", Form.ROWS, "softmaxCrossEntropy"),
+        TANH("activate(tanh)", Form.VALUES, "activate", Activation.TANH),
+        RELU("activate(relu)", Form.VALUES, "activate", Activation.RELU),
+        LEAKY_RELU("activate(leaky-relu)", Form.VALUES, "activate", Activation.LEAKY_RELU),
+        GELU("activate(gelu)", Form.VALUES, "activate", Activation.GELU),
+        TANH_DERIV("mulActivationDeriv(tanh)", Form.VALUES, "mulActivationDeriv", Activation.TANH),
+        RELU_DERIV("mulActivationDeriv(relu)", Form.VALUES, "mulActivationDeriv", Activation.RELU),
+        LEAKY_RELU_DERIV("mulActivationDeriv(leaky-relu)", Form.VALUES, "mulActivationDeriv", Activation.LEAKY_RELU),
+        GELU_DERIV("mulActivationDeriv(gelu)", Form.VALUES, "mulActivationDeriv", Activation.GELU),
+        SQUARED_ERROR_DELTA("squaredErrorDelta(tanh)", Form.ROWS, "squaredErrorDelta", Activation.TANH),
+        BINARY_CROSS_ENTROPY("sigmoidBinaryCrossEntropy", Form.ROWS, "sigmoidBinaryCrossEntropy");
 
         private final String id;
         private final Form form;
         private final String method;
+        private final Activation activation;
 
         Kernel(String id, Form form, String method) {
+            this(id, form, method, null);
+        }
+
+        Kernel(String id, Form form, String method, Activation activation) {
             this.id = id;
             this.form = form;
             this.method = method;
+            this.activation = activation;
+        }
+
+        /** The activation the kernel runs with, for the activation kernels; null for the others. */
+        public Activation activation() {
+            return activation;
         }
 
         /** The benchmark's name, such as {@code GemmBench.mult}, or the method's for a kernel without one. */

@@ -77,6 +77,11 @@ final class ParityCheck {
             case SCALE -> scale(rnd, m * n, reference, candidate, d);
             case SOFTMAX -> softmax(rnd, m, n, reference, candidate, d);
             case SOFTMAX_CROSS_ENTROPY -> softmaxCrossEntropy(rnd, m, n, reference, candidate, d);
+            case TANH, RELU, LEAKY_RELU, GELU -> activate(kernel.activation(), rnd, m * n, reference, candidate, d);
+            case TANH_DERIV, RELU_DERIV, LEAKY_RELU_DERIV, GELU_DERIV ->
+                    mulActivationDeriv(kernel.activation(), rnd, m * n, reference, candidate, d);
+            case SQUARED_ERROR_DELTA -> squaredErrorDelta(kernel.activation(), rnd, m * n, reference, candidate, d);
+            case BINARY_CROSS_ENTROPY -> binaryCrossEntropy(rnd, m * n, reference, candidate, d);
         }
     }
 
@@ -230,6 +235,62 @@ final class ParityCheck {
         double[] expected = new double[m * n], actual = new double[m * n];
         d.add(reference.softmaxCrossEntropy(m, n, net, target, expectedOut, expected),
                 candidate.softmaxCrossEntropy(m, n, net, target, actualOut, actual));
+        compare(expectedOut, actualOut, d);
+        compare(expected, actual, d);
+    }
+
+    /**
+     * A net in [-10, 10] with its first and last values positive, where ReLU's output and
+     * derivative would otherwise be 0 by chance: a change of one value at either end (which
+     * TestParity plants) is then visible.
+     */
+    private static double[] net(SplittableRandom rnd, int n) {
+        double[] net = random(rnd, n, -10.0, 10.0);
+        net[0] = Math.abs(net[0]);
+        net[n - 1] = Math.abs(net[n - 1]);
+        return net;
+    }
+
+    private static void activate(Activation f, SplittableRandom rnd, int n, DenseKernels reference,
+            DenseKernels candidate, Parity.Distance d) {
+        double[] net = net(rnd, n);
+        double[] expected = new double[n], actual = new double[n];
+        reference.activate(f, n, net, expected);
+        candidate.activate(f, n, net, actual);
+        compare(expected, actual, d);
+    }
+
+    /** The derivative at a net in [-10, 10] and its output by the reference's activation, on deltas in [-1, 1]. */
+    private static void mulActivationDeriv(Activation f, SplittableRandom rnd, int n, DenseKernels reference,
+            DenseKernels candidate, Parity.Distance d) {
+        double[] net = net(rnd, n), out = new double[n];
+        reference.activate(f, n, net, out);
+        double[] actual = random(rnd, n, -1.0, 1.0), expected = actual.clone();
+        reference.mulActivationDeriv(f, n, net, out, expected);
+        candidate.mulActivationDeriv(f, n, net, out, actual);
+        compare(expected, actual, d);
+    }
+
+    /** The mean squared error's delta (scale 2) through f, on targets in [-1, 1]. */
+    private static void squaredErrorDelta(Activation f, SplittableRandom rnd, int n, DenseKernels reference,
+            DenseKernels candidate, Parity.Distance d) {
+        double[] net = net(rnd, n), out = new double[n];
+        reference.activate(f, n, net, out);
+        double[] target = random(rnd, n, -1.0, 1.0);
+        double[] expected = new double[n], actual = new double[n];
+        d.add(reference.squaredErrorDelta(f, n, 2.0, net, out, target, expected),
+                candidate.squaredErrorDelta(f, n, 2.0, net, out, target, actual));
+        compare(expected, actual, d);
+    }
+
+    /** Sigmoid outputs, deltas (scale 1) and the loss, on targets in [0, 1]. */
+    private static void binaryCrossEntropy(SplittableRandom rnd, int n, DenseKernels reference, DenseKernels candidate,
+            Parity.Distance d) {
+        double[] net = net(rnd, n), target = random(rnd, n, 0.0, 1.0);
+        double[] expectedOut = new double[n], actualOut = new double[n];
+        double[] expected = new double[n], actual = new double[n];
+        d.add(reference.sigmoidBinaryCrossEntropy(n, 1.0, net, target, expectedOut, expected),
+                candidate.sigmoidBinaryCrossEntropy(n, 1.0, net, target, actualOut, actual));
         compare(expectedOut, actualOut, d);
         compare(expected, actual, d);
     }

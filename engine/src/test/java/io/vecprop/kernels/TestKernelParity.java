@@ -376,6 +376,172 @@ class TestKernelParity {
         CHECKED.addAll(Set.of("sigmoid", "outputDelta", "mulSigmoidDeriv", "axpy"));
     }
 
+    /** Every elementwise activation: sigmoid, tanh, ReLU, leaky ReLU at two slopes, GELU, linear. */
+    static final Activation[] ACTIVATIONS = {Activation.SIGMOID, Activation.TANH, Activation.RELU,
+        Activation.LEAKY_RELU, Activation.leakyRelu(0.2), Activation.GELU, Activation.LINEAR};
+
+    /**
+     * n values of every magnitude from 1e-4 to 40, of both signs, and some zeros: tanh's two paths
+     * (below and above ln2/4), GELU's near 0 and its tails, ReLU's edge.
+     */
+    static double[] wideNet(SplittableRandom rnd, int n) {
+        double[] a = new double[n];
+        for (int i = 0; i < n; i++) {
+            double v = rnd.nextInt(16) == 0 ? 0.0 : rnd.nextDouble(-4, 4) * Math.pow(10, rnd.nextInt(-4, 2)); //@f32 double v = rnd.nextInt(16) == 0 ? 0.0 : rnd.nextDouble(-4, 4) * Math.pow(10, rnd.nextInt(-4, 2));
+            a[i] = v; //@f32 a[i] = (float) v;
+        }
+        return a;
+    }
+
+    /**
+     * The activation kernels, SIMD against scalar: each activation within {@value #ULPS} ulp (ReLU,
+     * leaky ReLU, linear and the tanh and ReLU derivatives exactly: the same roundings); GELU's
+     * derivative, a sum of two terms that cancel near net = -0.75, within 8 ulps of the terms'
+     * magnitude times |delta|; the squared-error delta's sum as a reduction of n squares; binary
+     * cross-entropy's out within {@value #ULPS} ulp, its delta {@code out - t} within 8 ulps of
+     * {@code |out| + |t|}, its loss exactly (the same scalar loop after the sigmoid); one and
+     * {@link #THREADS} threads bit-identical.
+     */
+    @Test
+    void activationKernels() {
+        SplittableRandom rnd = new SplittableRandom(17);
+        for (int n : SIZES) {
+            double[] net = wideNet(rnd, n);
+            double[] delta = random(rnd, n, -1, 1), target = random(rnd, n, -1, 1);
+            for (Activation f : ACTIVATIONS) {
+                String what = f + " n=" + n;
+                double[] e = new double[n], a = new double[n], aN = new double[n];
+                scalar.activate(f, n, net, e);
+                simd.activate(f, n, net, a);
+                simdN.activate(f, n, net, aN);
+                boolean exact = f.kind() != Activation.Kind.SIGMOID && f.kind() != Activation.Kind.TANH
+                        && f.kind() != Activation.Kind.GELU;
+                if (exact) {
+                    assertArrayEquals(e, a, "activate " + what);
+                } else if (f.kind() == Activation.Kind.GELU) {
+                    assertGelu(e, a, net, "activate " + what);
+                } else {
+                    assertUlps(e, a, n, ULPS, "activate " + what);
+                }
+                assertSameBits(a, aN, "activate " + what);
+
+                double[] de = delta.clone(), da = delta.clone(), daN = delta.clone();
+                scalar.mulActivationDeriv(f, n, net, e, de);
+                simd.mulActivationDeriv(f, n, net, e, da);
+                simdN.mulActivationDeriv(f, n, net, e, daN);
+                if (f.kind() == Activation.Kind.GELU) {
+                    assertReducedUlps(de, da, geluDerivMagnitude(net, delta), geluDerivFlush(net, delta), 8, "mulActivationDeriv " + what);
+                } else if (f.kind() == Activation.Kind.SIGMOID) {
+                    assertUlps(de, da, n, ULPS, "mulActivationDeriv " + what);
+                } else {
+                    assertArrayEquals(de, da, "mulActivationDeriv " + what);
+                }
+                assertSameBits(da, daN, "mulActivationDeriv " + what);
+
+                double[] se = new double[n], sa = new double[n], saN = new double[n];
+                double sumE = scalar.squaredErrorDelta(f, n, 0.5, net, e, target, se);
+                double sumA = simd.squaredErrorDelta(f, n, 0.5, net, e, target, sa);
+                double sumAN = simdN.squaredErrorDelta(f, n, 0.5, net, e, target, saN);
+                double[] reference = new double[n];
+                for (int i = 0; i < n; i++) {
+                    reference[i] = 0.5 * (e[i] - target[i]); //@f32 reference[i] = 0.5f * (e[i] - target[i]);
+                }
+                scalar.mulActivationDeriv(f, n, net, e, reference);
+                assertArrayEquals(reference, se, "squaredErrorDelta is 0.5 (out - t) f'(net) " + what);
+                if (f.kind() == Activation.Kind.GELU) {
+                    assertReducedUlps(se, sa, geluDerivMagnitude(net, deltaOf(e, target)), geluDerivFlush(net, deltaOf(e, target)), 8,
+                            "squaredErrorDelta " + what);
+                } else {
+                    assertUlps(se, sa, n, ULPS, "squaredErrorDelta " + what);
+                }
+                assertReduced(sumE, sumA, sumE, n, 2, "squaredErrorDelta sum " + what);
+                assertSameBits(sa, saN, "squaredErrorDelta " + what);
+                assertEquals(sumA, sumAN, "squaredErrorDelta sum on 1 and " + THREADS + " threads " + what);
+            }
+
+            double[] t01 = random(rnd, n, 0, 1);
+            double[] oe = new double[n], oa = new double[n], de = new double[n], da = new double[n];
+            double le = scalar.sigmoidBinaryCrossEntropy(n, 0.25, net, t01, oe, de);
+            double la = simd.sigmoidBinaryCrossEntropy(n, 0.25, net, t01, oa, da);
+            assertUlps(oe, oa, n, ULPS, "sigmoidBinaryCrossEntropy out n=" + n);
+            double[] mag = new double[n]; //@f32 double[] mag = new double[n];
+            for (int i = 0; i < n; i++) {
+                mag[i] = 0.25 * (Math.abs(oe[i]) + Math.abs(t01[i]));
+            }
+            assertReducedUlps(de, da, mag, 8, "sigmoidBinaryCrossEntropy delta n=" + n);
+            assertEquals(le, la, "sigmoidBinaryCrossEntropy loss n=" + n);
+        }
+        CHECKED.addAll(Set.of("activate", "mulActivationDeriv", "squaredErrorDelta", "sigmoidBinaryCrossEntropy"));
+    }
+
+    static double[] deltaOf(double[] out, double[] target) {
+        double[] d = new double[out.length];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = 0.5 * (out[i] - target[i]);
+        }
+        return d;
+    }
+
+    /**
+     * GELU's values within {@value #ULPS} ulp, except where its sigmoid factor is below a few
+     * smallest normals: there the SIMD exp flushes it to 0 (see SimdExp), so the value is at most
+     * that times |net|.
+     */
+    static void assertGelu(double[] expected, double[] actual, double[] net, String what) {
+        for (int i = 0; i < expected.length; i++) {
+            double flush = 4 * Math.abs(net[i]) * Double.MIN_NORMAL;
+            if (Math.abs(expected[i]) < flush) {
+                assertTrue(Math.abs(actual[i]) <= flush, what + " [" + i + "]: expected " + expected[i] + ", got " + actual[i]);
+            } else {
+                assertUlps(new double[] {expected[i]}, new double[] {actual[i]}, 1, ULPS, what + " [" + i + "]");
+            }
+        }
+    }
+
+    //@keep {
+    /** |delta| · (|s| + |x · 2s(1 - s) · u'|), the magnitude of GELU's derivative's two terms, in double in both twins. */
+    static double[] geluDerivMagnitude(double[] net, double[] delta) { //@f32 static double[] geluDerivMagnitude(float[] net, float[] delta) {
+        double[] mag = new double[net.length];
+        for (int i = 0; i < net.length; i++) {
+            double x = net[i];
+            double s = 1 / (1 + Math.exp(-2 * Activation.GELU_SCALE * (x + Activation.GELU_CUBIC * x * x * x)));
+            double du = Activation.GELU_SCALE * (1 + 3 * Activation.GELU_CUBIC * x * x);
+            mag[i] = Math.abs(delta[i]) * (s + Math.abs(x * 2 * s * (1 - s) * du));
+        }
+        return mag;
+    }
+
+    /**
+     * What GELU's derivative can lose where the SIMD exp flushes its sigmoid factor s to 0 (below
+     * about 4 smallest normals of the precision): {@code |delta| · 4·MIN_NORMAL · (1 + 2|x|·u')}.
+     */
+    static double[] geluDerivFlush(double[] net, double[] delta) { //@f32 static double[] geluDerivFlush(float[] net, float[] delta) {
+        double[] flush = new double[net.length];
+        double tiny = 4 * Double.MIN_NORMAL; //@f32 double tiny = 4 * Float.MIN_NORMAL;
+        for (int i = 0; i < net.length; i++) {
+            double x = net[i];
+            double du = Activation.GELU_SCALE * (1 + 3 * Activation.GELU_CUBIC * x * x);
+            flush[i] = Math.abs(delta[i]) * tiny * (1 + 2 * Math.abs(x) * du);
+        }
+        return flush;
+    }
+
+    /** Each value within maxUlps ulps (of the working precision) of its magnitude. */
+    static void assertReducedUlps(double[] expected, double[] actual, double[] magnitude, int maxUlps, String what) { //@f32 static void assertReducedUlps(float[] expected, float[] actual, double[] magnitude, int maxUlps, String what) {
+        assertReducedUlps(expected, actual, magnitude, new double[expected.length], maxUlps, what);
+    }
+
+    /** Each value within maxUlps ulps (of the working precision) of its magnitude, plus floor. */
+    static void assertReducedUlps(double[] expected, double[] actual, double[] magnitude, double[] floor, int maxUlps, String what) { //@f32 static void assertReducedUlps(float[] expected, float[] actual, double[] magnitude, double[] floor, int maxUlps, String what) {
+        for (int i = 0; i < expected.length; i++) {
+            double tol = maxUlps * Math.ulp(magnitude[i]) + Double.MIN_NORMAL + floor[i]; //@f32 double tol = maxUlps * (double) Math.ulp((float) magnitude[i]) + Float.MIN_NORMAL + floor[i];
+            if (!(distance(expected[i], actual[i]) <= tol)) {
+                fail(what + " [" + i + "]: expected " + expected[i] + ", got " + actual[i] + ", tolerance " + tol);
+            }
+        }
+    }
+    //@}
+
     @Test
     void scaleAndSoftmax() {
         SplittableRandom rnd = new SplittableRandom(17);
@@ -651,6 +817,88 @@ class TestKernelParity {
     }
 
     //@f32 {
+    // /**
+    //  * The float activation kernels against the double ones on the same inputs (floats, widened
+    //  * exactly). ReLU and linear exactly; leaky ReLU (its float slope rounded), tanh and the
+    //  * sigmoid within ULPS of the double result rounded; GELU, whose float
+    //  * argument 2u carries a few ulps of its own that the sigmoid's slope turns into |2u| ulps of the
+    //  * result, within (8 + 4·|2u|) ulps of the double value's magnitude, its derivative within that of
+    //  * its terms' magnitude; the squared-error sum as a reduction of n terms, binary cross-entropy's
+    //  * loss as a reduction of 3n.
+    //  */
+    // @Test
+    // void floatActivationsAgainstDouble() {
+    //     SplittableRandom rnd = new SplittableRandom(23);
+    //     for (int n : SIZES) {
+    //         float[] net = wideNet(rnd, n), delta = random(rnd, n, -1, 1), target = random(rnd, n, -1, 1);
+    //         double[] wide = widen(net), mag = new double[n], derivMag = geluDerivMagnitude(net, delta);
+    //         for (int i = 0; i < n; i++) {
+    //             double u2 = 2 * Activation.GELU_SCALE * (wide[i] + Activation.GELU_CUBIC * wide[i] * wide[i] * wide[i]);
+    //             mag[i] = (8 + 4 * Math.abs(u2)) / 8;
+    //         }
+    //         for (Activation f : ACTIVATIONS) {
+    //             String what = f + " vs double n=" + n;
+    //             float[] o = new float[n];
+    //             double[] d = new double[n];
+    //             scalar.activate(f, n, net, o);
+    //             scalar64.activate(f, n, wide, d);
+    //             if (f.kind() == Activation.Kind.GELU) {
+    //                 double[] m = new double[n];
+    //                 for (int i = 0; i < n; i++) {
+    //                     m[i] = mag[i] * Math.abs(d[i]);
+    //                 }
+    //                 double[] floor = new double[n];
+    //                 for (int i = 0; i < n; i++) {
+    //                     floor[i] = 4 * Float.MIN_NORMAL * Math.abs(wide[i]);
+    //                 }
+    //                 assertReducedUlps(narrow(d), o, m, floor, 8, "activate " + what);
+    //             } else if (f.kind() != Activation.Kind.RELU && f.kind() != Activation.Kind.LINEAR) {
+    //                 assertUlps(narrow(d), o, n, ULPS, "activate " + what);
+    //             } else {
+    //                 assertArrayEquals(narrow(d), o, "activate " + what);
+    //             }
+    //             float[] df = delta.clone();
+    //             double[] dd = widen(delta);
+    //             scalar.mulActivationDeriv(f, n, net, o, df);
+    //             scalar64.mulActivationDeriv(f, n, wide, widen(o), dd);
+    //             if (f.kind() == Activation.Kind.GELU) {
+    //                 double[] m = new double[n];
+    //                 for (int i = 0; i < n; i++) {
+    //                     m[i] = mag[i] * derivMag[i];
+    //                 }
+    //                 assertReducedUlps(narrow(dd), df, m, geluDerivFlush(net, delta), 8, "mulActivationDeriv " + what);
+    //             } else if (f.kind() == Activation.Kind.TANH) {
+    //                 // 1 - out² cancels as out nears ±1: within ULPS of its terms' magnitude |delta|·(1 + out²)
+    //                 double[] m = new double[n];
+    //                 for (int i = 0; i < n; i++) {
+    //                     m[i] = Math.abs(delta[i]) * (1 + (double) o[i] * o[i]);
+    //                 }
+    //                 assertReducedUlps(narrow(dd), df, m, ULPS, "mulActivationDeriv " + what);
+    //             } else {
+    //                 // from the float out: the derivative's own roundings only
+    //                 assertUlps(narrow(dd), df, n, ULPS, "mulActivationDeriv " + what);
+    //             }
+    //             float[] sf = new float[n];
+    //             double[] sd = new double[n];
+    //             float sumF = scalar.squaredErrorDelta(f, n, 1, net, o, target, sf);
+    //             double sumD = scalar64.squaredErrorDelta(f, n, 1, wide, widen(o), widen(target), sd);
+    //             assertReduced(new float[] {(float) sumD}, new float[] {sumF}, new double[] {sumD}, n, 1, "squaredErrorDelta sum " + what);
+    //         }
+    //         float[] t01 = random(rnd, n, 0, 1), of = new float[n], df = new float[n];
+    //         double[] od = new double[n], dd = new double[n];
+    //         float lf = scalar.sigmoidBinaryCrossEntropy(n, 1, net, t01, of, df);
+    //         double ld = scalar64.sigmoidBinaryCrossEntropy(n, 1, wide, widen(t01), od, dd);
+    //         assertUlps(narrow(od), of, n, ULPS, "sigmoidBinaryCrossEntropy out vs double n=" + n);
+    //         double absLoss = 0;
+    //         for (int i = 0; i < n; i++) {
+    //             absLoss += Math.abs(wide[i]) + 1;
+    //         }
+    //         assertReduced(new float[] {(float) ld}, new float[] {lf}, new double[] {absLoss}, 3 * n, 1, "sigmoidBinaryCrossEntropy loss vs double n=" + n);
+    //     }
+    //     CHECKED_VS_DOUBLE.addAll(Set.of("activate", "mulActivationDeriv", "squaredErrorDelta", "sigmoidBinaryCrossEntropy"));
+    // }
+    //
+    //
     // // ---------------------------------------------------------------- float scalar against double scalar
     //
     // /**

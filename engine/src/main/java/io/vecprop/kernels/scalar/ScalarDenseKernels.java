@@ -1,6 +1,7 @@
 package io.vecprop.kernels.scalar;
 
 import io.vecprop.GenerateF32;
+import io.vecprop.kernels.Activation;
 import io.vecprop.kernels.DenseKernels;
 import io.vecprop.kernels.KernelInfo;
 
@@ -12,6 +13,10 @@ import io.vecprop.kernels.KernelInfo;
 public final class ScalarDenseKernels implements DenseKernels {
 
     public static final ScalarDenseKernels INSTANCE = new ScalarDenseKernels();
+
+    /** GELU's constants in this precision. */
+    public static final double GELU_SCALE = Activation.GELU_SCALE; //@f32 public static final float GELU_SCALE = (float) Activation.GELU_SCALE;
+    public static final double GELU_CUBIC = Activation.GELU_CUBIC; //@f32 public static final float GELU_CUBIC = (float) Activation.GELU_CUBIC;
 
     private ScalarDenseKernels() {}
 
@@ -127,6 +132,124 @@ public final class ScalarDenseKernels implements DenseKernels {
             double o = out[i];
             delta[i] *= o * (1.0 - o);
         }
+    }
+
+    @Override
+    public void activate(Activation f, int n, double[] net, double[] out) {
+        switch (f.kind()) {
+            case SIGMOID -> sigmoid(n, net, out);
+            case TANH -> {
+                for (int i = 0; i < n; i++) {
+                    out[i] = Math.tanh(net[i]);
+                }
+            }
+            case RELU -> {
+                for (int i = 0; i < n; i++) {
+                    out[i] = Math.max(net[i], 0.0);
+                }
+            }
+            case LEAKY_RELU -> {
+                double s = f.slope(); //@f32 float s = (float) f.slope();
+                for (int i = 0; i < n; i++) {
+                    double x = net[i];
+                    out[i] = x > 0 ? x : s * x;
+                }
+            }
+            case GELU -> {
+                for (int i = 0; i < n; i++) {
+                    double x = net[i];
+                    out[i] = x * geluSigmoid(x);
+                }
+            }
+            case LINEAR -> {
+                if (out != net) {
+                    System.arraycopy(net, 0, out, 0, n);
+                }
+            }
+            case SOFTMAX -> throw new IllegalArgumentException("softmax is row-wise: call softmax, not activate");
+        }
+    }
+
+    /** GELU's {@code sigmoid(2u)} with {@code u = sqrt(2/π)·(x + 0.044715·x³)}, so that gelu(x) = x times it. */
+    public static double geluSigmoid(double x) {
+        double u2 = 2 * GELU_SCALE * (x + GELU_CUBIC * x * x * x);
+        return 1.0 / (1.0 + Math.exp(-u2));
+    }
+
+    /**
+     * GELU's derivative from x and {@code s = sigmoid(2u)}:
+     * {@code s + x · 2s(1 - s) · sqrt(2/π)·(1 + 3·0.044715·x²)}. Shared with the SIMD kernels' tails.
+     */
+    public static double geluDeriv(double x, double s) {
+        return s + x * (2 * s * (1 - s)) * (GELU_SCALE * (1 + 3 * GELU_CUBIC * x * x));
+    }
+
+    @Override
+    public void mulActivationDeriv(Activation f, int n, double[] net, double[] out, double[] delta) {
+        switch (f.kind()) {
+            case SIGMOID -> mulSigmoidDeriv(n, out, delta);
+            case TANH -> {
+                for (int i = 0; i < n; i++) {
+                    double o = out[i];
+                    delta[i] *= 1.0 - o * o;
+                }
+            }
+            case RELU -> {
+                for (int i = 0; i < n; i++) {
+                    delta[i] = net[i] > 0 ? delta[i] : 0.0;
+                }
+            }
+            case LEAKY_RELU -> {
+                double s = f.slope(); //@f32 float s = (float) f.slope();
+                for (int i = 0; i < n; i++) {
+                    delta[i] = net[i] > 0 ? delta[i] : delta[i] * s;
+                }
+            }
+            case GELU -> {
+                for (int i = 0; i < n; i++) {
+                    double x = net[i];
+                    delta[i] *= geluDeriv(x, geluSigmoid(x));
+                }
+            }
+            case LINEAR -> { }
+            case SOFTMAX -> throw new IllegalArgumentException("softmax's derivative is the loss's: see softmaxCrossEntropy");
+        }
+    }
+
+    @Override
+    public double squaredErrorDelta(Activation f, int n, double scale, double[] net, double[] out, double[] target,
+            double[] delta) {
+        double sumSq = 0;
+        for (int i = 0; i < n; i++) {
+            double diff = out[i] - target[i];
+            sumSq += diff * diff;
+            delta[i] = scale * diff; // dE/dout, times f'(net) below
+        }
+        mulActivationDeriv(f, n, net, out, delta);
+        return sumSq;
+    }
+
+    @Override
+    public double sigmoidBinaryCrossEntropy(int n, double scale, double[] net, double[] target, double[] out,
+            double[] delta) {
+        sigmoid(n, net, out);
+        return binaryCrossEntropyRest(n, scale, net, target, out, delta);
+    }
+
+    /**
+     * The rest of {@link #sigmoidBinaryCrossEntropy} once out holds the sigmoid: delta and the loss.
+     * Shared with the SIMD kernels, which compute the sigmoid in vectors.
+     */
+    public static double binaryCrossEntropyRest(int n, double scale, double[] net, double[] target, double[] out,
+            double[] delta) {
+        double loss = 0;
+        for (int i = 0; i < n; i++) {
+            double z = net[i], t = target[i];
+            // -(t·log σ(z) + (1 - t)·log(1 - σ(z))) = max(z, 0) - z·t + log(1 + e^-|z|)
+            loss += Math.max(z, 0.0) - z * t + Math.log1p(Math.exp(-Math.abs(z)));
+            delta[i] = scale * (out[i] - t);
+        }
+        return loss;
     }
 
     @Override

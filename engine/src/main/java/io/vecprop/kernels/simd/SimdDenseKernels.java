@@ -7,12 +7,14 @@ import static io.vecprop.kernels.Tuning.MIN_WORK_PER_THREAD;
 import static io.vecprop.kernels.Tuning.SIMD_MIN_VECTORS;
 
 import io.vecprop.GenerateF32;
+import io.vecprop.kernels.Activation;
 import io.vecprop.kernels.DenseKernels;
 import io.vecprop.kernels.KernelInfo;
 import io.vecprop.kernels.Parallel;
 import io.vecprop.kernels.scalar.ScalarDenseKernels;
 import java.util.function.IntConsumer;
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -223,6 +225,120 @@ public final class SimdDenseKernels implements DenseKernels {
             return;
         }
         mulSigmoidDerivRange(0, n, out, delta);
+    }
+
+    @Override
+    public void activate(Activation f, int n, double[] net, double[] out) {
+        if (n < SHORT || f.kind() == Activation.Kind.LINEAR || f.kind() == Activation.Kind.SOFTMAX) {
+            SCALAR.activate(f, n, net, out); // a copy, or softmax's refusal
+            return;
+        }
+        switch (f.kind()) {
+            case SIGMOID -> sigmoid(n, net, out);
+            case TANH -> SimdExp.tanh(n, net, out);
+            case GELU -> SimdExp.gelu(n, net, out);
+            case RELU -> leakyRelu(n, 0.0, net, out);
+            default -> leakyRelu(n, f.slope(), net, out); //@f32 default -> leakyRelu(n, (float) f.slope(), net, out);
+        }
+    }
+
+    /** {@code net > 0 ? net : slope · net}; ReLU is slope 0 as {@code max(net, 0)}, NaN kept as Math.max keeps it. */
+    private static void leakyRelu(int n, double slope, double[] net, double[] out) {
+        int i = 0;
+        int bound = S.loopBound(n);
+        if (slope == 0) {
+            for (; i < bound; i += V) {
+                DoubleVector.fromArray(S, net, i).max(0.0).intoArray(out, i);
+            }
+            for (; i < n; i++) {
+                out[i] = Math.max(net[i], 0.0);
+            }
+            return;
+        }
+        for (; i < bound; i += V) {
+            DoubleVector x = DoubleVector.fromArray(S, net, i);
+            x.mul(slope).blend(x, x.compare(VectorOperators.GT, 0.0)).intoArray(out, i);
+        }
+        for (; i < n; i++) {
+            double x = net[i];
+            out[i] = x > 0 ? x : slope * x;
+        }
+    }
+
+    @Override
+    public void mulActivationDeriv(Activation f, int n, double[] net, double[] out, double[] delta) {
+        if (n < SHORT || f.kind() == Activation.Kind.LINEAR || f.kind() == Activation.Kind.SOFTMAX) {
+            SCALAR.mulActivationDeriv(f, n, net, out, delta);
+            return;
+        }
+        switch (f.kind()) {
+            case SIGMOID -> mulSigmoidDerivRange(0, n, out, delta);
+            case TANH -> mulTanhDeriv(n, out, delta);
+            case GELU -> SimdExp.mulGeluDeriv(n, net, delta);
+            case RELU -> mulLeakyDeriv(n, 0.0, net, delta);
+            default -> mulLeakyDeriv(n, f.slope(), net, delta); //@f32 default -> mulLeakyDeriv(n, (float) f.slope(), net, delta);
+        }
+    }
+
+    /** {@code delta *= 1 - out²}. */
+    private static void mulTanhDeriv(int n, double[] out, double[] delta) {
+        int i = 0;
+        int bound = S.loopBound(n);
+        for (; i < bound; i += V) {
+            DoubleVector o = DoubleVector.fromArray(S, out, i);
+            DoubleVector.fromArray(S, delta, i).mul(o.mul(o).neg().add(1.0)).intoArray(delta, i);
+        }
+        for (; i < n; i++) {
+            double o = out[i];
+            delta[i] *= 1.0 - o * o;
+        }
+    }
+
+    /** {@code delta = net > 0 ? delta : slope · delta}; ReLU's is slope 0. */
+    private static void mulLeakyDeriv(int n, double slope, double[] net, double[] delta) {
+        int i = 0;
+        int bound = S.loopBound(n);
+        for (; i < bound; i += V) {
+            DoubleVector d = DoubleVector.fromArray(S, delta, i);
+            DoubleVector below = slope == 0 ? DoubleVector.zero(S) : d.mul(slope);
+            below.blend(d, DoubleVector.fromArray(S, net, i).compare(VectorOperators.GT, 0.0)).intoArray(delta, i);
+        }
+        for (; i < n; i++) {
+            delta[i] = net[i] > 0 ? delta[i] : (slope == 0 ? 0.0 : delta[i] * slope);
+        }
+    }
+
+    @Override
+    public double squaredErrorDelta(Activation f, int n, double scale, double[] net, double[] out, double[] target,
+            double[] delta) {
+        if (n < SHORT) {
+            return SCALAR.squaredErrorDelta(f, n, scale, net, out, target, delta);
+        }
+        DoubleVector acc = DoubleVector.zero(S);
+        int i = 0;
+        int bound = S.loopBound(n);
+        for (; i < bound; i += V) {
+            DoubleVector diff = DoubleVector.fromArray(S, out, i).sub(DoubleVector.fromArray(S, target, i));
+            acc = diff.fma(diff, acc);
+            diff.mul(scale).intoArray(delta, i);
+        }
+        double[] buf = lanes[0];
+        acc.intoArray(buf, 0);
+        double sumSq = sumLanes(buf, 0);
+        for (; i < n; i++) {
+            double diff = out[i] - target[i];
+            sumSq += diff * diff;
+            delta[i] = scale * diff;
+        }
+        mulActivationDeriv(f, n, net, out, delta);
+        return sumSq;
+    }
+
+    @Override
+    public double sigmoidBinaryCrossEntropy(int n, double scale, double[] net, double[] target, double[] out,
+            double[] delta) {
+        sigmoid(n, net, out); // hands short rows to the scalar sigmoid itself
+        return ScalarDenseKernels.binaryCrossEntropyRest(n, scale, net, target, out, delta);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.vecprop.kernels.simd;
 
 import io.vecprop.GenerateF32;
+import io.vecprop.kernels.scalar.ScalarDenseKernels;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -161,5 +162,109 @@ public final class SimdExp {
         for (; j < n; j++) {
             out[from + j] = Math.exp(a[from + j] - max);
         }
+    }
+
+    /**
+     * The exp polynomial's Horner sum up to E1: {@code e^-u = 1 + u · h(u)} for |u| <= ln2/2. Small
+     * enough that C2 inlines it into each loop below, so its vectors are never boxed (the
+     * allocation tests of a tanh and a GELU network watch this).
+     */
+    private static DoubleVector horner(DoubleVector u) {
+        //@f64 {
+        DoubleVector p = u.fma(E11, E10);
+        p = p.fma(u, DoubleVector.broadcast(S, E9));
+        p = p.fma(u, DoubleVector.broadcast(S, E8));
+        p = p.fma(u, DoubleVector.broadcast(S, E7));
+        p = p.fma(u, DoubleVector.broadcast(S, E6));
+        p = p.fma(u, DoubleVector.broadcast(S, E5));
+        //@} else {
+        // FloatVector p = u.fma(E6, E5);
+        //@}
+        p = p.fma(u, DoubleVector.broadcast(S, E4));
+        p = p.fma(u, DoubleVector.broadcast(S, E3));
+        p = p.fma(u, DoubleVector.broadcast(S, E2));
+        return p.fma(u, DoubleVector.broadcast(S, E1));
+    }
+
+    /** {@code sigmoid(y)} in vectors, as {@link #sigmoidPoly} computes it, for the GELU kernels. */
+    private static DoubleVector sigmoid(DoubleVector y) {
+        DoubleVector one = DoubleVector.broadcast(S, 1.0);
+        DoubleVector ax = y.abs().min(EXP_CLAMP);
+        DoubleVector shifted = ax.fma(-LOG2E, ROUNDER);
+        DoubleVector k = shifted.sub(ROUNDER);
+        DoubleVector u = k.fma(DoubleVector.broadcast(S, LN2_LO), k.fma(DoubleVector.broadcast(S, LN2_HI), ax));
+        DoubleVector scale = shifted.viewAsIntegralLanes().add(EXP_BIAS - ROUNDER_BITS)
+                .lanewise(VectorOperators.LSHL, MANTISSA_BITS).viewAsFloatingLanes();
+        DoubleVector e = horner(u).fma(u, one).mul(scale);
+        return one.blend(e, y.compare(VectorOperators.LT, 0.0)).div(e.add(1.0));
+    }
+
+    /**
+     * {@code tanh(x) = sign(x) · -m / (2 + m)} with {@code m = e^-2|x| - 1}, never overflowing and
+     * accurate near 0, where the plain {@code (1 - e)/(1 + e)} would cancel: with
+     * {@code -2|x| = k·ln2 - u} as in {@link #sigmoidPoly}, m is {@code u · h(u)} itself when k = 0
+     * (|x| below ln2/4) and {@code (1 + u·h(u)) · 2^k - 1} otherwise, in one fma; from |x| = 354.5
+     * (float: 44) m is exactly -1 and tanh ±1. Only IEEE arithmetic, so the same interpreted and compiled.
+     */
+    public static void tanh(int n, double[] net, double[] out) {
+        int i = 0;
+        int bound = S.loopBound(n);
+        DoubleVector one = DoubleVector.broadcast(S, 1.0);
+        DoubleVector ln2Hi = DoubleVector.broadcast(S, LN2_HI);
+        DoubleVector ln2Lo = DoubleVector.broadcast(S, LN2_LO);
+        for (; i < bound; i += V) {
+            DoubleVector x = DoubleVector.fromArray(S, net, i);
+            DoubleVector ax = x.abs().mul(2.0).min(EXP_CLAMP);
+            DoubleVector shifted = ax.fma(-LOG2E, ROUNDER);
+            DoubleVector k = shifted.sub(ROUNDER);
+            DoubleVector u = k.fma(ln2Lo, k.fma(ln2Hi, ax));
+            DoubleVector h = horner(u);
+            DoubleVector scale = shifted.viewAsIntegralLanes().add(EXP_BIAS - ROUNDER_BITS)
+                    .lanewise(VectorOperators.LSHL, MANTISSA_BITS).viewAsFloatingLanes();
+            // e^-2|x| - 1: u·h when k = 0, else (1 + u·h) · 2^k - 1
+            DoubleVector m = h.fma(u, one).fma(scale, one.neg()).blend(h.mul(u), k.compare(VectorOperators.EQ, 0.0));
+            DoubleVector t = m.neg().div(m.add(2.0));
+            t.blend(t.neg(), x.compare(VectorOperators.LT, 0.0)).intoArray(out, i);
+        }
+        for (; i < n; i++) {
+            out[i] = Math.tanh(net[i]);
+        }
+    }
+
+    /** {@code gelu(x) = x · sigmoid(2u)}, u = sqrt(2/π)·(x + 0.044715·x³), the scalar kernel's arithmetic in vectors. */
+    public static void gelu(int n, double[] net, double[] out) {
+        int i = 0;
+        int bound = S.loopBound(n);
+        for (; i < bound; i += V) {
+            DoubleVector x = DoubleVector.fromArray(S, net, i);
+            x.mul(sigmoid(twoU(x))).intoArray(out, i);
+        }
+        for (; i < n; i++) {
+            double x = net[i];
+            out[i] = x * ScalarDenseKernels.geluSigmoid(x);
+        }
+    }
+
+    /** {@code delta *= gelu'(net)}, as {@link ScalarDenseKernels#geluDeriv} computes it. */
+    public static void mulGeluDeriv(int n, double[] net, double[] delta) {
+        int i = 0;
+        int bound = S.loopBound(n);
+        for (; i < bound; i += V) {
+            DoubleVector x = DoubleVector.fromArray(S, net, i);
+            DoubleVector s = sigmoid(twoU(x));
+            DoubleVector ds = s.mul(2.0).mul(s.neg().add(1.0));                                      // 2s(1 - s)
+            DoubleVector du = x.mul(3 * ScalarDenseKernels.GELU_CUBIC).mul(x).add(1.0).mul(ScalarDenseKernels.GELU_SCALE);
+            DoubleVector d = s.add(x.mul(ds).mul(du));
+            DoubleVector.fromArray(S, delta, i).mul(d).intoArray(delta, i);
+        }
+        for (; i < n; i++) {
+            double x = net[i];
+            delta[i] *= ScalarDenseKernels.geluDeriv(x, ScalarDenseKernels.geluSigmoid(x));
+        }
+    }
+
+    /** {@code 2u = 2·sqrt(2/π)·(x + 0.044715·x³)}, rounded as the scalar kernel rounds it. */
+    private static DoubleVector twoU(DoubleVector x) {
+        return x.mul(ScalarDenseKernels.GELU_CUBIC).mul(x).mul(x).add(x).mul(2 * ScalarDenseKernels.GELU_SCALE);
     }
 }
