@@ -121,7 +121,7 @@ final class InfoCommand implements Callable<Integer> {
             layer.put("inputs", w[l]);
             layer.put("outputs", w[l + 1]);
             // hidden layers are sigmoid; the output's activation comes with the loss
-            layer.put("activation", l + 1 < net.layerCount() ? "sigmoid" : net.lossFunction().outputActivation());
+            layer.put("activation", net.activation(l).id());
             layer.put("parameters", DenseNetwork.parameterCount(w[l], w[l + 1]));
             layers.add(layer);
         }

@@ -1,6 +1,7 @@
 package io.vecprop.io;
 
 import io.vecprop.data.Scaler;
+import io.vecprop.kernels.Activation;
 import io.vecprop.kernels.KernelSelection;
 import io.vecprop.kernels.Kernels;
 import io.vecprop.nn.DenseLayer;
@@ -29,8 +30,8 @@ import org.ejml.data.DMatrixRMaj;
  * <pre>
  * format       vecprop
  * widths       784,1024,1024,10
- * activations  sigmoid,sigmoid,softmax     (one per layer)
- * loss         half-squared-error | cross-entropy
+ * activations  relu,relu,softmax           (one per layer: sigmoid, tanh, relu, leaky-relu:SLOPE, gelu, linear, softmax)
+ * loss         half-squared-error | mse | binary-cross-entropy | cross-entropy
  * classes      ["0","1",...]                (JSON array of class names, when trained on classes)
  * scaling      none | minmax | standard
  * scaling.shift, scaling.factor            (JSON arrays, one number per input, exact)
@@ -90,7 +91,7 @@ public final class ModelFile {
             double[] bias = requireFinite(file, l, "bias", network.biasValues(l));
             tensors.put("layers." + l + ".weight", new Safetensors.Tensor(dtype, new long[] {widths[l + 1], widths[l]}, weight));
             tensors.put("layers." + l + ".bias", new Safetensors.Tensor(dtype, new long[] {widths[l + 1]}, bias));
-            activations.add(l + 1 < network.layerCount() ? "sigmoid" : network.lossFunction().outputActivation());
+            activations.add(network.activation(l).id());
         }
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", "vecprop");
@@ -173,6 +174,7 @@ public final class ModelFile {
             widths[l + 1] = list.get(l).outputs();
         }
         Loss loss = Loss.HALF_SQUARED_ERROR;
+        List<Activation> activations = null; // sigmoid layers, the loss's output
         Scaler scaler = Scaler.none(widths[0]);
         List<String> classes = List.of();
         if (meta.containsKey("widths") || meta.containsKey("loss")) {
@@ -186,17 +188,13 @@ public final class ModelFile {
             } catch (IllegalArgumentException e) {
                 throw new DataFormatException(name + ": metadata loss: " + e.getMessage());
             }
-            String expected = "sigmoid,".repeat(layers - 1) + loss.outputActivation();
-            String activations = meta.getOrDefault("activations", "");
-            if (!activations.equals(expected)) {
-                throw new DataFormatException(name + ": metadata activations " + Excerpt.quote(activations) + " but a " + loss
-                        + " network of " + layers + " layers has '" + expected + "'");
-            }
+            activations = readActivations(name, meta.get("activations"), layers, loss);
             classes = readClasses(name, meta.get("classes"), widths[layers]);
             scaler = readScaler(name, meta, widths[0]);
         }
         // built in double (exact for F32 values), then rounded to float when float is wanted
-        Network network = Network.of(kernels.f64(), loss, list);
+        Network network = activations == null ? Network.of(kernels.f64(), loss, list)
+                : Network.of(kernels.f64(), loss, activations, list);
         Precision stored = Precision.ofDtype(dtype);
         DenseNetwork loaded = network;
         if ((precision != null ? precision : stored) == Precision.F32) {
@@ -207,6 +205,30 @@ public final class ModelFile {
             }
         }
         return new Model(loaded, scaler, classes, stored);
+    }
+
+    /**
+     * The layers' activations, as {@link Activation#id()} writes them, comma-separated; missing
+     * (a file of a PyTorch state dict with vecprop's other metadata): sigmoid layers and the loss's output.
+     */
+    private static List<Activation> readActivations(String name, String text, int layers, Loss loss)
+            throws DataFormatException {
+        if (text == null) {
+            return null;
+        }
+        List<Activation> activations = new ArrayList<>();
+        try {
+            for (String a : text.split(",", -1)) {
+                activations.add(Activation.parse(a));
+            }
+            if (activations.size() != layers) {
+                throw new IllegalArgumentException("it names " + activations.size() + " for " + layers + " layers");
+            }
+            DenseNetwork.checkActivations(activations, layers, loss);
+        } catch (IllegalArgumentException e) {
+            throw new DataFormatException(name + ": metadata activations " + Excerpt.quote(text) + ": " + e.getMessage());
+        }
+        return activations;
     }
 
     private static List<String> readClasses(String name, String json, int outputs) throws DataFormatException {

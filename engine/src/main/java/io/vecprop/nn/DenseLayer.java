@@ -1,6 +1,7 @@
 package io.vecprop.nn;
 
 import io.vecprop.GenerateF32;
+import io.vecprop.kernels.Activation;
 import io.vecprop.kernels.Kernels;
 import java.util.SplittableRandom;
 import org.ejml.data.DMatrixRMaj;
@@ -67,6 +68,37 @@ public final class DenseLayer {
             b.data[i] = rnd.nextDouble(-bound, bound); //@f32 b.data[i] = (float) rnd.nextDouble(-bound, bound);
         }
         return new DenseLayer(w, b);
+    }
+
+    /**
+     * A layer drawn by init for a layer of activation f (see {@link Init}): {@code pytorch} as
+     * {@link #random(int, int, SplittableRandom)}; the others draw the weights row by row from rnd
+     * and set the biases to 0. The draws are doubles in either precision, rounded for the float twin.
+     */
+    public static DenseLayer random(int in, int out, Init init, Activation f, SplittableRandom rnd) {
+        Init scheme = init.resolve(f);
+        if (scheme == Init.PYTORCH) {
+            return random(in, out, rnd);
+        }
+        if (in < 1 || out < 1) {
+            throw new IllegalArgumentException("layer size " + in + " -> " + out + ": sizes must be at least 1");
+        }
+        double gain = Init.gain(f); //@keep
+        boolean normal = scheme == Init.HE || scheme == Init.XAVIER_NORMAL;
+        // the standard deviation of a normal draw, or the bound of a uniform one
+        double spread = switch (scheme) { //@keep
+            case HE -> gain / Math.sqrt(in);
+            case HE_UNIFORM -> gain * Math.sqrt(3.0 / in);
+            case XAVIER -> gain * Math.sqrt(6.0 / (in + out));
+            case XAVIER_NORMAL -> gain * Math.sqrt(2.0 / (in + out));
+            default -> throw new IllegalStateException(scheme.id());
+        };
+        DMatrixRMaj w = new DMatrixRMaj(out, in);
+        for (int i = 0; i < w.data.length; i++) {
+            double v = normal ? rnd.nextGaussian() * spread : rnd.nextDouble(-spread, spread); //@keep
+            w.data[i] = v; //@f32 w.data[i] = (float) v;
+        }
+        return new DenseLayer(w, new DMatrixRMaj(out, 1));
     }
 
     /** Number of inputs (columns of W). */

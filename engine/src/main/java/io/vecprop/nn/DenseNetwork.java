@@ -1,5 +1,6 @@
 package io.vecprop.nn;
 
+import io.vecprop.kernels.Activation;
 import io.vecprop.kernels.Precision;
 import io.vecprop.kernels.KernelSelection;
 import io.vecprop.kernels.Kernels;
@@ -27,6 +28,93 @@ public sealed interface DenseNetwork permits Network, NetworkF32 {
             case F64 -> Network.random(kernels.f64(), loss, seed, widths);
             case F32 -> NetworkF32.random(kernels.f32(), loss, seed, widths);
         };
+    }
+
+    /**
+     * A new network of the given precision, layer activations and initialisation, its weights drawn
+     * as {@link Network#random(Kernels, Loss, List, Init, long, int...)} draws them.
+     *
+     * @param activations one per layer, as {@link #activations(List, int, Loss)} resolves them
+     */
+    static DenseNetwork random(Precision precision, KernelSelection kernels, Loss loss, List<Activation> activations,
+            Init init, long seed, int... widths) {
+        return switch (precision) {
+            case F64 -> Network.random(kernels.f64(), loss, activations, init, seed, widths);
+            case F32 -> NetworkF32.random(kernels.f32(), loss, activations, init, seed, widths);
+        };
+    }
+
+    /**
+     * Every layer's activation from what a user gave (the {@code --activations} flag): nothing or
+     * null, sigmoid hidden layers and the loss's default output; one, that activation for every
+     * hidden layer (for a network of one layer, its output); one per layer, those. Checked by
+     * {@link #checkActivations}.
+     *
+     * @throws IllegalArgumentException saying what does not fit, by the flags' names
+     */
+    static List<Activation> activations(List<Activation> given, int layers, Loss loss) {
+        List<Activation> all = new ArrayList<>();
+        if (given == null || given.isEmpty()) {
+            for (int l = 0; l + 1 < layers; l++) {
+                all.add(Activation.SIGMOID);
+            }
+            all.add(loss.defaultOutput());
+        } else if (given.size() == layers) {
+            all.addAll(given);
+        } else if (given.size() == 1) {
+            for (int l = 0; l + 1 < layers; l++) {
+                all.add(given.get(0));
+            }
+            all.add(loss.defaultOutput());
+        } else {
+            throw new IllegalArgumentException("--activations gives " + given.size() + " activations "
+                    + given.stream().map(Activation::id).toList() + " but the network has " + layers
+                    + " layers: give one per layer (" + layers + "), or one for all hidden layers");
+        }
+        checkActivations(all, layers, loss);
+        return List.copyOf(all);
+    }
+
+    /**
+     * That a full list of activations fits a network of this many layers under this loss: one per
+     * layer, softmax only as the output, the output one the loss fits ({@link Loss#fits}).
+     */
+    static void checkActivations(List<Activation> activations, int layers, Loss loss) {
+        if (activations.size() != layers) {
+            throw new IllegalArgumentException(activations.size() + " activations for " + layers + " layers: one per layer");
+        }
+        for (int l = 0; l + 1 < layers; l++) {
+            if (!activations.get(l).elementwise()) {
+                throw new IllegalArgumentException("--activations: " + activations.get(l) + " at hidden layer " + (l + 1)
+                        + " of " + layers + ": softmax goes on the output layer only (under --loss cross-entropy)");
+            }
+        }
+        Activation out = activations.get(layers - 1);
+        if (!loss.fits(out)) {
+            throw new IllegalArgumentException("--loss " + loss + " needs " + loss.fitting() + ", but the output layer's"
+                    + " activation is " + out + hint(loss, out));
+        }
+    }
+
+    /** What to change when an output activation does not fit the loss. */
+    private static String hint(Loss loss, Activation out) {
+        return switch (loss) {
+            case CROSS_ENTROPY -> ": end --activations with softmax";
+            case BINARY_CROSS_ENTROPY -> ": end --activations with sigmoid";
+            default -> out.kind() == Activation.Kind.SOFTMAX ? ": softmax trains on --loss cross-entropy" : "";
+        };
+    }
+
+    /** Layer l's activation. */
+    Activation activation(int l);
+
+    /** Every layer's activation, input side first. */
+    default List<Activation> activations() {
+        List<Activation> all = new ArrayList<>();
+        for (int l = 0; l < layerCount(); l++) {
+            all.add(activation(l));
+        }
+        return List.copyOf(all);
     }
 
     /**
@@ -125,7 +213,7 @@ public sealed interface DenseNetwork permits Network, NetworkF32 {
             layers.add(new DenseLayer(new DMatrixRMaj(w[l + 1], w[l], true, weightValues(l)),
                     new DMatrixRMaj(w[l + 1], 1, true, biasValues(l))));
         }
-        return Network.of(kernels, lossFunction(), layers);
+        return Network.of(kernels, lossFunction(), activations(), layers);
     }
 
     /** This network in float, computing with kernels: a copy, each value rounded to the nearest float. */
@@ -136,7 +224,7 @@ public sealed interface DenseNetwork permits Network, NetworkF32 {
             layers.add(new DenseLayerF32(new FMatrixRMaj(w[l + 1], w[l], true, narrow(weightValues(l))),
                     new FMatrixRMaj(w[l + 1], 1, true, narrow(biasValues(l)))));
         }
-        return NetworkF32.of(kernels, lossFunction(), layers);
+        return NetworkF32.of(kernels, lossFunction(), activations(), layers);
     }
 
     private static double[] values(DMatrixRMaj m) {

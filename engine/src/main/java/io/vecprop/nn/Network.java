@@ -1,7 +1,8 @@
 package io.vecprop.nn;
 
-import io.vecprop.kernels.Precision;
 import io.vecprop.GenerateF32;
+import io.vecprop.kernels.Activation;
+import io.vecprop.kernels.Precision;
 import io.vecprop.kernels.Kernels;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,12 +14,17 @@ import org.ejml.data.DMatrixRMaj;
  * An ordered list of dense layers of any widths: the forward pass, the loss, the backward pass
  * and its gradients, and the fused step of plain gradient descent. How else the weights move along
  * the gradient (momentum's velocities, and what later optimizers keep) is an optimizer's, in
- * {@code io.vecprop.train}, which drives {@link #step(DMatrixRMaj, DMatrixRMaj, LayerUpdate)}. Hidden layers are sigmoid; the output layer is sigmoid under the
- * half-squared-error loss (the worked example) or softmax under cross-entropy ({@link Loss}).
+ * {@code io.vecprop.train}, which drives {@link #step(DMatrixRMaj, DMatrixRMaj, LayerUpdate)}.
+ *
+ * <p>Each layer has its {@link Activation} (sigmoid by default, as in the worked example), and
+ * the output layer's fits the {@link Loss}: any elementwise one under the squared errors, sigmoid
+ * under the binary cross-entropy, softmax under cross-entropy. Layer l's delta is
+ * {@code dE/dnet(l)}: at the output the loss's (for the worked example
+ * {@code (out - target) · out · (1 - out)}), below it {@code delta(l) = (delta(l+1) · W(l+1)) ∘ f'(net(l))}.
  *
  * <p>Batches are {@link DMatrixRMaj} with one sample per row (N x inputs); targets are N x outputs.
- * For one sample the loss is the worked example's {@code E_total = 1/2 · Σ (target - out)²}; for a
- * batch it is the mean of that over the samples, so a batch of one is exactly the example.
+ * For one sample the half-squared error is the worked example's {@code E_total = 1/2 · Σ (target - out)²};
+ * for a batch it is the mean of that over the samples, so a batch of one is exactly the example.
  *
  * <p>Forward and backward write into a {@link Workspace} that the network keeps, sized for the
  * largest batch it has seen: steps at that size or smaller allocate nothing. All arithmetic goes
@@ -31,12 +37,14 @@ public final class Network implements DenseNetwork {
     private final Kernels kernels;
     private final Loss loss;
     private final DenseLayer[] layers;
+    /** Each layer's activation; the output's fits the loss. */
+    private final Activation[] activations;
     private final int parameterCount;
     private Workspace workspace;
     /** Times the phases of each step when a profile set it ({@link #time}); null otherwise. */
     private PhaseClock clock;
 
-    private Network(Kernels kernels, Loss loss, DenseLayer[] layers) {
+    private Network(Kernels kernels, Loss loss, List<Activation> activations, DenseLayer[] layers) {
         this.kernels = Objects.requireNonNull(kernels, "kernels");
         this.loss = Objects.requireNonNull(loss, "loss");
         if (layers.length == 0) {
@@ -49,12 +57,15 @@ public final class Network implements DenseNetwork {
             }
         }
         this.layers = layers;
+        List<Activation> fs = activations != null ? activations : DenseNetwork.activations(null, layers.length, loss);
+        DenseNetwork.checkActivations(fs, layers.length, loss);
+        this.activations = fs.toArray(Activation[]::new);
         this.parameterCount = DenseNetwork.super.parameterCount();
     }
 
     /** A sigmoid network on the half-squared error of the given layers, input to output. The layers are used, not copied. */
     public static Network of(Kernels kernels, DenseLayer... layers) {
-        return new Network(kernels, Loss.HALF_SQUARED_ERROR, layers.clone());
+        return new Network(kernels, Loss.HALF_SQUARED_ERROR, null, layers.clone());
     }
 
     /** A sigmoid network on the half-squared error of the given layers, input to output. The layers are used, not copied. */
@@ -64,7 +75,16 @@ public final class Network implements DenseNetwork {
 
     /** A network of the given layers, input to output, whose output layer and loss are loss's. The layers are used, not copied. */
     public static Network of(Kernels kernels, Loss loss, List<DenseLayer> layers) {
-        return new Network(kernels, loss, layers.toArray(DenseLayer[]::new));
+        return new Network(kernels, loss, null, layers.toArray(DenseLayer[]::new));
+    }
+
+    /**
+     * A network of the given layers, input to output, each with its activation (one per layer: see
+     * {@link DenseNetwork#checkActivations}), trained on loss. The layers are used, not copied.
+     */
+    public static Network of(Kernels kernels, Loss loss, List<Activation> activations, List<DenseLayer> layers) {
+        return new Network(kernels, loss, Objects.requireNonNull(activations, "activations"),
+                layers.toArray(DenseLayer[]::new));
     }
 
     /**
@@ -78,6 +98,28 @@ public final class Network implements DenseNetwork {
 
     /** As {@link #random(Kernels, long, int...)}, with the output layer and loss of loss. */
     public static Network random(Kernels kernels, Loss loss, long seed, int... widths) {
+        return random(kernels, loss, null, Init.AUTO, seed, widths);
+    }
+
+    /**
+     * A network of the given widths and activations (null: sigmoid hidden layers and the loss's
+     * output), each layer drawn by init for its activation ({@link DenseLayer#random(int, int, Init,
+     * Activation, SplittableRandom)}), all from one {@link SplittableRandom} seeded with seed.
+     */
+    public static Network random(Kernels kernels, Loss loss, List<Activation> activations, Init init, long seed,
+            int... widths) {
+        checkWidths(widths);
+        List<Activation> fs = activations != null ? activations : DenseNetwork.activations(null, widths.length - 1, loss);
+        DenseNetwork.checkActivations(fs, widths.length - 1, loss);
+        SplittableRandom rnd = new SplittableRandom(seed);
+        List<DenseLayer> layers = new ArrayList<>();
+        for (int l = 0; l + 1 < widths.length; l++) {
+            layers.add(DenseLayer.random(widths[l], widths[l + 1], init, fs.get(l), rnd));
+        }
+        return of(kernels, loss, fs, layers);
+    }
+
+    private static void checkWidths(int... widths) {
         if (widths.length < 2) {
             throw new IllegalArgumentException("widths " + java.util.Arrays.toString(widths)
                     + ": need at least an input and an output width");
@@ -88,28 +130,27 @@ public final class Network implements DenseNetwork {
                         + ": every width must be at least 1");
             }
         }
-        SplittableRandom rnd = new SplittableRandom(seed);
-        List<DenseLayer> layers = new ArrayList<>();
-        for (int l = 0; l + 1 < widths.length; l++) {
-            layers.add(DenseLayer.random(widths[l], widths[l + 1], rnd));
-        }
-        return of(kernels, loss, layers);
     }
 
     /**
      * A builder of a new network, layer by layer:
-     * {@code Network.builder().input(784).dense(128).dense(10).loss(Loss.CROSS_ENTROPY).seed(7).build(kernels)}.
-     * Layers are sigmoid (the output's activation is the loss's); weights are drawn as
-     * {@link #random(Kernels, Loss, long, int...)} draws them, so the same widths and seed give the same network.
+     * {@code Network.builder().input(784).dense(1024, RELU).dense(10, SOFTMAX).loss(Loss.CROSS_ENTROPY).init(Init.HE).seed(7).build(kernels)}.
+     * A hidden layer without an activation is sigmoid, an output layer without one gets its loss's
+     * default ({@link Loss#defaultOutput}); the loss defaults to the half-squared error, or, when
+     * the output layer's activation is given, to the one that fits it ({@link Loss#forOutput}).
+     * Weights are drawn as {@link #random(Kernels, Loss, List, Init, long, int...)} draws them, so
+     * the same layers and seed give the same network.
      */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** See {@link #builder()}. Defaults: the half-squared error, seed 1. */
+    /** See {@link #builder()}. Defaults: sigmoid layers, the init that fits each activation, seed 1. */
     public static final class Builder {
         private final List<Integer> widths = new ArrayList<>();
-        private Loss loss = Loss.HALF_SQUARED_ERROR;
+        private final List<Activation> activations = new ArrayList<>(); // null where not given
+        private Loss loss;
+        private Init init = Init.AUTO;
         private long seed = 1;
 
         private Builder() {}
@@ -123,18 +164,34 @@ public final class Network implements DenseNetwork {
             return this;
         }
 
-        /** A dense layer of this many units on top of the last. */
+        /** A dense layer of this many units on top of the last, sigmoid if hidden, the loss's if the output. */
         public Builder dense(int units) {
+            return add(units, null);
+        }
+
+        /** A dense layer of this many units and this activation on top of the last. */
+        public Builder dense(int units, Activation activation) {
+            return add(units, Objects.requireNonNull(activation, "activation"));
+        }
+
+        private Builder add(int units, Activation activation) {
             if (widths.isEmpty()) {
                 throw new IllegalStateException("dense(" + units + ") before input(width): say the input width first");
             }
             widths.add(requirePositive(units, "units"));
+            activations.add(activation);
             return this;
         }
 
-        /** The loss, which also fixes the output layer's activation. */
+        /** The loss, which the output layer's activation must fit. */
         public Builder loss(Loss loss) {
             this.loss = Objects.requireNonNull(loss, "loss");
+            return this;
+        }
+
+        /** How every layer is drawn; {@link Init#AUTO} (the default) picks per layer from its activation. */
+        public Builder init(Init init) {
+            this.init = Objects.requireNonNull(init, "init");
             return this;
         }
 
@@ -144,12 +201,24 @@ public final class Network implements DenseNetwork {
             return this;
         }
 
-        /** The network, computing with kernels. */
+        /**
+         * The network, computing with kernels.
+         *
+         * @throws IllegalArgumentException when softmax is on a hidden layer or the output does not fit the loss
+         */
         public Network build(Kernels kernels) {
             if (widths.size() < 2) {
                 throw new IllegalStateException("a network needs input(width) and at least one dense(units) layer");
             }
-            return random(kernels, loss, seed, widths.stream().mapToInt(Integer::intValue).toArray());
+            int layers = activations.size();
+            Activation output = activations.get(layers - 1);
+            Loss l = loss != null ? loss : output != null ? Loss.forOutput(output, false) : Loss.HALF_SQUARED_ERROR;
+            List<Activation> all = new ArrayList<>();
+            for (int i = 0; i < layers; i++) {
+                Activation a = activations.get(i);
+                all.add(a != null ? a : i + 1 < layers ? Activation.SIGMOID : l.defaultOutput());
+            }
+            return random(kernels, l, all, init, seed, widths.stream().mapToInt(Integer::intValue).toArray());
         }
 
         private static int requirePositive(int n, String what) {
@@ -166,7 +235,7 @@ public final class Network implements DenseNetwork {
         for (int l = 0; l < layers.length; l++) {
             copies[l] = layers[l].copy();
         }
-        return new Network(kernels, loss, copies);
+        return new Network(kernels, loss, List.of(activations), copies);
     }
 
     public Kernels kernels() {
@@ -181,6 +250,11 @@ public final class Network implements DenseNetwork {
     @Override
     public Loss lossFunction() {
         return loss;
+    }
+
+    @Override
+    public Activation activation(int l) {
+        return activations[l];
     }
 
     @Override
@@ -273,15 +347,11 @@ public final class Network implements DenseNetwork {
             DenseLayer layer = layers[l];
             kernels.multTransBAddBias(in, layer.weights(), layer.bias(), ws.net(l));
             mark(PhaseClock.Phase.FORWARD_PRODUCT, l);
-            if (l < last) {
-                kernels.sigmoid(ws.net(l), ws.out(l));
-            } else if (!outputActivation) {
+            if (l == last && !outputActivation) {
                 return null;
-            } else if (loss == Loss.CROSS_ENTROPY) {
-                kernels.softmax(ws.net(l), ws.out(l));
-            } else {
-                kernels.sigmoid(ws.net(l), ws.out(l));
             }
+            // out = f(net): the sigmoid of the worked example, or the layer's own
+            kernels.activate(activations[l], ws.net(l), ws.out(l));
             mark(PhaseClock.Phase.ACTIVATION, l);
             in = ws.out(l);
         }
@@ -350,7 +420,7 @@ public final class Network implements DenseNetwork {
             if (n == 1) {
                 if (l > 0) {
                     // one pass over W: delta of the layer below through W before the update, then W -= lr · delta · inᵀ
-                    kernels.onlineBackward(-lr, delta, in, layer.weights(), ws.delta(l - 1));
+                    kernels.onlineBackward(activations[l - 1], -lr, delta, ws.net(l - 1), in, layer.weights(), ws.delta(l - 1));
                 } else {
                     kernels.addOuterProd(-lr, delta, in, layer.weights());
                 }
@@ -362,7 +432,7 @@ public final class Network implements DenseNetwork {
             } else {
                 if (l > 0) {
                     // delta of the layer below, through W before the update
-                    kernels.hiddenDelta(delta, layer.weights(), ws.out(l - 1), ws.delta(l - 1));
+                    kernels.hiddenDelta(activations[l - 1], delta, layer.weights(), ws.net(l - 1), ws.out(l - 1), ws.delta(l - 1));
                     mark(PhaseClock.Phase.HIDDEN_DELTA, l);
                 }
                 kernels.multAddTransA(-lr / n, delta, in, layer.weights());
@@ -463,7 +533,8 @@ public final class Network implements DenseNetwork {
         double loss = forwardAndOutputDelta(x, target);
         Workspace ws = workspace;
         for (int l = layers.length - 1; l > 0; l--) {
-            kernels.hiddenDelta(ws.delta(l), layers[l].weights(), ws.out(l - 1), ws.delta(l - 1));
+            kernels.hiddenDelta(activations[l - 1], ws.delta(l), layers[l].weights(), ws.net(l - 1), ws.out(l - 1),
+                    ws.delta(l - 1));
             mark(PhaseClock.Phase.HIDDEN_DELTA, l);
         }
         return loss;
@@ -477,19 +548,41 @@ public final class Network implements DenseNetwork {
         checkTarget(x, target); // checks the input too
         Workspace ws = reserveWorkspace(x.numRows);
         int last = layers.length - 1;
-        if (loss == Loss.CROSS_ENTROPY) {
-            // the forward pass up to net of the output layer; softmax, E and delta in one kernel
-            propagate(x, false);
-            // E = -Σ target · log(out), averaged over the batch
-            double e = kernels.softmaxCrossEntropy(ws.net(last), target, ws.out(last), ws.delta(last)) / x.numRows;
-            mark(PhaseClock.Phase.LOSS_AND_OUTPUT_DELTA, last);
-            return e;
+        int n = x.numRows;
+        double outputs = outputs();
+        Activation f = activations[last];
+        double e;
+        switch (loss) {
+            case CROSS_ENTROPY -> {
+                // the forward pass up to net of the output layer; softmax, E and delta in one kernel
+                propagate(x, false);
+                // E = -Σ target · log(out), averaged over the batch
+                e = kernels.softmaxCrossEntropy(ws.net(last), target, ws.out(last), ws.delta(last)) / n;
+            }
+            case BINARY_CROSS_ENTROPY -> {
+                propagate(x, false);
+                // E = mean over outputs of -(t·log(out) + (1 - t)·log(1 - out)); delta = (out - t) / outputs
+                e = kernels.sigmoidBinaryCrossEntropy(1 / outputs, ws.net(last), target, ws.out(last), ws.delta(last))
+                        / (n * outputs);
+            }
+            case MSE -> {
+                propagate(x);
+                // E = mean over outputs of (out - t)²; delta = 2/outputs · (out - t) · f'(net)
+                e = kernels.squaredErrorDelta(f, 2 / outputs, ws.net(last), ws.out(last), target, ws.delta(last))
+                        / (n * outputs);
+            }
+            case HALF_SQUARED_ERROR -> {
+                propagate(x);
+                // E_total = 1/2 · Σ (target - out)², averaged over the batch
+                double sumSq = f.kind() == Activation.Kind.SIGMOID
+                        ? kernels.outputDelta(ws.out(last), target, ws.delta(last))
+                        : kernels.squaredErrorDelta(f, 1, ws.net(last), ws.out(last), target, ws.delta(last));
+                e = 0.5 * sumSq / n;
+            }
+            default -> throw new IllegalStateException(loss.id());
         }
-        propagate(x);
-        // E_total = 1/2 · Σ (target - out)², averaged over the batch
-        double sumSq = kernels.outputDelta(ws.out(last), target, ws.delta(last));
         mark(PhaseClock.Phase.LOSS_AND_OUTPUT_DELTA, last);
-        return 0.5 * sumSq / x.numRows;
+        return e;
     }
 
     /**

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vecprop.GenerateF32;
+import io.vecprop.kernels.Activation;
 import io.vecprop.kernels.KernelProvider;
 import io.vecprop.kernels.Kernels;
 import io.vecprop.kernels.Precision;
@@ -143,7 +144,8 @@ class TestTrainStepAllocation {
 
     /**
      * Least bytes allocated by 1000 iterations of trainStep, backward, applyGradients and loss, a
-     * momentum step of a softmax network on cross-entropy and a data-parallel step, after warm-up.
+     * momentum step of a softmax network on cross-entropy, a data-parallel step, and steps of
+     * networks of every other activation and loss, after warm-up.
      */
     static long leastAllocatedPer1000Steps(com.sun.management.ThreadMXBean sun, Kernels kernels, int n) {
         // 9 outputs: a vector of 8 lanes and a tail (at 512 bits in f64, at 256 in f32), the length
@@ -153,6 +155,12 @@ class TestTrainStepAllocation {
         DMatrixRMaj x = inputs(91, n, 13);
         DMatrixRMaj t = targets(91, n, 9);
         DMatrixRMaj classes = oneHot(93, n, CLASSES);
+        // every other activation, on rows of CLASSES units so the SIMD kernels take them, under the
+        // mean squared error (linear output) and the binary cross-entropy (sigmoid output)
+        Network mixed = Network.random(kernels, Loss.MSE, List.of(Activation.TANH, Activation.RELU, Activation.GELU,
+                Activation.leakyRelu(0.1), Activation.LINEAR), Init.AUTO, 94, 13, CLASSES, CLASSES, CLASSES, CLASSES, 9);
+        Network bce = Network.random(kernels, Loss.BINARY_CROSS_ENTROPY, List.of(Activation.RELU, Activation.SIGMOID),
+                Init.AUTO, 95, 13, CLASSES, 9);
         // a data-parallel step: a worker's gradient sum, copied out, applied with momentum by the driver
         Network worker = softmax.copy(kernels);
         double[] flat = new double[softmax.parameterCount()];
@@ -168,6 +176,9 @@ class TestTrainStepAllocation {
             worker.gradientSum(x, classes);
             worker.copyGradients(flat);
             momentum.applyGradientSum(softmax, sum, 0.01);
+            mixed.trainStep(x, t, 0.001, true);
+            mixed.backward(x, t);
+            bce.trainStep(x, t, 0.01, true);
         }
         long least = Long.MAX_VALUE;
         double sink = 0;
@@ -183,6 +194,9 @@ class TestTrainStepAllocation {
                 sink += worker.gradientSum(x, classes);
                 worker.copyGradients(flat);
                 momentum.applyGradientSum(softmax, sum, 0.01);
+                sink += mixed.trainStep(x, t, 0.001, true);
+                sink += mixed.backward(x, t);
+                sink += bce.trainStep(x, t, 0.01, true);
             }
             least = Math.min(least, sun.getCurrentThreadAllocatedBytes() - start - overhead);
         }
