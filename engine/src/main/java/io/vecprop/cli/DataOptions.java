@@ -23,7 +23,8 @@ final class DataOptions {
     @Option(names = "--data", paramLabel = "FILE|synthetic:NAME",
             description = "The samples: a CSV file (inputs, then targets in the last columns or a --label-column), "
                     + "MNIST images in IDX format (plain or .gz, with --labels), or synthetic:xor, synthetic:spirals[:n=1000,noise=0.05], "
-                    + "synthetic:blobs[:n=2000,features=64,classes=10,spread=1.0] (seeded by --seed).")
+                    + "synthetic:blobs[:n=2000,features=64,classes=10,spread=1.0] or synthetic:regression[:n=2000,features=8,noise=0.1] "
+                    + "(seeded by --seed).")
     String data;
 
     @Option(names = "--labels", paramLabel = "FILE",
@@ -43,6 +44,9 @@ final class DataOptions {
      */
     Dataset load(long seed, int inputs, int outputs, List<String> classes, Targets targets) throws IOException {
         Dataset d = splitTargets(read(seed, inputs, outputs, classes, targets), inputs, outputs, targets);
+        if (targets == Targets.IGNORED) {
+            d = new Dataset(d.name(), d.inputs(), new DMatrixRMaj(d.size(), 0), List.of());
+        }
         String name = d.name();
         if (d.inputWidth() != inputs) {
             throw new DataFormatException(name + ": " + d.inputWidth() + " inputs per sample but the network takes " + inputs);
@@ -58,7 +62,8 @@ final class DataOptions {
         return d;
     }
 
-    enum Targets { REQUIRED, OPTIONAL }
+    /** REQUIRED: the data must have targets; OPTIONAL: inputs alone are fine too; IGNORED: targets are dropped (an auto-encoder's). */
+    enum Targets { REQUIRED, OPTIONAL, IGNORED }
 
     /** A saved model and the data to run it on, the model's input scaling already applied. */
     record ModelAndData(ModelFile.Model model, Dataset data) {}
@@ -73,8 +78,13 @@ final class DataOptions {
             throw new ParameterException(cli, "Missing required option: '--data'");
         }
         ModelFile.Model m = ModelFile.read(model, kernelOptions.precision, kernelOptions.selection(cli.getErr()));
-        Dataset d = load(seed, m.network().inputs(), m.network().outputs(), m.classes().isEmpty() ? null : m.classes(), targets);
+        Dataset d = load(seed, m.network().inputs(), m.network().outputs(), m.classes().isEmpty() ? null : m.classes(),
+                m.autoencoder() ? Targets.IGNORED : targets);
         m.scaler().apply(d.inputs());
+        if (m.autoencoder()) {
+            // an auto-encoder's targets are its inputs as it sees them, scaled
+            d = new Dataset(d.name(), d.inputs(), d.inputs().copy(), List.of());
+        }
         return new ModelAndData(m, d);
     }
 

@@ -73,12 +73,13 @@ final class DataTraining {
                 c.epochs != null ? Math.toIntExact(c.epochs) : DEFAULT_EPOCHS,
                 c.batch != null ? Math.toIntExact(c.batch) : DEFAULT_BATCH, // Values.PositiveInt bounds them
                 c.lr, c.momentum != null ? c.momentum : 0, !c.freezeBias, c.targetLoss != null ? c.targetLoss : 0,
-                c.modelOut, cluster);
+                c.modelOut, cluster, c.activations, c.weightInit, c.autoencoder);
         List<TrainingChart.Point> points = new ArrayList<>();
         TrainOnData.Outcome outcome;
         try {
             outcome = TrainOnData.run(options,
-                    (seed, inputs, outputs, classes) -> c.dataOptions.load(seed, inputs, outputs, classes, DataOptions.Targets.REQUIRED),
+                    (seed, inputs, outputs, classes) -> c.dataOptions.load(seed, inputs, outputs, classes,
+                            c.autoencoder ? DataOptions.Targets.IGNORED : DataOptions.Targets.REQUIRED),
                     listener(points, options, kernels, cluster));
         } catch (TrainOnData.Conflict e) {
             throw new ParameterException(cli, e.getMessage());
@@ -101,13 +102,17 @@ final class DataTraining {
     /** The line that says what will be trained, and the notes beside it. */
     private void printPlan(TrainOnData.Plan p, KernelSelection kernels, Cluster cluster) {
         MiniBatchTrainer.Options options = p.training();
-        out.printf("training %s (%s) on %s: %d samples%s%s; batch %d, lr %s, momentum %s, %d epochs%s; %s%s%n",
-                TrainOnData.join(p.widths()), p.loss(), p.all().name(), p.train().size(),
+        out.printf("training %s (%s, %s%s) on %s: %d samples%s%s; batch %d, lr %s, momentum %s, %d epochs%s; %s%s%n",
+                TrainOnData.join(p.widths()), activationList(p.network()), p.loss(), c.autoencoder ? ", auto-encoder" : "",
+                p.all().name(), p.train().size(),
                 p.validation() != null ? " + " + p.validation().size() + " held out for validation" : "",
                 p.all().hasClasses() ? ", " + p.all().classes().size() + " classes" : "",
                 options.batchSize(), sig4(options.learningRate()), sig4(options.momentum()), options.epochs(),
                 p.scaler().kind() == Scaler.Kind.NONE ? "" : ", " + p.scaler().kind() + " scaling",
                 describe(kernels, p.network().precision()), cluster == null ? "" : "; " + cluster.description());
+        for (String note : p.notes()) {
+            out.println(note);
+        }
         if (c.batch != null && c.batch > p.train().size()) {
             out.printf("note: --batch %d is more than the %d training samples: each step takes all %d%n", c.batch,
                     p.train().size(), p.train().size());
@@ -136,6 +141,9 @@ final class DataTraining {
             public void planned(TrainOnData.Plan plan) {
                 if (!json) {
                     printPlan(plan, kernels, cluster);
+                } else {
+                    plan.notes().forEach(err::println); // standard output holds JSON lines only
+                    err.flush();
                 }
             }
 
@@ -238,6 +246,21 @@ final class DataTraining {
             }
         }
         out.flush();
+    }
+
+    /** The layers' activations, runs of one written once: "relu x2, softmax". */
+    static String activationList(io.vecprop.nn.DenseNetwork network) {
+        List<String> parts = new ArrayList<>();
+        List<io.vecprop.kernels.Activation> all = network.activations();
+        for (int i = 0; i < all.size();) {
+            int j = i;
+            while (j < all.size() && all.get(j).equals(all.get(i))) {
+                j++;
+            }
+            parts.add(all.get(i).id() + (j - i > 1 ? " x" + (j - i) : ""));
+            i = j;
+        }
+        return String.join(", ", parts);
     }
 
     /** Like "simd kernels (512-bit), 2 threads, f32". */

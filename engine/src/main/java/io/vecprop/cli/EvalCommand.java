@@ -24,10 +24,13 @@ import picocli.CommandLine.Model.CommandSpec;
         mixinStandardHelpOptions = true,
         header = "Loss and accuracy of a saved model on data.",
         description = "Loads a model saved by train --model-out, applies its input scaling to the raw data, and reports "
-                + "the mean loss and, for class targets, the share of samples whose largest output is the right class.",
+                + "the mean loss; for class targets the accuracy (the share of samples whose largest output is the right "
+                + "class), per-class precision, recall and F1 and the confusion matrix; for numeric targets the mean "
+                + "squared and absolute errors and R² (for an auto-encoder: of its reconstructions of the scaled inputs).",
         footer = {"", "Examples:", "  ./vecprop eval --model blobs.safetensors --data synthetic:blobs:draw=1",
             "  ./vecprop eval --model mnist.safetensors --data t10k-images-idx3-ubyte.gz --labels t10k-labels-idx1-ubyte.gz",
-            "  ./vecprop eval --model iris.safetensors --data iris-test.csv --label-column species --format json"})
+            "  ./vecprop eval --model iris.safetensors --data iris-test.csv --label-column species --format json",
+            "  ./vecprop eval --model regression.safetensors --data synthetic:regression:draw=1"})
 final class EvalCommand implements Callable<Integer> {
 
     @Spec
@@ -67,6 +70,13 @@ final class EvalCommand implements Callable<Integer> {
             j.put("loss_function", network.lossFunction().id());
             j.put("precision", network.precision().id());
             j.put("accuracy", e.accuracy());
+            if (e.regression() != null) {
+                j.put("mse", e.regression().mse());
+                j.put("mae", e.regression().mae());
+                j.put("r2", e.regression().r2());
+                j.put("r2_per_output", java.util.Arrays.stream(e.regression().r2PerOutput()).boxed().toList());
+            }
+            j.put("autoencoder", md.model().autoencoder());
             j.put("seconds", seconds);
             if (report != null) {
                 List<Map<String, Object>> classes = new ArrayList<>();
@@ -88,6 +98,11 @@ final class EvalCommand implements Callable<Integer> {
                     Double.isNaN(e.accuracy()) ? "" : ", accuracy " + percent(e.accuracy()), seconds);
             if (report != null) {
                 printReport(out, report);
+            }
+            if (e.regression() != null) {
+                out.printf("%s: mse %s, mae %s, R² %s%s%n", md.model().autoencoder() ? "reconstruction" : "regression",
+                        Values.sig4(e.regression().mse()), Values.sig4(e.regression().mae()), f3(e.regression().r2()),
+                        network.outputs() > 1 ? " (the mean of " + network.outputs() + " outputs' R²)" : "");
             }
         }
         out.flush();

@@ -37,6 +37,8 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "(h 1e-6, pass when |analytic - numeric| <= 1e-5 + 1e-3 |numeric|). In double: a float model is checked "
                 + "through its exact widening. Exit 0 when every checked gradient passes, 1 when one does not.",
         footer = {"", "Examples:", "  ./vecprop gradcheck --layers 8,16,3 --loss cross-entropy",
+            "  ./vecprop gradcheck --layers 8,32,32,4 --activations gelu,tanh,linear --loss mse",
+            "  ./vecprop gradcheck --layers 6,16,5 --activations leaky-relu:0.1,sigmoid --loss binary-cross-entropy",
             "  ./vecprop gradcheck --model blobs.safetensors --data synthetic:blobs:n=2000,features=32,classes=4 --batch 16",
             "  ./vecprop gradcheck --layers 784,64,10 --per-layer 20 --kernels simd --format json"})
 final class GradcheckCommand implements Callable<Integer> {
@@ -55,8 +57,18 @@ final class GradcheckCommand implements Callable<Integer> {
     int[] layers;
 
     @Option(names = "--loss", paramLabel = "LOSS", converter = Values.LossConverter.class,
-            description = "A new network's loss: half-squared-error (sigmoid outputs; default) or cross-entropy (softmax outputs).")
+            description = "A new network's loss: half-squared-error, mse, binary-cross-entropy or cross-entropy (default: "
+                    + "the one that fits the output activation of --activations, else half-squared-error).")
     Loss loss;
+
+    @Option(names = "--activations", split = ",", paramLabel = "ACTS", converter = Values.ActivationConverter.class,
+            description = "A new network's activations, one per layer or one for every hidden layer, as for train "
+                    + "(sigmoid, tanh, relu, leaky-relu[:SLOPE], gelu, linear, softmax; default: sigmoid, and the loss's output).")
+    List<io.vecprop.kernels.Activation> activations;
+
+    @Option(names = "--weight-init", paramLabel = "INIT", converter = Values.InitConverter.class,
+            description = "How a new network's weights are drawn, as for train (default: auto).")
+    io.vecprop.nn.Init weightInit;
 
     @Option(names = "--model", paramLabel = "FILE", description = "Check this saved model instead (its loss and scaling).")
     Path model;
@@ -87,9 +99,9 @@ final class GradcheckCommand implements Callable<Integer> {
             throw new ParameterException(cli, model == null ? "gradcheck needs --layers (such as --layers 8,16,3) or --model FILE"
                     : "--layers and --model both name the network: give one");
         }
-        if (model != null && loss != null) {
-            throw new ParameterException(cli, "--loss applies to a new network; --model " + model.getFileName()
-                    + " has its own");
+        if (model != null && (loss != null || activations != null || weightInit != null)) {
+            throw new ParameterException(cli, (loss != null ? "--loss" : activations != null ? "--activations" : "--weight-init")
+                    + " applies to a new network; --model " + model.getFileName() + " has its own");
         }
         if (layers != null && (layers.length < 2 || java.util.Arrays.stream(layers).anyMatch(w -> w < 1))) {
             throw new ParameterException(cli, "Invalid value for option '--layers': '" + TrainOnData.commas(layers)
@@ -105,7 +117,15 @@ final class GradcheckCommand implements Callable<Integer> {
             scaler = m.scaler();
             classes = m.classes().isEmpty() ? null : m.classes();
         } else {
-            network = Network.random(kernels, loss != null ? loss : Loss.HALF_SQUARED_ERROR, seed, layers);
+            int count = layers.length - 1;
+            Loss l = loss != null ? loss : activations != null && activations.size() == count
+                    ? Loss.forOutput(activations.getLast(), false) : Loss.HALF_SQUARED_ERROR;
+            try {
+                network = Network.random(kernels, l, io.vecprop.nn.DenseNetwork.activations(activations, count, l),
+                        weightInit != null ? weightInit : io.vecprop.nn.Init.AUTO, seed, layers);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(cli, e.getMessage());
+            }
             scaler = null;
         }
         int rows = Math.toIntExact(batch); // Values.PositiveInt bounds it
@@ -123,7 +143,7 @@ final class GradcheckCommand implements Callable<Integer> {
         } else {
             SplittableRandom rnd = new SplittableRandom(seed + 1);
             x = new DMatrixRMaj(rows, network.inputs());
-            java.util.Arrays.setAll(x.data, i -> rnd.nextDouble());
+            java.util.Arrays.setAll(x.data, i -> rnd.nextDouble(-1, 1)); // both signs: a ReLU layer's two sides
             t = new DMatrixRMaj(rows, network.outputs());
             if (network.lossFunction() == Loss.CROSS_ENTROPY) {
                 for (int r = 0; r < rows; r++) {
@@ -164,6 +184,7 @@ final class GradcheckCommand implements Callable<Integer> {
             Map<String, Object> j = new LinkedHashMap<>();
             j.put("widths", java.util.Arrays.stream(network.widths()).boxed().toList());
             j.put("loss", network.lossFunction().id());
+            j.put("activations", network.activations().stream().map(io.vecprop.kernels.Activation::id).toList());
             j.put("batch", source);
             j.put("kernels", network.kernels().info().name());
             j.put("step", GradientCheck.STEP);
@@ -173,8 +194,9 @@ final class GradcheckCommand implements Callable<Integer> {
             j.put("passed", result.passed());
             out.println(Json.write(j));
         } else {
-            out.printf("gradcheck %s (%s) on %s, %s kernels: backward against central differences (h %s), in f64%n",
-                    TrainOnData.join(network.widths()), network.lossFunction(), source, network.kernels().info().name(),
+            out.printf("gradcheck %s (%s, %s) on %s, %s kernels: backward against central differences (h %s), in f64%n",
+                    TrainOnData.join(network.widths()), DataTraining.activationList(network), network.lossFunction(), source,
+                    network.kernels().info().name(),
                     sig4(GradientCheck.STEP));
             out.printf("%-6s %-14s %-11s %-8s %-14s %s%n", "layer", "shape", "parameters", "checked", "max abs error",
                     "max rel error");

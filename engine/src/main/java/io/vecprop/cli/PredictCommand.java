@@ -27,9 +27,11 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "CSV row per sample: the outputs, each in the shortest form that reads back to the same value in the "
                 + "model's precision (double or float), under a "
                 + "header of class names (or out0, out1, ...); or with --argmax the class alone. The data may hold inputs "
-                + "alone or inputs and targets (which are ignored).",
+                + "alone or inputs and targets (which are ignored). An auto-encoder's outputs are its reconstructions "
+                + "of the scaled inputs; --layer K writes a hidden layer's activations (the code at the bottleneck).",
         footer = {"", "Examples:", "  ./vecprop predict --model blobs.safetensors --data synthetic:blobs:draw=1 --argmax",
-            "  ./vecprop predict --model iris.safetensors --data new-flowers.csv --out predictions.csv"})
+            "  ./vecprop predict --model iris.safetensors --data new-flowers.csv --out predictions.csv",
+            "  ./vecprop predict --model ae.safetensors --data synthetic:blobs:features=64 --layer 1 --out codes.csv"})
 final class PredictCommand implements Callable<Integer> {
 
     @Spec
@@ -51,6 +53,12 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--argmax", description = "Write only the class of the largest output (its name when the model has class names).")
     boolean argmax;
 
+    @Option(names = "--layer", paramLabel = "K", converter = Values.PositiveInt.class,
+            description = "Write the activations of layer K instead of the outputs: 1 is the first hidden layer, the "
+                    + "last layer's number gives the outputs (for an auto-encoder of --layers 784,64,784, --layer 1 writes "
+                    + "the 64 values of the code). Header h0, h1, ...")
+    Long layer;
+
     @Override
     public Integer call() throws IOException {
         new CommandFiles().output("--out", outFile).input("--model", modelOptions.model).data(dataOptions.data)
@@ -59,6 +67,14 @@ final class PredictCommand implements Callable<Integer> {
                 modelOptions.seed, DataOptions.Targets.OPTIONAL);
         ModelFile.Model m = md.model();
         DenseNetwork network = m.network();
+        if (layer != null && layer > network.layerCount()) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--layer " + layer + ": "
+                    + modelOptions.model.getFileName() + " has " + network.layerCount() + " layers (1 to "
+                    + network.layerCount() + ", the last its outputs)");
+        }
+        if (layer != null && argmax) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--layer and --argmax: give one of them");
+        }
         Dataset data = md.data();
         if (outFile == null) {
             PrintWriter w = spec.commandLine().getOut();
@@ -75,10 +91,16 @@ final class PredictCommand implements Callable<Integer> {
     }
 
     private void write(DenseNetwork network, List<String> classes, Dataset data, Writer w) throws IOException {
-        int outputs = network.outputs();
+        int l = layer == null ? network.layerCount() - 1 : Math.toIntExact(layer) - 1;
+        boolean hidden = l + 1 < network.layerCount();
+        int outputs = network.widths()[l + 1];
         StringBuilder line = new StringBuilder();
         if (argmax) {
             line.append("class");
+        } else if (hidden) {
+            for (int j = 0; j < outputs; j++) {
+                line.append(j == 0 ? "" : ",").append("h").append(j);
+            }
         } else {
             for (int j = 0; j < outputs; j++) {
                 line.append(j == 0 ? "" : ",").append(csvCell(classes.isEmpty() ? "out" + j : classes.get(j)));
@@ -99,7 +121,7 @@ final class PredictCommand implements Callable<Integer> {
                     line.append(classes.isEmpty() ? Integer.toString(k) : csvCell(classes.get(k)));
                 } else {
                     for (int j = 0; j < outputs; j++) {
-                        line.append(j == 0 ? "" : ",").append(buffers.output(r, j));
+                        line.append(j == 0 ? "" : ",").append(hidden ? buffers.layerOutput(l, r, j) : buffers.output(r, j));
                     }
                 }
                 w.write(line.append('\n').toString());

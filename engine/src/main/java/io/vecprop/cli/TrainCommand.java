@@ -47,6 +47,10 @@ import picocli.CommandLine.Model.CommandSpec;
             "  ./vecprop train --data train-images-idx3-ubyte.gz --labels train-labels-idx1-ubyte.gz \\",
             "      --layers 784,1024,1024,10 --loss cross-entropy --batch 128 --epochs 10 --validation 0.1",
             "  ./vecprop train --data iris.csv --label-column species --scale standard --layers 4,16,3 --epochs 200",
+            "  ./vecprop train --data synthetic:spirals --layers 2,64,64,3 --activations relu --epochs 200 --lr 0.05",
+            "  ./vecprop train --data synthetic:regression --layers 8,64,1 --activations tanh,linear --loss mse --scale standard",
+            "  ./vecprop train --data synthetic:blobs:features=64 --autoencoder --layers 64,8,64 --scale minmax \\",
+            "      --activations relu,sigmoid --model-out ae.safetensors",
             "  ./vecprop train --data synthetic:blobs:n=100000,features=512,classes=10 --layers 512,2048,10 \\",
             "      --loss cross-entropy --batch 1024 --spark 'local[2]'",
             "  ./vecprop train", "  ./vecprop train --freeze-bias --lr 0.5",
@@ -68,10 +72,33 @@ final class TrainCommand implements Callable<Integer> {
     int[] layers;
 
     @Option(names = "--loss", paramLabel = "LOSS", converter = Values.LossConverter.class,
-            description = "With --data: half-squared-error (sigmoid outputs, the worked example's) or cross-entropy "
-                    + "(softmax outputs, for classes). Default: cross-entropy for class targets (--labels, --label-column, "
-                    + "synthetic blobs or spirals), else half-squared-error.")
+            description = "With --data: half-squared-error (the worked example's, sigmoid outputs by default), mse "
+                    + "(mean squared error, for regression: linear outputs by default), binary-cross-entropy (sigmoid "
+                    + "outputs, each its own yes/no: multi-label) or cross-entropy (softmax outputs, for classes). "
+                    + "Default: the one that fits an output activation given in --activations (softmax: cross-entropy, "
+                    + "sigmoid: binary-cross-entropy for classes, else half-squared-error; any other: mse); otherwise "
+                    + "cross-entropy for class targets (--labels, --label-column, synthetic blobs or spirals), else "
+                    + "half-squared-error.")
     io.vecprop.nn.Loss loss;
+
+    @Option(names = "--activations", split = ",", paramLabel = "ACTS", converter = Values.ActivationConverter.class,
+            description = "With --data: each layer's activation, one per layer (relu,relu,softmax) or one for every "
+                    + "hidden layer (relu): sigmoid, tanh, relu, leaky-relu[:SLOPE] (default slope 0.01), gelu (tanh form), "
+                    + "linear, or softmax (the output layer only, with cross-entropy). Default: sigmoid hidden layers and "
+                    + "the loss's output (sigmoid, linear for mse, softmax for cross-entropy).")
+    List<io.vecprop.kernels.Activation> activations;
+
+    @Option(names = "--weight-init", paramLabel = "INIT", converter = Values.InitConverter.class,
+            description = "With --data: how a new network's weights are drawn: pytorch (nn.Linear's, uniform in "
+                    + "±1/sqrt(in)), he (Kaiming normal), he-uniform, xavier (Glorot uniform), xavier-normal, or auto "
+                    + "(default: he for relu, leaky-relu and gelu layers, xavier for tanh, pytorch for the rest).")
+    io.vecprop.nn.Init weightInit;
+
+    @Option(names = "--autoencoder",
+            description = "With --data: train the network to give back its (scaled) inputs, as an auto-encoder: the "
+                    + "targets are the inputs, so the first and last --layers widths must match (784,64,784); data "
+                    + "targets or labels are ignored. Use --scale minmax with sigmoid outputs, or --loss mse.")
+    boolean autoencoder;
 
     @Option(names = "--epochs", converter = Values.PositiveInt.class, paramLabel = "E",
             description = "With --data: passes over the training samples (default: 10).")
@@ -180,7 +207,8 @@ final class TrainCommand implements Callable<Integer> {
 
     /** The first option given that only applies with --data, or null. */
     private String dataOnlyOptionGiven() {
-        Object[][] options = {{"--layers", layers}, {"--loss", loss}, {"--epochs", epochs}, {"--batch", batch},
+        Object[][] options = {{"--layers", layers}, {"--loss", loss}, {"--activations", activations},
+            {"--weight-init", weightInit}, {"--autoencoder", autoencoder ? Boolean.TRUE : null}, {"--epochs", epochs}, {"--batch", batch},
             {"--momentum", momentum}, {"--seed", seed}, {"--validation", validation}, {"--scale", scale}, {"--init", init},
             {"--model-out", modelOut}, {"--plot", plot}, {"--labels", dataOptions.labels},
             {"--label-column", dataOptions.labelColumn}, {"--no-shuffle", noShuffle ? Boolean.TRUE : null},

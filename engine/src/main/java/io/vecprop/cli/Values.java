@@ -92,14 +92,39 @@ public final class Values {
         }
     }
 
-    /** A loss by its id: half-squared-error or cross-entropy. */
+    /** A loss by its id: half-squared-error, mse, binary-cross-entropy or cross-entropy. */
     public static final class LossConverter implements ITypeConverter<io.vecprop.nn.Loss> {
         @Override
         public io.vecprop.nn.Loss convert(String value) {
             try {
                 return io.vecprop.nn.Loss.of(value.trim());
             } catch (IllegalArgumentException e) {
-                throw new TypeConversionException("'" + value + "' must be half-squared-error or cross-entropy");
+                throw new TypeConversionException("'" + value + "' must be half-squared-error, mse, binary-cross-entropy"
+                        + " or cross-entropy");
+            }
+        }
+    }
+
+    /** One activation of a comma-separated list: sigmoid, tanh, relu, leaky-relu[:SLOPE], gelu, linear, softmax. */
+    public static final class ActivationConverter implements ITypeConverter<io.vecprop.kernels.Activation> {
+        @Override
+        public io.vecprop.kernels.Activation convert(String value) {
+            try {
+                return io.vecprop.kernels.Activation.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** A weight initialisation by its id: auto, pytorch, he, he-uniform, xavier, xavier-normal. */
+    public static final class InitConverter implements ITypeConverter<io.vecprop.nn.Init> {
+        @Override
+        public io.vecprop.nn.Init convert(String value) {
+            try {
+                return io.vecprop.nn.Init.of(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
             }
         }
     }

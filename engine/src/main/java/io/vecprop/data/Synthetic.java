@@ -18,7 +18,11 @@ import org.ejml.data.DMatrixRMaj;
  *   <li>{@code spirals} (n=1000, noise=0.05): two interleaved spirals, 2 classes;
  *   <li>{@code blobs} (n=2000, features=64, classes=10, spread=1.0, draw=0): Gaussian clusters
  *       around centres that come from the seed; {@code draw=1, 2, ...} gives fresh points around
- *       the same centres, a test set for a model trained on draw 0.
+ *       the same centres, a test set for a model trained on draw 0;
+ *   <li>{@code regression} (n=2000, features=8, noise=0.1, draw=0): inputs uniform in [-2, 2] and
+ *       one numeric target {@code y = 3 + Σ_f c_f · sin(1.5 · x_f) + 0.5 · x_0 · x_1 + noise · N(0, 1)},
+ *       the c_f N(0, 1) from the seed: a smooth function no linear model fits, plus noise (so the
+ *       best R² is below 1), its values well outside [0, 1].
  * </ul>
  */
 public final class Synthetic {
@@ -48,8 +52,8 @@ public final class Synthetic {
         int colon = spec.indexOf(':');
         String kind = colon < 0 ? spec : spec.substring(0, colon);
         try {
-            check(List.of("xor", "spirals", "blobs").contains(kind), "unknown data set '" + kind
-                    + "' (known: xor, spirals, blobs)");
+            check(List.of("xor", "spirals", "blobs", "regression").contains(kind), "unknown data set '" + kind
+                    + "' (known: xor, spirals, blobs, regression)");
             Params p = new Params(colon < 0 ? null : spec.substring(colon + 1));
             return switch (kind) {
                 case "xor" -> {
@@ -64,6 +68,11 @@ public final class Synthetic {
                     p.accept("n", "features", "classes", "spread", "draw");
                     yield blobs(name, p.integer("n", 2000), p.integer("features", 64), p.integer("classes", 10),
                             p.real("spread", 1.0), seed, p.integer("draw", 0));
+                }
+                case "regression" -> {
+                    p.accept("n", "features", "noise", "draw");
+                    yield regression(name, p.integer("n", 2000), p.integer("features", 8), p.real("noise", 0.1), seed,
+                            p.integer("draw", 0));
                 }
                 default -> throw new AssertionError(kind);
             };
@@ -182,6 +191,38 @@ public final class Synthetic {
             t.set(row[i], c, 1);
         }
         return new Dataset(name, x, t, classNames(classes));
+    }
+
+    /** See the class comment; {@code draw} as for blobs: the same function (c_f), fresh points. */
+    public static Dataset regression(String name, int n, int features, double noise, long seed, int draw) {
+        check(draw >= 0, "draw=" + draw + " must be at least 0");
+        check(n >= 1 && n <= MAX_SAMPLES, "n=" + n + " must be from 1 to " + MAX_SAMPLES);
+        check(features >= 1, "features=" + features + " must be at least 1");
+        check((long) n * features <= MAX_ARRAY, "n=" + n + " x features=" + features + " values are too many");
+        checkScale("noise", noise);
+        long bytes = (long) n * (features + 1) * Double.BYTES;
+        Memory.require(bytes, () -> "needs " + Memory.size(bytes) + " for the samples", IllegalArgumentException::new);
+        SplittableRandom rnd = new SplittableRandom(seed);
+        double[] c = new double[features];
+        for (int f = 0; f < features; f++) {
+            c[f] = rnd.nextGaussian();
+        }
+        if (draw > 0) {
+            rnd = new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * draw));
+        }
+        DMatrixRMaj x = new DMatrixRMaj(n, features);
+        DMatrixRMaj t = new DMatrixRMaj(n, 1);
+        for (int i = 0; i < n; i++) {
+            double y = 3;
+            for (int f = 0; f < features; f++) {
+                double v = rnd.nextDouble(-2, 2);
+                x.data[i * features + f] = v;
+                y += c[f] * Math.sin(1.5 * v);
+            }
+            y += 0.5 * x.data[i * features] * x.data[i * features + (features > 1 ? 1 : 0)];
+            t.data[i] = y + noise * rnd.nextGaussian();
+        }
+        return new Dataset(name, x, t, List.of());
     }
 
     private static List<String> classNames(int k) {

@@ -33,6 +33,7 @@ import org.ejml.data.DMatrixRMaj;
  * activations  relu,relu,softmax           (one per layer: sigmoid, tanh, relu, leaky-relu:SLOPE, gelu, linear, softmax)
  * loss         half-squared-error | mse | binary-cross-entropy | cross-entropy
  * classes      ["0","1",...]                (JSON array of class names, when trained on classes)
+ * task         autoencoder                  (when the targets were the inputs: eval compares outputs with inputs)
  * scaling      none | minmax | standard
  * scaling.shift, scaling.factor            (JSON arrays, one number per input, exact)
  * </pre>
@@ -51,10 +52,20 @@ public final class ModelFile {
      *
      * @param stored the precision of the file's tensors (for a model about to be written: the network's)
      */
-    public record Model(DenseNetwork network, Scaler scaler, List<String> classes, Precision stored) {
+    public record Model(DenseNetwork network, Scaler scaler, List<String> classes, Precision stored, boolean autoencoder) {
         /** A model to write, stored in the network's precision. */
         public Model(DenseNetwork network, Scaler scaler, List<String> classes) {
-            this(network, scaler, classes, network.precision());
+            this(network, scaler, classes, network.precision(), false);
+        }
+
+        /** A model as read, not an auto-encoder. */
+        public Model(DenseNetwork network, Scaler scaler, List<String> classes, Precision stored) {
+            this(network, scaler, classes, stored, false);
+        }
+
+        /** This model marked as an auto-encoder (its targets are its scaled inputs), or not. */
+        public Model withAutoencoder(boolean autoencoder) {
+            return new Model(network, scaler, classes, stored, autoencoder);
         }
 
         /** Whether loading converted the weights to the other precision. */
@@ -70,6 +81,10 @@ public final class ModelFile {
             }
             if (!classes.isEmpty() && classes.size() != network.outputs()) {
                 throw new IllegalArgumentException(classes.size() + " class names for " + network.outputs() + " outputs");
+            }
+            if (autoencoder && network.inputs() != network.outputs()) {
+                throw new IllegalArgumentException("an auto-encoder of " + network.inputs() + " inputs and " + network.outputs()
+                        + " outputs: they must match");
             }
         }
     }
@@ -98,6 +113,9 @@ public final class ModelFile {
         meta.put("widths", join(network.widths()));
         meta.put("activations", String.join(",", activations));
         meta.put("loss", network.lossFunction().id());
+        if (model.autoencoder()) {
+            meta.put("task", "autoencoder");
+        }
         if (!model.classes().isEmpty()) {
             meta.put("classes", Json.write(model.classes()));
         }
@@ -175,6 +193,7 @@ public final class ModelFile {
         }
         Loss loss = Loss.HALF_SQUARED_ERROR;
         List<Activation> activations = null; // sigmoid layers, the loss's output
+        boolean autoencoder = false;
         Scaler scaler = Scaler.none(widths[0]);
         List<String> classes = List.of();
         if (meta.containsKey("widths") || meta.containsKey("loss")) {
@@ -190,6 +209,11 @@ public final class ModelFile {
             }
             activations = readActivations(name, meta.get("activations"), layers, loss);
             classes = readClasses(name, meta.get("classes"), widths[layers]);
+            String task = meta.getOrDefault("task", "");
+            if (!task.isEmpty() && !task.equals("autoencoder")) {
+                throw new DataFormatException(name + ": metadata task " + Excerpt.quote(task) + ": expected autoencoder or none");
+            }
+            autoencoder = task.equals("autoencoder") && widths[0] == widths[layers];
             scaler = readScaler(name, meta, widths[0]);
         }
         // built in double (exact for F32 values), then rounded to float when float is wanted
@@ -204,7 +228,7 @@ public final class ModelFile {
                 throw new DataFormatException(name + ": cannot compute in f32: " + e.getMessage());
             }
         }
-        return new Model(loaded, scaler, classes, stored);
+        return new Model(loaded, scaler, classes, stored, autoencoder);
     }
 
     /**

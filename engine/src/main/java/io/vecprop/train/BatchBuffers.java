@@ -61,4 +61,10 @@ public sealed interface BatchBuffers permits NetworkBatch, NetworkBatchF32 {
 
     /** Output j of row r in the last pass, in the shortest text that reads back to the same value in the network's precision. */
     String output(int r, int j);
+
+    /** Unit j of layer l's out (l from 0, the first layer) for row r in the last forward pass, as {@link #output}. */
+    String layerOutput(int l, int r, int j);
+
+    /** Output j of row r in the last pass, as a double (a float widened exactly). */
+    double value(int r, int j);
 }

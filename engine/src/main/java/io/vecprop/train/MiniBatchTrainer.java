@@ -75,8 +75,11 @@ public final class MiniBatchTrainer {
         }
     }
 
-    /** Loss and accuracy of a network on a data set. Accuracy is NaN without class targets. */
-    public record Evaluation(double loss, double accuracy, int samples) {}
+    /**
+     * Loss and accuracy of a network on a data set. Accuracy is NaN without class targets; regression
+     * holds MSE, MAE and R² for numeric targets, null for classes.
+     */
+    public record Evaluation(double loss, double accuracy, int samples, RegressionReport regression) {}
 
     /**
      * Receives progress. {@link #batchDone} is called after every step with primitives only, so a
@@ -300,10 +303,18 @@ public final class MiniBatchTrainer {
         BatchBuffers buffers = BatchBuffers.of(network, rowsPer);
         double lossSum = 0;
         long correct = 0;
+        RegressionReport.Sums sums = data.hasClasses() ? null : new RegressionReport.Sums(data.targets());
         for (int from = 0; from < n; from += rowsPer) {
             int rows = Math.min(rowsPer, n - from);
             buffers.gather(data, null, from, rows);
             lossSum += buffers.loss() * rows;
+            if (sums != null) {
+                for (int r = 0; r < rows; r++) {
+                    for (int j = 0; j < data.targetWidth(); j++) {
+                        sums.add(from + r, j, buffers.value(r, j));
+                    }
+                }
+            }
             if (data.hasClasses()) {
                 correct += buffers.correct();
                 if (confusion != null) {
@@ -315,7 +326,8 @@ public final class MiniBatchTrainer {
                 }
             }
         }
-        return new Evaluation(lossSum / n, data.hasClasses() ? (double) correct / n : Double.NaN, n);
+        return new Evaluation(lossSum / n, data.hasClasses() ? (double) correct / n : Double.NaN, n,
+                sums == null ? null : sums.report());
     }
 
     /** Shuffles order in place, Fisher-Yates from rnd. */

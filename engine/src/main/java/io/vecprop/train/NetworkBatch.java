@@ -115,6 +115,17 @@ public final class NetworkBatch implements BatchBuffers {
         return Double.toString(out.data[r * out.numCols + j]);
     }
 
+    @Override
+    public String layerOutput(int l, int r, int j) {
+        DMatrixRMaj o = network.workspace().out(l);
+        return Double.toString(o.data[r * o.numCols + j]);
+    }
+
+    @Override
+    public double value(int r, int j) { //@keep
+        return out.data[r * out.numCols + j];
+    }
+
     /** Index of the largest of a[from .. from+n), the first on ties. */
     public static int argmax(double[] a, int from, int n) {
         int best = 0;

@@ -4,17 +4,21 @@ import io.vecprop.data.Dataset;
 import io.vecprop.data.Memory;
 import io.vecprop.data.Scaler;
 import io.vecprop.io.ModelFile;
+import io.vecprop.kernels.Activation;
 import io.vecprop.kernels.KernelSelection;
 import io.vecprop.kernels.Precision;
 import io.vecprop.nn.DenseNetwork;
+import io.vecprop.nn.Init;
 import io.vecprop.nn.Loss;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.stream.Collectors;
+import org.ejml.data.DMatrixRMaj;
 
 /**
  * Training on a data set as one call ({@code vecprop train --data}): the network loaded from a
@@ -53,13 +57,28 @@ public final class TrainOnData {
      * @param targetLoss stop after the first epoch whose training loss is below this; 0: never
      * @param modelOut where to save the trained model, or null
      * @param cluster where the steps run, or null for this machine
+     * @param activations the new network's activations as {@code --activations} gives them (one per layer, or one
+     *     for every hidden layer: {@link DenseNetwork#activations}); null: sigmoid layers and the loss's output; with
+     *     init, null or the model's own
+     * @param weightInit how a new network's layers are drawn; null: {@link Init#AUTO}; not with init
+     * @param autoencoder the inputs (scaled) are the targets: the first and last widths must match
      */
     public record Options(KernelSelection kernels, Precision precision, Path init, int[] layers, Loss loss,
             Scaler.Kind scale, double validation, boolean shuffle, long seed, int epochs, int batch,
-            double learningRate, double momentum, boolean trainBias, double targetLoss, Path modelOut, Cluster cluster) {
+            double learningRate, double momentum, boolean trainBias, double targetLoss, Path modelOut, Cluster cluster,
+            List<Activation> activations, Init weightInit, boolean autoencoder) {
         public Options {
             Objects.requireNonNull(kernels, "kernels");
             layers = layers == null ? null : layers.clone();
+            activations = activations == null ? null : List.copyOf(activations);
+        }
+
+        /** Sigmoid layers (or the model's), each drawn as fits its activation, not an auto-encoder. */
+        public Options(KernelSelection kernels, Precision precision, Path init, int[] layers, Loss loss,
+                Scaler.Kind scale, double validation, boolean shuffle, long seed, int epochs, int batch,
+                double learningRate, double momentum, boolean trainBias, double targetLoss, Path modelOut, Cluster cluster) {
+            this(kernels, precision, init, layers, loss, scale, validation, shuffle, seed, epochs, batch, learningRate,
+                    momentum, trainBias, targetLoss, modelOut, cluster, null, null, false);
         }
     }
 
@@ -79,9 +98,10 @@ public final class TrainOnData {
      * @param start the model it started from, or null
      * @param all the data before the split
      * @param validation the held-out part, or null
+     * @param notes what the user should know about this choice of network and loss, one line each
      */
     public record Plan(int[] widths, Loss loss, ModelFile.Model start, Dataset all, Dataset train, Dataset validation,
-            Scaler scaler, DenseNetwork network, MiniBatchTrainer.Options training) {}
+            Scaler scaler, DenseNetwork network, MiniBatchTrainer.Options training, List<String> notes) {}
 
     /** Progress: the plan once it is made, then the trainer's events. */
     public interface Listener extends MiniBatchTrainer.Listener {
@@ -111,6 +131,21 @@ public final class TrainOnData {
                 throw new Conflict("--loss " + loss + " disagrees with --init " + o.init().getFileName()
                         + ", trained on " + start.network().lossFunction());
             }
+            if (o.activations() != null && !o.activations().equals(start.network().activations())
+                    && !(o.activations().size() == 1 && DenseNetwork.activations(o.activations(), widths.length - 1,
+                            start.network().lossFunction()).equals(start.network().activations()))) {
+                throw new Conflict("--activations " + ids(o.activations()) + " disagrees with --init " + o.init().getFileName()
+                        + ", whose layers are " + ids(start.network().activations()));
+            }
+            if (o.weightInit() != null) {
+                throw new Conflict("--weight-init draws a new network's weights; --init " + o.init().getFileName()
+                        + " starts from a model's: give one of them");
+            }
+            if (start.autoencoder() != o.autoencoder()) {
+                throw new Conflict("--init " + o.init().getFileName() + (start.autoencoder()
+                        ? " is an auto-encoder: add --autoencoder to train it on its inputs"
+                        : " is not an auto-encoder: --autoencoder trains a network whose outputs are its inputs"));
+            }
             if (o.scale() != null) {
                 throw new Conflict("--scale does not apply with --init: the model's own scaling ("
                         + start.scaler().kind() + ") is used so its weights see the inputs they were trained on");
@@ -122,6 +157,14 @@ public final class TrainOnData {
             }
             widths = o.layers(); // the loss, when not given, follows the targets once they are read
             checkFits(widths, o.batch(), precision(o), o.momentum() > 0);
+            if (loss != null) {
+                activations(o, widths, loss); // a misfit is a bad flag: said before the data is read
+            }
+        }
+        if (o.autoencoder() && widths[0] != widths[widths.length - 1]) {
+            throw new Conflict("--autoencoder reconstructs its inputs, so the output width must equal the input width: "
+                    + commas(widths) + " takes " + widths[0] + " and gives " + widths[widths.length - 1]
+                    + " (such as " + widths[0] + "," + Math.max(1, widths[0] / 8) + "," + widths[0] + ")");
         }
         Scaler.Kind scaleKind = o.scale() == null ? Scaler.Kind.NONE : o.scale();
         int inputs = widths[0], outputs = widths[widths.length - 1];
@@ -129,9 +172,21 @@ public final class TrainOnData {
         // the data, split, scaled by statistics of the training part
         List<String> classes = start != null && !start.classes().isEmpty() ? start.classes() : null;
         Dataset all = loader.load(o.seed(), inputs, outputs, classes);
+        if (o.autoencoder()) {
+            all = new Dataset(all.name(), all.inputs(), new DMatrixRMaj(all.size(), 0), List.of()); // targets: the inputs, once scaled
+        }
+        Activation givenOutput = o.activations() != null && o.activations().size() == widths.length - 1
+                ? o.activations().getLast() : null;
         if (loss == null) {
-            // class targets train best on cross-entropy; numbers on the worked example's half-squared error
-            loss = all.hasClasses() && outputs >= 2 ? Loss.CROSS_ENTROPY : Loss.HALF_SQUARED_ERROR;
+            // the output activation given decides; else class targets train best on cross-entropy, numbers on the
+            // worked example's half-squared error
+            loss = givenOutput != null ? Loss.forOutput(givenOutput, all.hasClasses())
+                    : all.hasClasses() && outputs >= 2 ? Loss.CROSS_ENTROPY : Loss.HALF_SQUARED_ERROR;
+        }
+        List<Activation> activations = start != null ? start.network().activations() : activations(o, widths, loss);
+        List<String> notes = new ArrayList<>();
+        if (!o.autoencoder()) {
+            outsideTheSigmoid(all, activations.getLast()).ifPresent(notes::add);
         }
         if (loss == Loss.CROSS_ENTROPY && outputs < 2) {
             throw new Conflict("--loss cross-entropy needs at least 2 outputs (softmax over 1 output is always 1)");
@@ -148,19 +203,65 @@ public final class TrainOnData {
         if (validation != null) {
             scaler.apply(validation.inputs());
         }
+        if (o.autoencoder()) {
+            train = reconstructing(train);
+            validation = validation == null ? null : reconstructing(validation);
+            outsideTheSigmoid(train, activations.getLast()).ifPresent(notes::add);
+        }
         DenseNetwork network = start != null ? start.network()
-                : DenseNetwork.random(precision(o), o.kernels(), loss, o.seed(), widths);
+                : DenseNetwork.random(precision(o), o.kernels(), loss, activations, o.weightInit() != null ? o.weightInit()
+                        : Init.AUTO, o.seed(), widths);
 
         MiniBatchTrainer.Options training = new MiniBatchTrainer.Options(o.epochs(), o.batch(), o.learningRate(),
                 o.momentum(), o.seed(), o.shuffle(), o.trainBias(), o.targetLoss());
-        Plan plan = new Plan(widths, loss, start, all, train, validation, scaler, network, training);
+        Plan plan = new Plan(widths, loss, start, all, train, validation, scaler, network, training, List.copyOf(notes));
         listener.planned(plan);
         MiniBatchTrainer.Result result = MiniBatchTrainer.train(network, train, validation, training, listener,
                 o.cluster() != null ? o.cluster().steps() : MiniBatchTrainer.local());
         if (o.modelOut() != null) {
-            ModelFile.write(o.modelOut(), new ModelFile.Model(network, scaler, train.classes()));
+            ModelFile.write(o.modelOut(), new ModelFile.Model(network, scaler, train.classes()).withAutoencoder(o.autoencoder()));
         }
         return new Outcome(plan, result);
+    }
+
+    /** The new network's activations for this loss, a misfit a {@link Conflict}. */
+    private static List<Activation> activations(Options o, int[] widths, Loss loss) {
+        try {
+            return DenseNetwork.activations(o.activations(), widths.length - 1, loss);
+        } catch (IllegalArgumentException e) {
+            throw new Conflict(e.getMessage());
+        }
+    }
+
+    /** The samples with their inputs as the targets (a copy): what an auto-encoder learns to give back. */
+    private static Dataset reconstructing(Dataset d) {
+        return new Dataset(d.name(), d.inputs(), d.inputs().copy(), List.of());
+    }
+
+    /**
+     * A note when numeric targets fall outside the sigmoid's (0, 1) and the output is sigmoid: it
+     * can never reach them, and the mean squared error on a linear output is what they need.
+     */
+    static java.util.Optional<String> outsideTheSigmoid(Dataset d, Activation output) {
+        if (d.hasClasses() || output.kind() != Activation.Kind.SIGMOID || d.targetWidth() == 0) {
+            return java.util.Optional.empty();
+        }
+        double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+        DMatrixRMaj t = d.targets();
+        for (int i = 0; i < t.getNumElements(); i++) {
+            lo = Math.min(lo, t.data[i]);
+            hi = Math.max(hi, t.data[i]);
+        }
+        if (lo >= 0 && hi <= 1) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of("note: the targets range from " + String.format(java.util.Locale.ROOT, "%.4g", lo) + " to "
+                + String.format(java.util.Locale.ROOT, "%.4g", hi) + ", outside the sigmoid output's"
+                + " (0, 1), which cannot reach them: for regression use --loss mse (a linear output), or scale the targets");
+    }
+
+    private static String ids(List<Activation> activations) {
+        return activations.stream().map(Activation::id).collect(Collectors.joining(","));
     }
 
     private static Precision precision(Options o) {

@@ -2,6 +2,7 @@ package io.vecprop.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -70,6 +71,56 @@ class TestSynthetic {
         assertEquals(4, g.size());
         assertTrue(sameBits(g, Synthetic.xor(1)));
         assertEquals(8, Synthetic.generate("xor:copies=2", 1).size());
+    }
+
+    // ---------------------------------------------------------------- regression
+
+    @Test
+    void regressionIsItsFormulaPlusNoiseOfTheGivenSpread() {
+        Dataset clean = Synthetic.generate("regression:n=500,features=3,noise=0", 5);
+        Dataset noisy = Synthetic.generate("regression:n=500,features=3,noise=0.5", 5);
+        assertEquals(3, clean.inputWidth());
+        assertEquals(1, clean.targetWidth());
+        assertFalse(clean.hasClasses());
+        // the same inputs and function, so the difference is the noise: mean about 0, std about 0.5
+        double sum = 0, sq = 0;
+        for (int i = 0; i < 500; i++) {
+            assertEquals(clean.inputs().get(i, 0), noisy.inputs().get(i, 0), 0.0);
+            double x0 = clean.inputs().get(i, 0);
+            assertTrue(x0 >= -2 && x0 < 2, "inputs in [-2, 2)");
+            double e = noisy.targets().get(i, 0) - clean.targets().get(i, 0);
+            sum += e;
+            sq += e * e;
+        }
+        assertEquals(0, sum / 500, 0.1);
+        assertEquals(0.5, Math.sqrt(sq / 500), 0.05);
+        // y = 3 + Σ c_f sin(1.5 x_f) + 0.5 x_0 x_1: the c_f from three rows solve the other rows
+        double[][] a = new double[3][3];
+        double[] rhs = new double[3];
+        for (int i = 0; i < 3; i++) {
+            for (int f = 0; f < 3; f++) {
+                a[i][f] = Math.sin(1.5 * clean.inputs().get(i, f));
+            }
+            rhs[i] = clean.targets().get(i, 0) - 3 - 0.5 * clean.inputs().get(i, 0) * clean.inputs().get(i, 1);
+        }
+        org.ejml.data.DMatrixRMaj c = new org.ejml.data.DMatrixRMaj(3, 1);
+        assertTrue(org.ejml.dense.row.CommonOps_DDRM.solve(new org.ejml.data.DMatrixRMaj(a),
+                new org.ejml.data.DMatrixRMaj(3, 1, true, rhs), c));
+        for (int i = 3; i < 500; i++) {
+            double y = 3 + 0.5 * clean.inputs().get(i, 0) * clean.inputs().get(i, 1);
+            for (int f = 0; f < 3; f++) {
+                y += c.get(f) * Math.sin(1.5 * clean.inputs().get(i, f));
+            }
+            assertEquals(y, clean.targets().get(i, 0), 1e-9, "row " + i);
+        }
+        // draw=1: the same function on fresh points
+        Dataset other = Synthetic.generate("regression:n=500,features=3,noise=0,draw=1", 5);
+        assertNotEquals(clean.inputs().get(0, 0), other.inputs().get(0, 0));
+        double y = 3 + 0.5 * other.inputs().get(7, 0) * other.inputs().get(7, 1);
+        for (int f = 0; f < 3; f++) {
+            y += c.get(f) * Math.sin(1.5 * other.inputs().get(7, f));
+        }
+        assertEquals(y, other.targets().get(7, 0), 1e-9);
     }
 
     // ---------------------------------------------------------------- determinism and shapes
@@ -240,7 +291,7 @@ class TestSynthetic {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "moons | unknown data set 'moons' (known: xor, spirals, blobs)",
+        "moons | unknown data set 'moons' (known: xor, spirals, blobs, regression)",
         "blobs:size=3 | unknown key 'size' (accepted: n, features, classes, spread, draw)",
         "xor:n=3 | unknown key 'n' (accepted: copies)",
         "spirals:n=3,spread=1 | unknown key 'spread' (accepted: n, noise)",
