@@ -62,8 +62,7 @@ final class SparkSteps implements MiniBatchTrainer.Steps {
         this.options = options;
         this.run = UUID.randomUUID().toString();
         this.step = 0;
-        this.recipe = new Workers.Recipe(network.precision(), network.lossFunction(), network.widths(),
-                settings.kernels(), settings.threads(), batch);
+        this.recipe = Workers.Recipe.of(network, settings.kernels(), settings.threads(), batch);
         int n = train.size(), p = partitionsFor(n);
         List<Broadcast<Block>> list = new ArrayList<>(p);
         for (int i = 0; i < p; i++) {

@@ -1,8 +1,10 @@
 package io.vecprop.spark;
 
-import io.vecprop.kernels.KernelSelection;
+import io.vecprop.kernels.Activation;
 import io.vecprop.kernels.KernelProvider;
+import io.vecprop.kernels.KernelSelection;
 import io.vecprop.nn.DenseNetwork;
+import io.vecprop.nn.Init;
 import io.vecprop.nn.Loss;
 import io.vecprop.kernels.Precision;
 import io.vecprop.train.BatchBuffers;
@@ -11,6 +13,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,11 +24,23 @@ import java.util.Map;
 final class Workers {
 
     /**
-     * What a worker is built from: the network's shape, its loss and precision, the kernels, their
-     * threads (0: the task's cores) and the largest batch.
+     * What a worker is built from: the network's shape, its layers' activations (as
+     * {@link Activation#id()} names them), its loss and precision, the kernels, their threads (0:
+     * the task's cores) and the largest batch.
      */
-    record Recipe(Precision precision, Loss loss, int[] widths, KernelProvider.Choice kernels, int threads, int capacity)
-            implements Serializable {}
+    record Recipe(Precision precision, Loss loss, int[] widths, List<String> activations, KernelProvider.Choice kernels,
+            int threads, int capacity) implements Serializable {
+
+        Recipe {
+            activations = List.copyOf(activations); // an immutable list, which serializes
+        }
+
+        /** The recipe of a worker that computes as network does. */
+        static Recipe of(DenseNetwork network, KernelProvider.Choice kernels, int threads, int capacity) {
+            return new Recipe(network.precision(), network.lossFunction(), network.widths(),
+                    network.activations().stream().map(Activation::id).toList(), kernels, threads, capacity);
+        }
+    }
 
     /** A network with its batch buffers and a row-index scratch array. */
     static final class Worker {
@@ -35,7 +50,9 @@ final class Workers {
 
         Worker(Recipe r, int threads) {
             KernelSelection kernels = KernelProvider.select(r.kernels(), threads, r.precision()); // only the precision it computes in
-            network = DenseNetwork.random(r.precision(), kernels, r.loss(), 0, r.widths()); // weights come from the driver
+            List<Activation> activations = r.activations().stream().map(Activation::parse).toList();
+            // weights come from the driver
+            network = DenseNetwork.random(r.precision(), kernels, r.loss(), activations, Init.AUTO, 0, r.widths());
             buffers = BatchBuffers.of(network, r.capacity());
             rows = new int[r.capacity()];
         }

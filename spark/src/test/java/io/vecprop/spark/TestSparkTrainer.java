@@ -6,14 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vecprop.data.Dataset;
 import io.vecprop.data.Synthetic;
+import io.vecprop.kernels.Activation;
 import io.vecprop.kernels.KernelSelection;
 import io.vecprop.kernels.KernelProvider;
 import io.vecprop.nn.DenseNetwork;
+import io.vecprop.nn.Init;
 import io.vecprop.nn.Loss;
 import io.vecprop.kernels.Precision;
 import io.vecprop.train.Cluster;
 import io.vecprop.train.MiniBatchTrainer;
 import java.util.Arrays;
+import java.util.List;
 import java.util.stream.IntStream;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.AfterAll;
@@ -87,6 +90,26 @@ class TestSparkTrainer {
             assertEquals(300, y.samples());
         }
         assertTrue(b.last().validationAccuracy() > 0.6, "it learns (a third by chance): " + b.last().validationAccuracy());
+    }
+
+    @ParameterizedTest(name = "{0} on {1}, {2}")
+    @CsvSource({"relu;relu;softmax, cross-entropy, F64", "tanh;gelu;linear, mse, F64", "leaky-relu:0.1;gelu;sigmoid, binary-cross-entropy, F32",
+        "gelu;tanh;tanh, half-squared-error, F32", "relu;relu;relu, mse, F64"})
+    void everyActivationAndLossTrainsAsOneMachine(String activations, String loss, Precision precision) {
+        List<Activation> fs = Arrays.stream(activations.split(";")).map(Activation::parse).toList();
+        Loss l = Loss.of(loss);
+        Dataset train = rows(0, 300), validation = rows(300, 360);
+        DenseNetwork local = DenseNetwork.random(precision, KernelSelection.scalar(), l, fs, Init.AUTO, 29, 8, 16, 12, 3);
+        DenseNetwork spark = DenseNetwork.random(precision, KernelSelection.scalar(), l, fs, Init.AUTO, 29, 8, 16, 12, 3);
+        MiniBatchTrainer.Options o = new MiniBatchTrainer.Options(2, 32, 0.05, 0.9, 19, true, true, 0);
+        MiniBatchTrainer.Result a = MiniBatchTrainer.train(local, train, validation, o, MiniBatchTrainer.Listener.NONE);
+        MiniBatchTrainer.Result b = SparkTrainer.train(sc, spark, train, validation, o, MiniBatchTrainer.Listener.NONE,
+                settings(KernelProvider.Choice.SIMD, 3));
+        double tolerance = precision == Precision.F64 ? F64_TOLERANCE : F32_TOLERANCE;
+        assertSameWeights(local, spark, tolerance);
+        assertEquals(a.last().validationLoss(), b.last().validationLoss(), tolerance * a.last().validationLoss());
+        assertFalse(Arrays.equals(DenseNetwork.random(precision, KernelSelection.scalar(), l, fs, Init.AUTO, 29, 8, 16, 12, 3)
+                .weightValues(0), spark.weightValues(0)), "the weights moved");
     }
 
     @Test
