@@ -1,5 +1,6 @@
 package io.vecprop.bench;
 
+import io.vecprop.kernels.Activation;
 import io.vecprop.nn.Network;
 import io.vecprop.nn.NetworkF32;
 import java.util.concurrent.TimeUnit;
@@ -43,12 +44,20 @@ public class TrainingBench {
     @Param({"f64", "f32"})
     public String precision;
 
+    /**
+     * The hidden layers' activation (W2 to W4; the output stays sigmoid): sigmoid, the worked
+     * example's and the default, or any other, such as relu, to compare their steps.
+     */
+    @Param({"sigmoid"})
+    public String activation;
+
     TrainingStep state;
 
     @Setup(Level.Trial)
     public void setup() {
         state = workload.equals("W1") ? TrainingStep.workedExample(kernels, threads, precision)
-                : TrainingStep.random(Workloads.widths(workload), Workloads.batch(workload), kernels, threads, precision);
+                : TrainingStep.random(Workloads.widths(workload), Workloads.batch(workload), kernels, threads, precision,
+                        Activation.parse(activation));
     }
 
     /** Training updates the weights in place: each iteration starts from the same ones. */

@@ -1,12 +1,17 @@
 package io.vecprop.bench;
 
-import io.vecprop.kernels.Precision;
 import io.vecprop.example.WorkedExample;
+import io.vecprop.kernels.Activation;
+import io.vecprop.kernels.Precision;
 import io.vecprop.kernels.Kernels;
 import io.vecprop.kernels.KernelsF32;
 import io.vecprop.kernels.KernelProvider;
+import io.vecprop.nn.Init;
+import io.vecprop.nn.Loss;
 import io.vecprop.nn.Network;
 import io.vecprop.nn.NetworkF32;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.data.FMatrixRMaj;
@@ -47,17 +52,31 @@ final class TrainingStep {
 
     /** A network of the given widths drawn from seed 1, and a batch of seeded random inputs and targets in [0, 1). */
     static TrainingStep random(int[] widths, int batch, String kernels, int threads, String precision) {
+        return random(widths, batch, kernels, threads, precision, Activation.SIGMOID);
+    }
+
+    /**
+     * As {@link #random(int[], int, String, int, String)} with hidden layers of the given activation
+     * (drawn by the init that fits it), the output sigmoid on the half-squared error as before.
+     */
+    static TrainingStep random(int[] widths, int batch, String kernels, int threads, String precision, Activation hidden) {
+        List<Activation> activations = new ArrayList<>();
+        for (int l = 0; l + 2 < widths.length; l++) {
+            activations.add(hidden);
+        }
+        activations.add(Activation.SIGMOID);
         TrainingStep s = new TrainingStep(precision);
         SplittableRandom rnd = new SplittableRandom(5);
         DMatrixRMaj x = uniform(batch, widths[0], rnd);
         DMatrixRMaj t = uniform(batch, widths[widths.length - 1], rnd);
         if (s.f32) {
             // the same seed draws the same weights, rounded to float
-            s.startF = NetworkF32.random(kernelsF32(kernels, threads), 1, widths);
+            s.startF = NetworkF32.random(kernelsF32(kernels, threads), Loss.HALF_SQUARED_ERROR, activations, Init.AUTO, 1, widths);
             s.xF = narrow(x);
             s.tF = narrow(t);
         } else {
-            s.start = Network.random(Kernels.of(KernelState.kernels(kernels, threads)), 1, widths);
+            s.start = Network.random(Kernels.of(KernelState.kernels(kernels, threads)), Loss.HALF_SQUARED_ERROR, activations,
+                    Init.AUTO, 1, widths);
             s.x = x;
             s.t = t;
         }
