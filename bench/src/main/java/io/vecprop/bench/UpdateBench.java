@@ -1,5 +1,6 @@
 package io.vecprop.bench;
 
+import io.vecprop.kernels.Activation;
 import io.vecprop.kernels.DenseKernels;
 import io.vecprop.kernels.DenseKernelsF32;
 import java.util.SplittableRandom;
@@ -142,7 +143,7 @@ public class UpdateBench {
                 CommonOps_FDRM.multTransA(wmF, xmF, deltaInMF);
                 VectorVectorMult_FDRM.addOuterProd(-1e-9f, xmF, ymF, wmF);
             } else {
-                kF.onlineBackward(n, n, -1e-9f, xF, yF, wF, deltaInF);
+                kF.onlineBackward(Activation.SIGMOID, n, n, -1e-9f, xF, yF, yF, wF, deltaInF);
             }
             return deltaInF;
         }
@@ -151,7 +152,7 @@ public class UpdateBench {
             CommonOps_DDRM.multTransA(wm, xm, deltaInM);
             VectorVectorMult_DDRM.addOuterProd(-1e-9, xm, ym, wm);
         } else {
-            k.onlineBackward(n, n, -1e-9, x, y, w, deltaIn);
+            k.onlineBackward(Activation.SIGMOID, n, n, -1e-9, x, y, y, w, deltaIn);
         }
         return deltaIn;
     }

@@ -93,18 +93,22 @@ public interface DenseKernels {
 
     /**
      * The fused online backward step of one layer for a batch of one, reading W once:
-     * {@code deltaIn = (wᵀ · delta) ∘ in ∘ (1 - in)} with the weights before the update, and
-     * {@code w += alpha · delta · inᵀ}. Here in is the layer's input, the sigmoid output of the
-     * layer below, so deltaIn is that layer's delta.
+     * {@code deltaIn = (wᵀ · delta) ∘ f'(netIn)} with the weights before the update, and
+     * {@code w += alpha · delta · inᵀ}. Here in = f(netIn) is the layer's input, the output of the
+     * layer below in the elementwise activation f (for the sigmoid {@code f' = in ∘ (1 - in)}), so
+     * deltaIn is that layer's delta. The derivative is taken as {@link #mulActivationDeriv} takes it.
      *
+     * @param f the activation of the layer below (elementwise: not softmax)
      * @param m units of this layer (rows of w)
      * @param n inputs of this layer (columns of w)
      * @param delta m values, not modified
+     * @param netIn n values, the layer below's net input, not modified (read by the ReLU family and GELU)
      * @param in n values, not modified
      * @param w m x n, modified
      * @param deltaIn n values, overwritten
      */
-    void onlineBackward(int m, int n, double alpha, double[] delta, double[] in, double[] w, double[] deltaIn);
+    void onlineBackward(Activation f, int m, int n, double alpha, double[] delta, double[] netIn, double[] in,
+            double[] w, double[] deltaIn);
 
     /** The sigmoid's derivative from its output, applied in place: {@code delta[i] *= out[i]·(1 - out[i])}. */
     void mulSigmoidDeriv(int n, double[] out, double[] delta);

@@ -116,7 +116,9 @@ public final class Kernels {
         checkLength("delta", delta, w.numRows);
         checkLength("in", in, w.numCols);
         checkLength("deltaIn", deltaIn, w.numCols);
-        impl.onlineBackward(w.numRows, w.numCols, alpha, delta.data, in.data, w.data, deltaIn.data);
+        // the sigmoid's derivative reads only its output, in; it stands for the net input too
+        impl.onlineBackward(Activation.SIGMOID, w.numRows, w.numCols, alpha, delta.data, in.data, in.data, w.data,
+                deltaIn.data);
     }
 
     /**
@@ -245,8 +247,8 @@ public final class Kernels {
      * The online backward step for a batch of one below a layer of any elementwise activation f:
      * {@code deltaIn = (Wᵀ · delta) ∘ f'(netIn)} through the weights before the update, then
      * {@code W += alpha · delta · inᵀ}, with in = f(netIn) the layer's input. For the sigmoid the
-     * fused {@link #onlineBackward(double, DMatrixRMaj, DMatrixRMaj, DMatrixRMaj, DMatrixRMaj)},
-     * which reads W once; otherwise the product, then the update.
+     * derivative from in alone; the ReLU family and GELU read netIn. Fused like the sigmoid's: one
+     * read and one write of W, the derivative over each column block while it is in cache.
      */
     public void onlineBackward(Activation f, double alpha, DMatrixRMaj delta, DMatrixRMaj netIn, DMatrixRMaj in,
             DMatrixRMaj w, DMatrixRMaj deltaIn) {
@@ -259,9 +261,7 @@ public final class Kernels {
         checkLength("netIn", netIn, w.numCols);
         checkLength("in", in, w.numCols);
         checkLength("deltaIn", deltaIn, w.numCols);
-        impl.mult(1, w.numCols, w.numRows, delta.data, w.data, deltaIn.data);
-        impl.addOuterProd(w.numRows, w.numCols, alpha, delta.data, in.data, w.data);
-        impl.mulActivationDeriv(f, w.numCols, netIn.data, in.data, deltaIn.data);
+        impl.onlineBackward(f, w.numRows, w.numCols, alpha, delta.data, netIn.data, in.data, w.data, deltaIn.data);
     }
 
     /**

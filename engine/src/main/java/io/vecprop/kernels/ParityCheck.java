@@ -141,8 +141,9 @@ final class ParityCheck {
         double[] delta = random(rnd, m, -1.0, 1.0), in = random(rnd, n, 0.0, 1.0);
         double[] actual = random(rnd, m * n, -1.0, 1.0), expected = actual.clone();
         double[] expectedIn = new double[n], actualIn = new double[n];
-        reference.onlineBackward(m, n, -0.1, delta, in, expected, expectedIn);
-        candidate.onlineBackward(m, n, -0.1, delta, in, actual, actualIn);
+        // the sigmoid's step, as UpdateBench times it: its derivative reads in, which stands for netIn
+        reference.onlineBackward(Activation.SIGMOID, m, n, -0.1, delta, in, in, expected, expectedIn);
+        candidate.onlineBackward(Activation.SIGMOID, m, n, -0.1, delta, in, in, actual, actualIn);
         compare(expected, actual, d);
         compare(expectedIn, actualIn, d);
     }

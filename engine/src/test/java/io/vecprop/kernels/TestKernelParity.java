@@ -633,12 +633,72 @@ class TestKernelParity {
         System.arraycopy(w, 0, we, 0, w.length);
         System.arraycopy(w, 0, wa, 0, w.length);
         System.arraycopy(w, 0, waN, 0, w.length);
-        scalar.onlineBackward(rows, cols, -0.1, x, y, we, de);
-        simd.onlineBackward(rows, cols, -0.1, x, y, wa, da);
-        simdN.onlineBackward(rows, cols, -0.1, x, y, waN, daN);
+        // the sigmoid's derivative reads y alone, which stands for the net input too
+        scalar.onlineBackward(Activation.SIGMOID, rows, cols, -0.1, x, y, y, we, de);
+        simd.onlineBackward(Activation.SIGMOID, rows, cols, -0.1, x, y, y, wa, da);
+        simdN.onlineBackward(Activation.SIGMOID, rows, cols, -0.1, x, y, y, waN, daN);
         what = "onlineBackward " + rows + "x" + cols;
         assertReduced(we, wa, mag, 1, 2, what + " W");
         assertReduced(de, da, onlineDeltaMagnitude(rows, cols, x, y, w), rows, 2, what + " delta below");
+        assertSameBits(wa, waN, what + " W");
+        assertSameBits(da, daN, what + " delta below");
+    }
+
+    /**
+     * The fused online step below a layer of every elementwise activation: the delta below
+     * against an independent reference (the product Wᵀ·delta by {@code mult}, then
+     * {@code mulActivationDeriv}), SIMD against scalar (GELU's derivative within 8 ulps of its
+     * terms' magnitude, as in {@link #activationKernels}), and 1 against {@link #THREADS} threads
+     * bit-identical, the split cutting the columns where the derivative is applied.
+     */
+    @Test
+    void onlineBackwardThroughEveryActivation() {
+        SplittableRandom rnd = new SplittableRandom(19);
+        for (Activation f : ACTIVATIONS) {
+            for (int cols : SIZES) {
+                for (int rows : new int[] {1, 13}) {
+                    onlineThrough(f, rnd, rows, cols);
+                }
+            }
+        }
+    }
+
+    void onlineThrough(Activation f, SplittableRandom rnd, int rows, int cols) {
+        String what = "onlineBackward " + f + " " + rows + "x" + cols;
+        double[] delta = random(rnd, rows, -1, 1), net = wideNet(rnd, cols), in = new double[cols];
+        scalar.activate(f, cols, net, in);
+        double[] w = random(rnd, rows * cols, -1, 1);
+        double[] fPrime = new double[cols];
+        java.util.Arrays.fill(fPrime, 1);
+        scalar.mulActivationDeriv(f, cols, net, in, fPrime);
+        double[] product = magnitude(1, cols, rows, delta, false, w, false); //@keep
+        double[] mag = new double[cols], geluMag = new double[cols], floor = new double[cols]; //@keep
+        for (int j = 0; j < cols; j++) {
+            mag[j] = product[j] * Math.abs(fPrime[j]);
+        }
+        double[] reference = new double[cols];
+        scalar.mult(1, cols, rows, delta, w, reference);
+        scalar.mulActivationDeriv(f, cols, net, in, reference);
+
+        double[] we = w.clone(), wa = w.clone(), waN = w.clone();
+        double[] de = new double[cols], da = new double[cols], daN = new double[cols];
+        scalar.onlineBackward(f, rows, cols, -0.1, delta, net, in, we, de);
+        simd.onlineBackward(f, rows, cols, -0.1, delta, net, in, wa, da);
+        simdN.onlineBackward(f, rows, cols, -0.1, delta, net, in, waN, daN);
+        assertReduced(reference, de, mag, rows, 2, what + " scalar delta below against mult, then the derivative");
+        assertReduced(we, wa, outerMagnitude(rows, cols, 0.1, delta, in, w), 1, 2, what + " W");
+        if (f.kind() == Activation.Kind.GELU) {
+            double[] ones = new double[cols];
+            java.util.Arrays.fill(ones, 1);
+            double[] terms = geluDerivMagnitude(net, ones), flush = geluDerivFlush(net, ones); //@keep
+            for (int j = 0; j < cols; j++) {
+                geluMag[j] = product[j] * terms[j];
+                floor[j] = product[j] * flush[j] + tolerance(mag[j], rows, 2);
+            }
+            assertReducedUlps(de, da, geluMag, floor, 8, what + " delta below");
+        } else {
+            assertReduced(de, da, mag, rows, 2, what + " delta below");
+        }
         assertSameBits(wa, waN, what + " W");
         assertSameBits(da, daN, what + " delta below");
     }
@@ -1055,8 +1115,8 @@ class TestKernelParity {
     //     wd = widen(w);
     //     float[] df = new float[cols];
     //     double[] dd = new double[cols];
-    //     scalar.onlineBackward(rows, cols, -0.1f, x, y, wf, df);
-    //     scalar64.onlineBackward(rows, cols, -0.1f, widen(x), widen(y), wd, dd);
+    //     scalar.onlineBackward(Activation.SIGMOID, rows, cols, -0.1f, x, y, y, wf, df);
+    //     scalar64.onlineBackward(Activation.SIGMOID, rows, cols, -0.1f, widen(x), widen(y), widen(y), wd, dd);
     //     assertReduced(narrow(wd), wf, mag, 1, 1, "onlineBackward W" + shape);
     //     assertReduced(narrow(dd), df, onlineDeltaMagnitude(rows, cols, x, y, w), rows, 1, "onlineBackward delta below" + shape);
     // }

@@ -111,7 +111,8 @@ public final class ScalarDenseKernels implements DenseKernels {
     }
 
     @Override
-    public void onlineBackward(int m, int n, double alpha, double[] delta, double[] in, double[] w, double[] deltaIn) {
+    public void onlineBackward(Activation f, int m, int n, double alpha, double[] delta, double[] netIn, double[] in,
+            double[] w, double[] deltaIn) {
         java.util.Arrays.fill(deltaIn, 0, n, 0.0);
         for (int i = 0; i < m; i++) {
             double d = delta[i];
@@ -123,7 +124,7 @@ public final class ScalarDenseKernels implements DenseKernels {
                 w[row + j] = wij + s * in[j]; // W += alpha · delta · inᵀ
             }
         }
-        mulSigmoidDeriv(n, in, deltaIn);
+        mulActivationDeriv(f, n, netIn, in, deltaIn);
     }
 
     @Override

@@ -271,39 +271,49 @@ public final class SimdDenseKernels implements DenseKernels {
             SCALAR.mulActivationDeriv(f, n, net, out, delta);
             return;
         }
+        mulDerivRange(f, 0, n, net, out, delta);
+    }
+
+    /**
+     * {@code delta[i] *= f'(net[i])} for i in [from, to), from a multiple of V (so a range's tail is
+     * the whole array's, and any split into ranges gives the same values); linear leaves delta.
+     */
+    private static void mulDerivRange(Activation f, int from, int to, double[] net, double[] out, double[] delta) {
         switch (f.kind()) {
-            case SIGMOID -> mulSigmoidDerivRange(0, n, out, delta);
-            case TANH -> mulTanhDeriv(n, out, delta);
-            case GELU -> SimdExp.mulGeluDeriv(n, net, delta);
-            case RELU -> mulLeakyDeriv(n, 0.0, net, delta);
-            default -> mulLeakyDeriv(n, f.slope(), net, delta); //@f32 default -> mulLeakyDeriv(n, (float) f.slope(), net, delta);
+            case SIGMOID -> mulSigmoidDerivRange(from, to, out, delta);
+            case TANH -> mulTanhDeriv(from, to, out, delta);
+            case GELU -> SimdExp.mulGeluDeriv(from, to, net, delta);
+            case RELU -> mulLeakyDeriv(from, to, 0.0, net, delta);
+            case LEAKY_RELU -> mulLeakyDeriv(from, to, f.slope(), net, delta); //@f32 case LEAKY_RELU -> mulLeakyDeriv(from, to, (float) f.slope(), net, delta);
+            case LINEAR -> { }
+            case SOFTMAX -> throw new IllegalArgumentException("softmax's derivative is the loss's: see softmaxCrossEntropy");
         }
     }
 
     /** {@code delta *= 1 - out²}. */
-    private static void mulTanhDeriv(int n, double[] out, double[] delta) {
-        int i = 0;
-        int bound = S.loopBound(n);
+    private static void mulTanhDeriv(int from, int to, double[] out, double[] delta) {
+        int i = from;
+        int bound = from + S.loopBound(to - from);
         for (; i < bound; i += V) {
             DoubleVector o = DoubleVector.fromArray(S, out, i);
             DoubleVector.fromArray(S, delta, i).mul(o.mul(o).neg().add(1.0)).intoArray(delta, i);
         }
-        for (; i < n; i++) {
+        for (; i < to; i++) {
             double o = out[i];
             delta[i] *= 1.0 - o * o;
         }
     }
 
     /** {@code delta = net > 0 ? delta : slope · delta}; ReLU's is slope 0. */
-    private static void mulLeakyDeriv(int n, double slope, double[] net, double[] delta) {
-        int i = 0;
-        int bound = S.loopBound(n);
+    private static void mulLeakyDeriv(int from, int to, double slope, double[] net, double[] delta) {
+        int i = from;
+        int bound = from + S.loopBound(to - from);
         for (; i < bound; i += V) {
             DoubleVector d = DoubleVector.fromArray(S, delta, i);
             DoubleVector below = slope == 0 ? DoubleVector.zero(S) : d.mul(slope);
             below.blend(d, DoubleVector.fromArray(S, net, i).compare(VectorOperators.GT, 0.0)).intoArray(delta, i);
         }
-        for (; i < n; i++) {
+        for (; i < to; i++) {
             delta[i] = net[i] > 0 ? delta[i] : (slope == 0 ? 0.0 : delta[i] * slope);
         }
     }
@@ -424,23 +434,27 @@ public final class SimdDenseKernels implements DenseKernels {
     }
 
     @Override
-    public void onlineBackward(int m, int n, double alpha, double[] delta, double[] in, double[] w, double[] deltaIn) {
-        if (n < V) {
-            SCALAR.onlineBackward(m, n, alpha, delta, in, w, deltaIn);
+    public void onlineBackward(Activation f, int m, int n, double alpha, double[] delta, double[] netIn, double[] in,
+            double[] w, double[] deltaIn) {
+        if (n < V || f.kind() == Activation.Kind.SOFTMAX) {
+            SCALAR.onlineBackward(f, m, n, alpha, delta, netIn, in, w, deltaIn);
             return;
         }
         // split over columns j: each thread owns deltaIn[j..] and W[.][j..], rows in ascending order
         int chunks = parallel.chunksFor(n / V + 1, (long) m * V, MIN_WORK_PER_THREAD);
         if (chunks == 1) {
-            onlineBackwardCols(0, n, m, n, alpha, delta, in, w, deltaIn);
+            onlineBackwardCols(f, 0, n, m, n, alpha, delta, netIn, in, w, deltaIn);
         } else {
-            split.run(split.online, chunks, m, n, 0, alpha, delta, in, w, deltaIn);
+            split.runOnline(f, netIn, chunks, m, n, alpha, delta, in, w, deltaIn);
         }
     }
 
-    /** Columns [from, to) of the fused online step: one read and one write of each W element. */
-    private static void onlineBackwardCols(int from, int to, int m, int n, double alpha,
-            double[] delta, double[] in, double[] w, double[] deltaIn) {
+    /**
+     * Columns [from, to) of the fused online step: one read and one write of each W element, then
+     * the derivative of the layer below over the same columns while they are in cache.
+     */
+    private static void onlineBackwardCols(Activation f, int from, int to, int m, int n, double alpha,
+            double[] delta, double[] netIn, double[] in, double[] w, double[] deltaIn) {
         java.util.Arrays.fill(deltaIn, from, to, 0.0);
         int bound = from + S.loopBound(to - from);
         for (int i = 0; i < m; i++) {
@@ -462,7 +476,7 @@ public final class SimdDenseKernels implements DenseKernels {
                 w[row + j] = Math.fma(in[j], s, wij);
             }
         }
-        mulSigmoidDerivRange(from, to, in, deltaIn);
+        mulDerivRange(f, from, to, netIn, in, deltaIn);
     }
 
     private static void mulSigmoidDerivRange(int from, int to, double[] out, double[] delta) {
@@ -621,12 +635,14 @@ public final class SimdDenseKernels implements DenseKernels {
     private final class Split {
         private int chunks, m, n, k;
         private double alpha;
-        private double[] a, b, c, d;
+        private double[] a, b, c, d, e;
+        private Activation f;
 
         // one small body per kernel, handed to the pool as it is, instead of a switch over an op code
         final IntConsumer axpy = ch -> axpyRange(start(n, V, ch), start(n, V, ch + 1), alpha, a, b);
         final IntConsumer outer = ch -> outerRows(start(m, 1, ch), start(m, 1, ch + 1), n, alpha, a, b, c);
-        final IntConsumer online = ch -> onlineBackwardCols(start(n, V, ch), start(n, V, ch + 1), m, n, alpha, a, b, c, d);
+        final IntConsumer online = ch -> onlineBackwardCols(f, start(n, V, ch), start(n, V, ch + 1), m, n, alpha, a, e, b,
+                c, d);
         final IntConsumer gemv = ch -> gemvRows(lanes[ch], start(n, 4, ch), start(n, 4, ch + 1), k, a, b, c, d);
         final IntConsumer axpyRows = ch -> axpyRows(start(n, V, ch), start(n, V, ch + 1), n, k, a, b, c);
 
@@ -643,8 +659,17 @@ public final class SimdDenseKernels implements DenseKernels {
             try {
                 parallel.forEachChunk(chunks, op);
             } finally {
-                this.a = this.b = this.c = this.d = null; // keep no caller's array alive
+                this.a = this.b = this.c = this.d = this.e = null; // keep no caller's array alive
+                this.f = null;
             }
+        }
+
+        /** The online step's split: its activation and the net input below besides run's arrays. */
+        void runOnline(Activation f, double[] netIn, int chunks, int m, int n, double alpha, double[] delta, double[] in,
+                double[] w, double[] deltaIn) {
+            this.f = f;
+            this.e = netIn;
+            run(online, chunks, m, n, 0, alpha, delta, in, w, deltaIn);
         }
 
         private int start(int units, int align, int chunk) {

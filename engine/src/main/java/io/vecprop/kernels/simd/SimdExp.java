@@ -245,10 +245,10 @@ public final class SimdExp {
         }
     }
 
-    /** {@code delta *= gelu'(net)}, as {@link ScalarDenseKernels#geluDeriv} computes it. */
-    public static void mulGeluDeriv(int n, double[] net, double[] delta) {
-        int i = 0;
-        int bound = S.loopBound(n);
+    /** {@code delta *= gelu'(net)} over [from, to), as {@link ScalarDenseKernels#geluDeriv} computes it. */
+    public static void mulGeluDeriv(int from, int to, double[] net, double[] delta) {
+        int i = from;
+        int bound = from + S.loopBound(to - from);
         for (; i < bound; i += V) {
             DoubleVector x = DoubleVector.fromArray(S, net, i);
             DoubleVector s = sigmoid(twoU(x));
@@ -257,7 +257,7 @@ public final class SimdExp {
             DoubleVector d = s.add(x.mul(ds).mul(du));
             DoubleVector.fromArray(S, delta, i).mul(d).intoArray(delta, i);
         }
-        for (; i < n; i++) {
+        for (; i < to; i++) {
             double x = net[i];
             delta[i] *= ScalarDenseKernels.geluDeriv(x, ScalarDenseKernels.geluSigmoid(x));
         }
