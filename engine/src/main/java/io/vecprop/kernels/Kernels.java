@@ -252,10 +252,6 @@ public final class Kernels {
      */
     public void onlineBackward(Activation f, double alpha, DMatrixRMaj delta, DMatrixRMaj netIn, DMatrixRMaj in,
             DMatrixRMaj w, DMatrixRMaj deltaIn) {
-        if (f.kind() == Activation.Kind.SIGMOID) {
-            onlineBackward(alpha, delta, in, w, deltaIn);
-            return;
-        }
         requireElementwise(f);
         checkLength("delta", delta, w.numRows);
         checkLength("netIn", netIn, w.numCols);

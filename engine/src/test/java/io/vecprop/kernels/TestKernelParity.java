@@ -2,12 +2,14 @@ package io.vecprop.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.vecprop.GenerateF32;
 import java.lang.reflect.Method;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
@@ -661,6 +663,15 @@ class TestKernelParity {
                 }
             }
         }
+        // softmax has no elementwise derivative: refused before W or the delta below change
+        double[] w = random(rnd, 3 * 40, -1, 1), in = random(rnd, 40, 0, 1), d = random(rnd, 3, -1, 1);
+        for (DenseKernels k : List.of(scalar, simd)) {
+            double[] wk = w.clone(), below = new double[40];
+            assertThrows(IllegalArgumentException.class,
+                    () -> k.onlineBackward(Activation.SOFTMAX, 3, 40, -0.1, d, in, in, wk, below));
+            assertArrayEquals(w, wk, "W after softmax was refused");
+            assertArrayEquals(new double[40], below, "delta below after softmax was refused");
+        }
     }
 
     void onlineThrough(Activation f, SplittableRandom rnd, int rows, int cols) {
@@ -668,8 +679,9 @@ class TestKernelParity {
         double[] delta = random(rnd, rows, -1, 1), net = wideNet(rnd, cols), in = new double[cols];
         scalar.activate(f, cols, net, in);
         double[] w = random(rnd, rows * cols, -1, 1);
-        double[] fPrime = new double[cols];
-        java.util.Arrays.fill(fPrime, 1);
+        double[] ones = new double[cols];
+        java.util.Arrays.fill(ones, 1);
+        double[] fPrime = ones.clone();
         scalar.mulActivationDeriv(f, cols, net, in, fPrime);
         double[] product = magnitude(1, cols, rows, delta, false, w, false); //@keep
         double[] mag = new double[cols], geluMag = new double[cols], floor = new double[cols]; //@keep
@@ -688,8 +700,6 @@ class TestKernelParity {
         assertReduced(reference, de, mag, rows, 2, what + " scalar delta below against mult, then the derivative");
         assertReduced(we, wa, outerMagnitude(rows, cols, 0.1, delta, in, w), 1, 2, what + " W");
         if (f.kind() == Activation.Kind.GELU) {
-            double[] ones = new double[cols];
-            java.util.Arrays.fill(ones, 1);
             double[] terms = geluDerivMagnitude(net, ones), flush = geluDerivFlush(net, ones); //@keep
             for (int j = 0; j < cols; j++) {
                 geluMag[j] = product[j] * terms[j];

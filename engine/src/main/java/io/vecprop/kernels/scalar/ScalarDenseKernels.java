@@ -110,9 +110,17 @@ public final class ScalarDenseKernels implements DenseKernels {
         mulSigmoidDeriv(m * n, out, delta);
     }
 
+    /** What the derivative kernels throw for softmax, whose derivative is taken with its loss. */
+    public static IllegalArgumentException softmaxHasNoDerivative() {
+        return new IllegalArgumentException("softmax's derivative is the loss's: see softmaxCrossEntropy");
+    }
+
     @Override
     public void onlineBackward(Activation f, int m, int n, double alpha, double[] delta, double[] netIn, double[] in,
             double[] w, double[] deltaIn) {
+        if (f.kind() == Activation.Kind.SOFTMAX) { // before W changes: the step is all or nothing
+            throw softmaxHasNoDerivative();
+        }
         java.util.Arrays.fill(deltaIn, 0, n, 0.0);
         for (int i = 0; i < m; i++) {
             double d = delta[i];
@@ -213,7 +221,7 @@ public final class ScalarDenseKernels implements DenseKernels {
                 }
             }
             case LINEAR -> { }
-            case SOFTMAX -> throw new IllegalArgumentException("softmax's derivative is the loss's: see softmaxCrossEntropy");
+            case SOFTMAX -> throw softmaxHasNoDerivative();
         }
     }
 

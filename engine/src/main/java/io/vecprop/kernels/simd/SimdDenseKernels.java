@@ -267,7 +267,7 @@ public final class SimdDenseKernels implements DenseKernels {
 
     @Override
     public void mulActivationDeriv(Activation f, int n, double[] net, double[] out, double[] delta) {
-        if (n < SHORT || f.kind() == Activation.Kind.LINEAR || f.kind() == Activation.Kind.SOFTMAX) {
+        if (n < SHORT) {
             SCALAR.mulActivationDeriv(f, n, net, out, delta);
             return;
         }
@@ -286,7 +286,7 @@ public final class SimdDenseKernels implements DenseKernels {
             case RELU -> mulLeakyDeriv(from, to, 0.0, net, delta);
             case LEAKY_RELU -> mulLeakyDeriv(from, to, f.slope(), net, delta); //@f32 case LEAKY_RELU -> mulLeakyDeriv(from, to, (float) f.slope(), net, delta);
             case LINEAR -> { }
-            case SOFTMAX -> throw new IllegalArgumentException("softmax's derivative is the loss's: see softmaxCrossEntropy");
+            case SOFTMAX -> throw ScalarDenseKernels.softmaxHasNoDerivative();
         }
     }
 
@@ -436,7 +436,7 @@ public final class SimdDenseKernels implements DenseKernels {
     @Override
     public void onlineBackward(Activation f, int m, int n, double alpha, double[] delta, double[] netIn, double[] in,
             double[] w, double[] deltaIn) {
-        if (n < V || f.kind() == Activation.Kind.SOFTMAX) {
+        if (n < V || f.kind() == Activation.Kind.SOFTMAX) { // the scalar kernel refuses softmax before it writes
             SCALAR.onlineBackward(f, m, n, alpha, delta, netIn, in, w, deltaIn);
             return;
         }
