@@ -9,6 +9,7 @@ import io.vecprop.nn.DenseNetwork;
 import io.vecprop.train.ClassReport;
 import io.vecprop.train.MiniBatchTrainer;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.LinkedHashMap;
@@ -17,6 +18,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -30,7 +32,8 @@ import picocli.CommandLine.Model.CommandSpec;
         footer = {"", "Examples:", "  ./vecprop eval --model blobs.safetensors --data synthetic:blobs:draw=1",
             "  ./vecprop eval --model mnist.safetensors --data t10k-images-idx3-ubyte.gz --labels t10k-labels-idx1-ubyte.gz",
             "  ./vecprop eval --model iris.safetensors --data iris-test.csv --label-column species --format json",
-            "  ./vecprop eval --model regression.safetensors --data synthetic:regression:draw=1"})
+            "  ./vecprop eval --model regression.safetensors --data synthetic:regression:draw=1",
+            "  ./vecprop eval --model ae.safetensors --data t10k-images-idx3-ubyte.gz --picture reconstructions.png"})
 final class EvalCommand implements Callable<Integer> {
 
     @Spec
@@ -49,20 +52,57 @@ final class EvalCommand implements Callable<Integer> {
             description = "text (one line, default) or json (samples, loss, accuracy, seconds).")
     Values.Format format;
 
+    @Option(names = "--picture", paramLabel = "FILE.png", converter = Values.PngPath.class,
+            description = "An auto-encoder's model only: also draw the first samples' scaled inputs as greyscale images "
+                    + "and its reconstructions of them below, into this PNG (written to a temporary file, then renamed).")
+    Path picture;
+
+    @Option(names = "--picture-count", paramLabel = "N", converter = Values.PositiveInt.class,
+            description = "With --picture: how many samples to draw (default: " + ReconstructionPicture.DEFAULT_COUNT
+                    + ", at most the data's).")
+    Long pictureCount;
+
+    @Option(names = "--image-shape", paramLabel = "HxW",
+            description = "With --picture: each image's height and width in pixels, H·W the model's inputs (default: a "
+                    + "square, 28x28 for 784 inputs, 8x8 for 64).")
+    String imageShape;
+
     @Override
     public Integer call() throws java.io.IOException {
         PrintWriter out = spec.commandLine().getOut();
-        new CommandFiles().input("--model", modelOptions.model).data(dataOptions.data).input("--labels", dataOptions.labels)
-                .check(spec.commandLine(), (o, i) -> false);
+        if (picture == null && (pictureCount != null || imageShape != null)) {
+            throw new ParameterException(spec.commandLine(), (pictureCount != null ? "--picture-count" : "--image-shape")
+                    + " applies to --picture, which is not given");
+        }
+        new CommandFiles().output("--picture", picture).input("--model", modelOptions.model).data(dataOptions.data)
+                .input("--labels", dataOptions.labels).check(spec.commandLine(), (o, i) -> false);
         DataOptions.ModelAndData md = dataOptions.loadWithModel(spec.commandLine(), modelOptions.model, kernelOptions,
                 modelOptions.seed, DataOptions.Targets.REQUIRED);
         DenseNetwork network = md.model().network();
         Dataset data = md.data();
+        ReconstructionPicture.Shape shape = null;
+        if (picture != null) {
+            if (!md.model().autoencoder()) {
+                throw new ParameterException(spec.commandLine(), "--picture draws an auto-encoder's reconstructions, but "
+                        + modelOptions.model.getFileName() + " was not trained with --autoencoder");
+            }
+            try {
+                shape = ReconstructionPicture.Shape.of(imageShape, network.inputs());
+            } catch (IllegalArgumentException ex) {
+                throw new ParameterException(spec.commandLine(), ex.getMessage());
+            }
+        }
         long start = System.nanoTime();
         long[][] confusion = data.hasClasses() ? new long[network.outputs()][network.outputs()] : null;
         MiniBatchTrainer.Evaluation e = MiniBatchTrainer.evaluate(network, data, modelOptions.batchRows(), confusion);
         double seconds = (System.nanoTime() - start) / 1e9;
         ClassReport report = confusion == null ? null : new ClassReport(classNames(data), confusion);
+        if (picture != null) {
+            int count = pictureCount == null ? ReconstructionPicture.DEFAULT_COUNT : Math.toIntExact(pictureCount);
+            String title = String.format(java.util.Locale.ROOT, "%s on %s: inputs and reconstructions (R\u00b2 %s)",
+                    modelOptions.model.getFileName(), data.name(), f3(e.regression().r2()));
+            ReconstructionPicture.write(picture, title, network, data, shape, count);
+        }
         if (format == Values.Format.json) {
             Map<String, Object> j = new LinkedHashMap<>();
             j.put("samples", e.samples());
@@ -78,6 +118,7 @@ final class EvalCommand implements Callable<Integer> {
             }
             j.put("autoencoder", md.model().autoencoder());
             j.put("seconds", seconds);
+            j.put("picture", picture == null ? null : picture.toString());
             if (report != null) {
                 List<Map<String, Object>> classes = new ArrayList<>();
                 for (ClassReport.PerClass c : report.perClass()) {
@@ -103,6 +144,11 @@ final class EvalCommand implements Callable<Integer> {
                 out.printf("%s: mse %s, mae %s, R² %s%s%n", md.model().autoencoder() ? "reconstruction" : "regression",
                         Values.sig4(e.regression().mse()), Values.sig4(e.regression().mae()), f3(e.regression().r2()),
                         network.outputs() > 1 ? " (the mean of " + network.outputs() + " outputs' R²)" : "");
+            }
+            if (picture != null) {
+                out.printf("picture: %s (%d samples, %dx%d)%n", picture, Math.min(data.size(),
+                        pictureCount == null ? ReconstructionPicture.DEFAULT_COUNT : pictureCount), shape.height(),
+                        shape.width());
             }
         }
         out.flush();

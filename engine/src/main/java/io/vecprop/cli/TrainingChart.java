@@ -61,11 +61,90 @@ final class TrainingChart {
     /** Markers on every point up to this many epochs; beyond, only points without neighbours get one. */
     private static final int MARKERS_UP_TO = 60;
 
+    /**
+     * One run of several drawn together: its name in the legend, where it was read from, whether its
+     * losses are validation losses (else the chart draws its training loss) and its epochs, the
+     * accuracy in each point the validation's when validation is true, else the training one's.
+     */
+    record Run(String name, String source, boolean validation, List<Point> points) {}
+
+    /** One colour per run (colour-blind-safe, Okabe and Ito's palette with a dark grey). */
+    static final Color[] RUN_COLOURS = {new Color(0x0072b2), new Color(0xe69f00), new Color(0x009e73),
+        new Color(0xcc79a7), new Color(0x56b4e9), new Color(0xd55e00), new Color(0xf0e442), new Color(0x444444)};
+
     private TrainingChart() {}
+
+    /** Draws several runs in one chart ({@link #renderRuns}) and writes it to file atomically. */
+    static void writeRuns(Path file, String title, List<Run> runs) throws IOException {
+        writePng(file, renderRuns(title, runs, null));
+    }
+
+    /**
+     * Several runs in one chart: each run's loss (validation, else training) in the upper panel and its
+     * accuracy in the lower one, one colour per run, on one epoch axis; under the title each run's
+     * last epoch.
+     */
+    static BufferedImage renderRuns(String title, List<Run> runs, ChartRenderingInfo info) {
+        if (runs.isEmpty() || runs.size() > RUN_COLOURS.length) {
+            throw new IllegalArgumentException(runs.size() + " runs: 1 to " + RUN_COLOURS.length + " fit one chart");
+        }
+        NumberAxis epochAxis = epochAxis();
+        CombinedDomainXYPlot plot = new CombinedDomainXYPlot(style(epochAxis));
+        epochAxis.setTickLabelInsets(new RectangleInsets(4, 30, 2, 30));
+        plot.setGap(30);
+        List<double[]> epochs = new java.util.ArrayList<>();
+        List<double[]> losses = new java.util.ArrayList<>();
+        List<double[]> accuracies = new java.util.ArrayList<>();
+        int longest = 0;
+        StringBuilder summary = new StringBuilder();
+        for (Run r : runs) {
+            List<Point> pts = r.points().stream().sorted(Comparator.comparingInt(Point::epoch)).toList();
+            longest = Math.max(longest, pts.size());
+            double[] loss = values(pts, r.validation() ? Point::validationLoss : Point::trainLoss);
+            double[] accuracy = values(pts, Point::validationAccuracy);
+            if (Arrays.stream(accuracy).anyMatch(v -> v > 1)) { // a percentage: to a fraction
+                Arrays.setAll(accuracy, i -> accuracy[i] / 100);
+            }
+            epochs.add(values(pts, Point::epoch));
+            losses.add(loss);
+            accuracies.add(accuracy);
+            if (!pts.isEmpty()) {
+                int last = pts.size() - 1;
+                summary.append(summary.isEmpty() ? "" : ";  ").append(r.name()).append(": epoch ")
+                        .append(pts.get(last).epoch()).append(" loss ").append(sig3(loss[last]));
+                if (Double.isFinite(accuracy[last])) {
+                    summary.append(", accuracy ").append(sig3(100 * accuracy[last])).append('%');
+                }
+            }
+        }
+        ValueAxis lossAxis = lossAxis(losses);
+        boolean log = lossAxis instanceof LogAxis;
+        DefaultXYDataset lossData = new DefaultXYDataset();
+        DefaultXYDataset accuracyData = new DefaultXYDataset();
+        for (int s = 0; s < runs.size(); s++) {
+            Run r = runs.get(s);
+            lossData.addSeries(r.name() + (r.validation() ? " (validation)" : " (training)"),
+                    new double[][] {epochs.get(s), drawable(losses.get(s), log)});
+            accuracyData.addSeries(r.name(), new double[][] {epochs.get(s), drawable(accuracies.get(s), false)});
+        }
+        Color[] colours = Arrays.copyOf(RUN_COLOURS, runs.size());
+        plot.add(panel(lossData, lossAxis, longest, colours), 2);
+        double[] allAccuracies = accuracies.stream().flatMapToDouble(Arrays::stream).toArray();
+        boolean withAccuracy = Arrays.stream(allAccuracies).anyMatch(Double::isFinite);
+        if (withAccuracy) {
+            XYPlot accuracyPanel = panel(accuracyData, accuracyAxis(allAccuracies), longest, colours);
+            accuracyPanel.getRenderer().setDefaultSeriesVisibleInLegend(false); // each run once, from the loss panel
+            plot.add(accuracyPanel, 1);
+        }
+        return chart(title, plot, summary.toString(), withAccuracy, info);
+    }
 
     /** Draws the chart and writes it to file atomically (a temporary file beside it, then a rename). */
     static void write(Path file, String title, List<Point> points) throws IOException {
-        BufferedImage img = render(title, points);
+        writePng(file, render(title, points));
+    }
+
+    private static void writePng(Path file, BufferedImage img) throws IOException {
         AtomicFiles.write(file, tmp -> {
             try (FileImageOutputStream out = new FileImageOutputStream(tmp.toFile())) {
                 if (!ImageIO.write(img, "png", out)) {
@@ -93,13 +172,7 @@ final class TrainingChart {
         boolean withValidation = Arrays.stream(validation).anyMatch(Double::isFinite);
         boolean withAccuracy = Arrays.stream(accuracy).anyMatch(Double::isFinite);
 
-        NumberAxis epochAxis = new NumberAxis("epoch");
-        epochAxis.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
-        epochAxis.setNumberFormatOverride(new DecimalFormat("0"));
-        epochAxis.setAutoRangeIncludesZero(false);
-        epochAxis.setAutoRangeMinimumSize(1); // one epoch: half an epoch either side
-        epochAxis.setLowerMargin(0.01); // room for the first and last markers
-        epochAxis.setUpperMargin(0.01);
+        NumberAxis epochAxis = epochAxis();
         CombinedDomainXYPlot plot = new CombinedDomainXYPlot(style(epochAxis));
         epochAxis.setTickLabelInsets(new RectangleInsets(4, 30, 2, 30)); // labels at least 80 px apart
         plot.setGap(30);
@@ -118,12 +191,29 @@ final class TrainingChart {
             plot.add(panel(acc, accuracyAxis(accuracy), pts.size(), ACCURACY), 1);
         }
 
+        return chart(title, plot, summary(pts, train, validation, accuracy), withAccuracy, info);
+    }
+
+    private static NumberAxis epochAxis() {
+        NumberAxis epochAxis = new NumberAxis("epoch");
+        epochAxis.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        epochAxis.setNumberFormatOverride(new DecimalFormat("0"));
+        epochAxis.setAutoRangeIncludesZero(false);
+        epochAxis.setAutoRangeMinimumSize(1); // one epoch: half an epoch either side
+        epochAxis.setLowerMargin(0.01); // room for the first and last markers
+        epochAxis.setUpperMargin(0.01);
+        return epochAxis;
+    }
+
+    /** The chart around plot: the title, a summary line under it, the legend on top; drawn as an image. */
+    private static BufferedImage chart(String title, CombinedDomainXYPlot plot, String summaryLine, boolean withAccuracy,
+            ChartRenderingInfo info) {
         JFreeChart chart = new JFreeChart(title, new Font(Font.SANS_SERIF, Font.BOLD, 16), plot, true);
         chart.setBackgroundPaint(Color.WHITE);
         chart.setPadding(new RectangleInsets(8, 14, 8, 20));
         chart.getTitle().setHorizontalAlignment(HorizontalAlignment.LEFT);
         chart.getTitle().setMaximumLinesToDisplay(1); // a long title is cut with an ellipsis
-        TextTitle summary = new TextTitle(summary(pts, train, validation, accuracy),
+        TextTitle summary = new TextTitle(summaryLine,
                 new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         summary.setPaint(MUTED);
         summary.setHorizontalAlignment(HorizontalAlignment.LEFT);

@@ -58,7 +58,7 @@ public final class Values {
         @Override
         public java.nio.file.Path convert(String value) {
             if (!value.toLowerCase(java.util.Locale.ROOT).endsWith(".png")) {
-                throw new TypeConversionException("'" + value + "': the plot is a PNG image, so its name must end in .png");
+                throw new TypeConversionException("'" + value + "': a PNG image, so its name must end in .png");
             }
             return java.nio.file.Path.of(value);
         }

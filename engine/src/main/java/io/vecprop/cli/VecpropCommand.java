@@ -17,7 +17,7 @@ import picocli.CommandLine.Model.CommandSpec;
             "Trains dense sigmoid networks by backpropagation on EJML matrices. Starts from the "
                 + "classic 2-2-2 worked example and explains it step by step.",
         // then profile and bench (the bench module's, or stand-ins) and help: see commandLine
-        subcommands = {ExplainCommand.class, TrainCommand.class, EvalCommand.class, PredictCommand.class, InfoCommand.class, GradcheckCommand.class},
+        subcommands = {ExplainCommand.class, TrainCommand.class, EvalCommand.class, PredictCommand.class, InfoCommand.class, GradcheckCommand.class, PlotCommand.class},
         footer = {
             "",
             "Examples:",

@@ -30,9 +30,17 @@ public final class JsonReader {
         return v;
     }
 
+    /** The character at k, or an error saying the text ended there (truncated JSON). */
+    private char at(int k) {
+        if (k >= s.length()) {
+            throw new IllegalArgumentException("the text ends at " + s.length() + " before the JSON does");
+        }
+        return s.charAt(k);
+    }
+
     private Object value() {
         ws();
-        char c = s.charAt(i);
+        char c = at(i);
         return switch (c) {
             case '{' -> object();
             case '[' -> array();
@@ -48,7 +56,7 @@ public final class JsonReader {
         Map<String, Object> m = new LinkedHashMap<>();
         i++;
         ws();
-        if (s.charAt(i) == '}') {
+        if (at(i) == '}') {
             i++;
             return m;
         }
@@ -62,7 +70,7 @@ public final class JsonReader {
             }
             m.put(key, value());
             ws();
-            if (s.charAt(i) == ',') {
+            if (at(i) == ',') {
                 i++;
             } else {
                 expect('}');
@@ -75,14 +83,14 @@ public final class JsonReader {
         List<Object> list = new ArrayList<>();
         i++;
         ws();
-        if (s.charAt(i) == ']') {
+        if (at(i) == ']') {
             i++;
             return list;
         }
         while (true) {
             list.add(value());
             ws();
-            if (s.charAt(i) == ',') {
+            if (at(i) == ',') {
                 i++;
             } else {
                 expect(']');
@@ -94,10 +102,10 @@ public final class JsonReader {
     private String string() {
         expect('"');
         StringBuilder sb = new StringBuilder();
-        while (s.charAt(i) != '"') {
-            char c = s.charAt(i++);
+        while (at(i) != '"') {
+            char c = at(i++);
             if (c == '\\') {
-                char e = s.charAt(i++);
+                char e = at(i++);
                 switch (e) {
                     case 'n' -> sb.append('\n');
                     case 't' -> sb.append('\t');
@@ -105,6 +113,7 @@ public final class JsonReader {
                     case 'b' -> sb.append('\b');
                     case 'f' -> sb.append('\f');
                     case 'u' -> {
+                        at(i + 3);
                         sb.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
                         i += 4;
                     }
@@ -121,12 +130,12 @@ public final class JsonReader {
 
     private Object number() {
         int start = i;
-        while (i < s.length() && "+-0123456789.eE".indexOf(s.charAt(i)) >= 0) {
+        while (i < s.length() && "+-0123456789.eE".indexOf(at(i)) >= 0) {
             i++;
         }
         String t = s.substring(start, i);
         if (t.isEmpty()) {
-            throw new IllegalArgumentException("unexpected '" + s.charAt(i) + "' at " + i);
+            throw new IllegalArgumentException("unexpected '" + at(i) + "' at " + i);
         }
         if (!t.matches("-?\\d+")) {
             return Double.parseDouble(t);
@@ -145,14 +154,14 @@ public final class JsonReader {
     }
 
     private void expect(char c) {
-        if (s.charAt(i) != c) {
-            throw new IllegalArgumentException("expected '" + c + "' at " + i + " but found '" + s.charAt(i) + "'");
+        if (at(i) != c) {
+            throw new IllegalArgumentException("expected '" + c + "' at " + i + " but found '" + at(i) + "'");
         }
         i++;
     }
 
     private void ws() {
-        while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
+        while (i < s.length() && Character.isWhitespace(at(i))) {
             i++;
         }
     }

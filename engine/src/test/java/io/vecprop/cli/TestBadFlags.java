@@ -54,7 +54,7 @@ class TestBadFlags {
     void aPlotNotNamedPngIsRefusedBeforeTraining() {
         TestMain.Run t = run("train", "--data", BLOBS, "--layers", "4,8,3", "--epochs", "1", "--plot", dir.resolve("p.jpg").toString());
         assertEquals(2, t.code(), t.err());
-        assertTrue(t.err().contains("the plot is a PNG image, so its name must end in .png"), t.err());
+        assertTrue(t.err().contains("a PNG image, so its name must end in .png"), t.err());
         assertFalse(Files.exists(dir.resolve("p.jpg")));
     }
 

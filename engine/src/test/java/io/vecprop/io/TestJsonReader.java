@@ -29,4 +29,14 @@ class TestJsonReader {
             assertEquals("duplicate key a", e.getMessage());
         }
     }
+
+    @Test
+    void truncatedTextIsAnErrorOfItsOwnNotAnIndexOutOfBounds() {
+        for (String json : new String[] {"", "{", "{\"a\": ", "{\"a\": 1", "{\"a\": 1,", "[1, 2", "\"abc", "\"a\\", "\"\\u00",
+            "tru", "{\"event\": \"epoch\", \"epoch\": "}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> JsonReader.parse(json), json);
+            assertTrue(e.getMessage().contains("ends at " + json.length()) || e.getMessage().contains("expected"),
+                    json + ": " + e.getMessage());
+        }
+    }
 }
