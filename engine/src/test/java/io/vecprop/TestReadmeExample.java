@@ -1,5 +1,6 @@
 package io.vecprop;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,9 +8,11 @@ import io.vecprop.data.Dataset;
 import io.vecprop.io.ModelFile;
 import io.vecprop.data.Scaler;
 import io.vecprop.data.Synthetic;
+import io.vecprop.kernels.Activation;
 import io.vecprop.kernels.KernelSelection;
 import io.vecprop.kernels.Kernels;
 import io.vecprop.kernels.KernelsF32;
+import io.vecprop.nn.Init;
 import io.vecprop.nn.Loss;
 import io.vecprop.train.MiniBatchTrainer;
 import io.vecprop.nn.Network;
@@ -64,7 +67,8 @@ class TestReadmeExample {
         scaler.apply(train.inputs());
         scaler.apply(test.inputs());
 
-        Network wide = Network.random(Kernels.scalar(), Loss.CROSS_ENTROPY, 7, 64, 256, 256, 10);
+        Network wide = Network.builder().input(64).dense(256, Activation.RELU).dense(256, Activation.RELU)
+                .dense(10, Activation.SOFTMAX).loss(Loss.CROSS_ENTROPY).seed(7).build(Kernels.scalar());
         MiniBatchTrainer.Options o = new MiniBatchTrainer.Options(3, 32, 0.1, 0.9, 7, true, true, 0);
         MiniBatchTrainer.Result run = MiniBatchTrainer.train(wide, train, test, o, MiniBatchTrainer.Listener.NONE);
         double accuracy = run.last().validationAccuracy();                // measured after the last epoch
@@ -112,12 +116,26 @@ class TestReadmeExample {
     @Test
     void trainingDocShowsTheDataExample() throws IOException {
         assertShows(Path.of("..", "docs", "training.md"),
-            "Network wide = Network.random(Kernels.scalar(), Loss.CROSS_ENTROPY, 7, 64, 256, 256, 10);",
+            "Network wide = Network.builder().input(64).dense(256, Activation.RELU).dense(256, Activation.RELU)",
+            "        .dense(10, Activation.SOFTMAX).loss(Loss.CROSS_ENTROPY).seed(7).build(Kernels.scalar());",
             "MiniBatchTrainer.Options o = new MiniBatchTrainer.Options(3, 32, 0.1, 0.9, 7, true, true, 0);",
             "MiniBatchTrainer.Result run = MiniBatchTrainer.train(wide, train, test, o, MiniBatchTrainer.Listener.NONE);",
             "ModelFile.write(Path.of(\"blobs.safetensors\"), new ModelFile.Model(wide, scaler, train.classes()));",
             "ModelFile.Model back = ModelFile.read(Path.of(\"blobs.safetensors\"), Kernels.scalar());",
             "Dataset test = Synthetic.blobs(500, 64, 10, 1.0, 5, 1);           // the same centres, fresh points");
+    }
+
+    /** The builder example of docs/activations.md ("In Java"), built and checked as it reads. */
+    @Test
+    void activationsDocBuildsWhatItSays() throws IOException {
+        Network net = Network.builder().input(784).dense(1024, Activation.RELU).dense(10, Activation.SOFTMAX)
+                .loss(Loss.CROSS_ENTROPY).init(Init.HE).seed(7).build(Kernels.scalar());
+        assertEquals(java.util.List.of(Activation.RELU, Activation.SOFTMAX), net.activations());
+        assertEquals(Loss.CROSS_ENTROPY, net.lossFunction());
+        assertArrayEquals(new int[] {784, 1024, 10}, net.widths());
+        assertShows(Path.of("..", "docs", "activations.md"),
+            "Network net = Network.builder().input(784).dense(1024, Activation.RELU).dense(10, Activation.SOFTMAX)",
+            "        .loss(Loss.CROSS_ENTROPY).init(Init.HE).seed(7).build(Kernels.scalar());");
     }
 
     /** The float example lives in docs/f32.md. */
