@@ -2,7 +2,7 @@
 """The benchmark workloads of vecprop, timed in PyTorch on the CPU, for a side-by-side run.
 
 What it times, each as the median of single timed calls after a warm-up:
-  * one training step of W1-W4 (sigmoid layers, half-squared error averaged over the batch, SGD
+  * one training step of W1-W4 (sigmoid layers, or ReLU hidden layers with --activation relu, half-squared error averaged over the batch, SGD
     lr 0.1, biases trained; the same widths and batches as vecprop's TrainingBench), twice:
       autograd  nn.Linear layers, loss.backward(), torch.optim.SGD
       manual    the backprop a careful user writes by hand: torch.no_grad(), buffers allocated
@@ -114,15 +114,16 @@ def network(workload, dtype):
     return ws, bs, x, t
 
 
-def autograd_step(workload, dtype):
+def autograd_step(workload, dtype, activation="sigmoid"):
     ws, bs, x, t = network(workload, dtype)
     layers = []
-    for w, b in zip(ws, bs):
+    for l, (w, b) in enumerate(zip(ws, bs)):
         lin = torch.nn.Linear(w.shape[1], w.shape[0]).to(dtype)
         with torch.no_grad():
             lin.weight.copy_(w)
             lin.bias.copy_(b)
-        layers += [lin, torch.nn.Sigmoid()]
+        hidden = l + 1 < len(ws)
+        layers += [lin, torch.nn.ReLU() if hidden and activation == "relu" else torch.nn.Sigmoid()]
     net = torch.nn.Sequential(*layers)
     opt = torch.optim.SGD(net.parameters(), lr=LR)
 
@@ -142,8 +143,10 @@ def sigmoid_deriv(out, into):
     return torch.sub(out, into, out=into)
 
 
-def manual_step(workload, dtype):
+def manual_step(workload, dtype, activation="sigmoid"):
     ws, bs, x, t = network(workload, dtype)
+    relu = activation == "relu"
+    masks = [torch.empty(x.shape[0], w.shape[0], dtype=torch.bool) for w in ws]
     n = x.shape[0]
     nets = [torch.empty(n, w.shape[0], dtype=dtype) for w in ws]
     outs = [torch.empty(n, w.shape[0], dtype=dtype) for w in ws]
@@ -157,7 +160,10 @@ def manual_step(workload, dtype):
         inp = x
         for l, (w, b) in enumerate(zip(ws, bs)):
             torch.addmm(b, inp, w.t(), out=nets[l])
-            torch.sigmoid(nets[l], out=outs[l])
+            if relu and l + 1 < len(ws):
+                torch.clamp_min(nets[l], 0, out=outs[l])
+            else:
+                torch.sigmoid(nets[l], out=outs[l])
             inp = outs[l]
         last = len(ws) - 1
         out = outs[last]
@@ -169,7 +175,10 @@ def manual_step(workload, dtype):
             if l > 0:
                 # delta below through W before its update, times out·(1 - out)
                 torch.mm(deltas[l], ws[l], out=deltas[l - 1])
-                deltas[l - 1].mul_(sigmoid_deriv(outs[l - 1], derivs[l - 1]))
+                if relu:
+                    deltas[l - 1].mul_(torch.gt(nets[l - 1], 0, out=masks[l - 1]))
+                else:
+                    deltas[l - 1].mul_(sigmoid_deriv(outs[l - 1], derivs[l - 1]))
             inp = x if l == 0 else outs[l - 1]
             ws[l].addmm_(deltas[l].t(), inp, alpha=scale)
             torch.sum(deltas[l], dim=0, out=sums[l])
@@ -215,6 +224,8 @@ def main():
     p.add_argument("--precision", default="f64,f32")
     p.add_argument("--threads", default="1,2")
     p.add_argument("--modes", default="autograd,manual")
+    p.add_argument("--activation", choices=("sigmoid", "relu"), default="sigmoid",
+                   help="the hidden layers' activation (the output stays sigmoid), as TrainingBench's activation")
     p.add_argument("--seconds", type=float, default=3.0, help="measured seconds per case (default 3)")
     p.add_argument("--no-steps", action="store_true", help="products only")
     p.add_argument("--no-gemm", action="store_true", help="training steps only")
@@ -253,14 +264,17 @@ def main():
                         for name, tt, bt in setups(th):
                             torch.set_num_threads(tt)
                             with threadpool_limits(limits=bt, user_api="blas"):
-                                step = (autograd_step if mode == "autograd" else manual_step)(w, DTYPES[q])
+                                step = (autograd_step if mode == "autograd" else manual_step)(w, DTYPES[q],
+                                                                                              args.activation)
                                 median, calls = timed(step, args.seconds)
                             row = {"workload": w, "precision": q, "threads": th, "mode": mode, "setup": name,
+                                   "activation": args.activation,
                                    "median_ms": median * 1e3, "calls": calls}
                             info["steps"].append(row)
                             if text:
-                                print("step %-3s %s %d thread%s %-8s %-13s %10.4f ms  (%d calls)" % (
-                                    w, q, th, "" if th == 1 else "s", mode, name, median * 1e3, calls), flush=True)
+                                print("step %-3s %s %-7s %d thread%s %-8s %-13s %10.4f ms  (%d calls)" % (
+                                    w, q, args.activation, th, "" if th == 1 else "s", mode, name, median * 1e3,
+                                    calls), flush=True)
     if not args.no_gemm:
         for op, shape, m, n, k in gemm_cases(workloads):
             for q in precisions:
