@@ -33,7 +33,7 @@ public final class JsonReader {
     /** The character at k, or an error saying the text ended there (truncated JSON). */
     private char at(int k) {
         if (k >= s.length()) {
-            throw new IllegalArgumentException("the text ends at " + s.length() + " before the JSON does");
+            throw new IllegalArgumentException("it ends early, at character " + s.length());
         }
         return s.charAt(k);
     }

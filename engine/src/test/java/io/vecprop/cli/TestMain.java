@@ -332,7 +332,7 @@ public class TestMain {
     @Test
     void helpOfEveryCommandSaysWhatItDoesAndShowsAnExample() {
         for (String[] args : new String[][] {{"--help"}, {"explain", "--help"}, {"train", "--help"}, {"eval", "--help"},
-            {"predict", "--help"}, {"info", "--help"}, {"gradcheck", "--help"}}) {
+            {"predict", "--help"}, {"info", "--help"}, {"gradcheck", "--help"}, {"plot", "--help"}}) {
             Run r = run(args);
             assertEquals(0, r.code());
             assertTrue(r.out().contains("Usage:"), r.out());
@@ -347,7 +347,7 @@ public class TestMain {
         assertEquals(0, r.code());
         List<String> commands = r.out().lines().filter(l -> l.matches("  [a-z]+ .*")).map(l -> l.trim().split(" ")[0])
                 .toList();
-        assertEquals(List.of("explain", "train", "eval", "predict", "info", "gradcheck", "profile", "bench", "help"), commands, r.out());
+        assertEquals(List.of("explain", "train", "eval", "predict", "info", "gradcheck", "plot", "profile", "bench", "help"), commands, r.out());
         String flat = r.out().replaceAll("\\s+", " ");
         assertTrue(flat.contains("profile " + ModuleCommands.PROFILE_HEADER), r.out());
         assertTrue(flat.contains("bench " + ModuleCommands.BENCH_HEADER), r.out());
@@ -389,7 +389,7 @@ public class TestMain {
         picocli.CommandLine cli = VecpropCommand.commandLine(List.of(provider));
         StringWriter err = new StringWriter();
         cli.setErr(new PrintWriter(err));
-        assertEquals(List.of("explain", "train", "eval", "predict", "info", "gradcheck", "profile", "bench", "other", "help"),
+        assertEquals(List.of("explain", "train", "eval", "predict", "info", "gradcheck", "plot", "profile", "bench", "other", "help"),
                 List.copyOf(cli.getSubcommands().keySet()));
         assertTrue(cli.getSubcommands().get("bench").getCommand() instanceof Provided);
         assertTrue(cli.getSubcommands().get("profile").getCommand() instanceof ModuleCommands.StandIn);

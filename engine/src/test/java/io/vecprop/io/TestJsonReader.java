@@ -35,7 +35,7 @@ class TestJsonReader {
         for (String json : new String[] {"", "{", "{\"a\": ", "{\"a\": 1", "{\"a\": 1,", "[1, 2", "\"abc", "\"a\\", "\"\\u00",
             "tru", "{\"event\": \"epoch\", \"epoch\": "}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> JsonReader.parse(json), json);
-            assertTrue(e.getMessage().contains("ends at " + json.length()) || e.getMessage().contains("expected"),
+            assertTrue(e.getMessage().contains("it ends early, at character " + json.length()) || e.getMessage().contains("expected"),
                     json + ": " + e.getMessage());
         }
     }
