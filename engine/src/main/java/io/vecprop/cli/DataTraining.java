@@ -73,7 +73,8 @@ final class DataTraining {
                 c.epochs != null ? Math.toIntExact(c.epochs) : DEFAULT_EPOCHS,
                 c.batch != null ? Math.toIntExact(c.batch) : DEFAULT_BATCH, // Values.PositiveInt bounds them
                 c.lr, c.momentum != null ? c.momentum : 0, !c.freezeBias, c.targetLoss != null ? c.targetLoss : 0,
-                c.modelOut, cluster, c.activations, c.weightInit, c.autoencoder);
+                c.modelOut, cluster, c.activations, c.weightInit, c.autoencoder,
+                c.earlyStop != null ? Math.toIntExact(c.earlyStop) : 0);
         List<TrainingChart.Point> points = new ArrayList<>();
         TrainOnData.Outcome outcome;
         try {
@@ -222,6 +223,8 @@ final class DataTraining {
             m.put("cluster", cluster == null ? null : cluster.description());
             m.put("epochs", result.epochs().size());
             m.put("reached_target", result.reachedTarget());
+            m.put("kept_epoch", result.keptEpoch() == 0 ? null : result.keptEpoch());
+            m.put("stopped_early", result.stoppedEarly());
             m.put("train_loss", last.trainLoss());
             m.put("train_accuracy", last.trainAccuracy());
             m.put("validation_loss", last.validationLoss());
@@ -238,6 +241,13 @@ final class DataTraining {
                     Double.isNaN(last.validationAccuracy()) ? (Double.isNaN(last.validationLoss()) ? ""
                             : ", validation loss " + sig4(last.validationLoss()))
                             : ", validation loss " + sig4(last.validationLoss()) + ", accuracy " + percent(last.validationAccuracy()));
+            if (result.keptEpoch() > 0) {
+                MiniBatchTrainer.Epoch kept = result.kept();
+                out.printf("%skept epoch %d's weights, the lowest validation loss (%s%s)%n", result.stoppedEarly()
+                        ? "early stop: the validation loss did not improve for " + c.earlyStop + " epochs; " : "",
+                        kept.epoch(), sig4(kept.validationLoss()), Double.isNaN(kept.validationAccuracy()) ? ""
+                        : ", accuracy " + percent(kept.validationAccuracy()));
+            }
             if (c.modelOut != null) {
                 out.println("saved the model to " + c.modelOut);
             }

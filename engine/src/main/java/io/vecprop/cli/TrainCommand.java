@@ -165,6 +165,12 @@ final class TrainCommand implements Callable<Integer> {
                     + "training loss with --data (default: 0, run every epoch).")
     Double targetLoss;
 
+    @Option(names = "--early-stop", converter = Values.PositiveInt.class, paramLabel = "PATIENCE",
+            description = "With --data and --validation: stop when the validation loss has not improved for PATIENCE "
+                    + "epochs in a row, and end (and save) with the weights of the epoch of the lowest validation loss, "
+                    + "which the summary names (default: every epoch runs, the last epoch's weights stay).")
+    Long earlyStop;
+
     @Option(names = "--max-steps", defaultValue = "10000000", converter = Values.PositiveLong.class,
             paramLabel = "N", description = "Worked example: stop after this many steps at most (default: ${DEFAULT-VALUE}).")
     long maxSteps;
@@ -209,7 +215,7 @@ final class TrainCommand implements Callable<Integer> {
     private String dataOnlyOptionGiven() {
         Object[][] options = {{"--layers", layers}, {"--loss", loss}, {"--activations", activations},
             {"--weight-init", weightInit}, {"--autoencoder", autoencoder ? Boolean.TRUE : null}, {"--epochs", epochs}, {"--batch", batch},
-            {"--momentum", momentum}, {"--seed", seed}, {"--validation", validation}, {"--scale", scale}, {"--init", init},
+            {"--early-stop", earlyStop}, {"--momentum", momentum}, {"--seed", seed}, {"--validation", validation}, {"--scale", scale}, {"--init", init},
             {"--model-out", modelOut}, {"--plot", plot}, {"--labels", dataOptions.labels},
             {"--label-column", dataOptions.labelColumn}, {"--no-shuffle", noShuffle ? Boolean.TRUE : null},
             {"--spark", spark}, {"--spark-partitions", sparkPartitions}};

@@ -2,6 +2,8 @@ package io.vecprop.train;
 
 import io.vecprop.data.Dataset;
 import io.vecprop.nn.DenseNetwork;
+import io.vecprop.nn.Network;
+import io.vecprop.nn.NetworkF32;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -39,10 +41,23 @@ public final class MiniBatchTrainer {
      * @param shuffle false keeps the data's order in every epoch
      * @param trainBias false freezes the biases
      * @param targetLoss stop after the first epoch whose training loss is below this (0: never)
+     * @param earlyStop with a validation set: stop when the validation loss has not improved for this many
+     *     epochs in a row, and end with the weights of the epoch of the lowest validation loss (0: never;
+     *     every epoch runs and the last epoch's weights stay)
      */
     public record Options(int epochs, int batchSize, double learningRate, double momentum, long seed,
-            boolean shuffle, boolean trainBias, double targetLoss) {
+            boolean shuffle, boolean trainBias, double targetLoss, int earlyStop) {
+
+        /** Without early stopping. */
+        public Options(int epochs, int batchSize, double learningRate, double momentum, long seed, boolean shuffle,
+                boolean trainBias, double targetLoss) {
+            this(epochs, batchSize, learningRate, momentum, seed, shuffle, trainBias, targetLoss, 0);
+        }
+
         public Options {
+            if (earlyStop < 0) {
+                throw new IllegalArgumentException("early-stopping patience " + earlyStop + " must be at least 1, or 0 for none");
+            }
             if (epochs < 1) {
                 throw new IllegalArgumentException("epochs " + epochs + " must be at least 1");
             }
@@ -102,10 +117,23 @@ public final class MiniBatchTrainer {
      * @param epochs every epoch's figures, in order
      * @param reachedTarget whether training stopped early at the target loss
      * @param nanos wall time of the run, validation included
+     * @param keptEpoch with early stopping, the epoch whose weights the network ended with (the lowest
+     *     validation loss, the first of equals); 0 without early stopping
+     * @param stoppedEarly whether early stopping ended the run before its last epoch
      */
-    public record Result(List<Epoch> epochs, boolean reachedTarget, long nanos) {
+    public record Result(List<Epoch> epochs, boolean reachedTarget, long nanos, int keptEpoch, boolean stoppedEarly) {
         public Result {
             epochs = List.copyOf(epochs);
+        }
+
+        /** Without early stopping. */
+        public Result(List<Epoch> epochs, boolean reachedTarget, long nanos) {
+            this(epochs, reachedTarget, nanos, 0, false);
+        }
+
+        /** The epoch whose weights the network holds: the kept one, or the last. */
+        public Epoch kept() {
+            return keptEpoch == 0 ? last() : epochs.get(keptEpoch - 1);
         }
 
         public Epoch last() {
@@ -114,6 +142,43 @@ public final class MiniBatchTrainer {
     }
 
     private MiniBatchTrainer() {}
+
+    /**
+     * Early stopping's memory: the lowest validation loss so far, its epoch and a copy of that epoch's
+     * weights, in one buffer of the network's precision allocated once (a copy per improving epoch,
+     * never per step).
+     */
+    private static final class BestWeights {
+        private final double[] f64;
+        private final float[] f32;
+        int epoch;
+        double loss = Double.POSITIVE_INFINITY;
+
+        BestWeights(DenseNetwork network) {
+            f64 = network instanceof Network ? new double[network.parameterCount()] : null;
+            f32 = network instanceof NetworkF32 ? new float[network.parameterCount()] : null;
+        }
+
+        /** Keeps the weights when this epoch's validation loss is lower than every earlier one's. */
+        void offer(DenseNetwork network, int epoch, double validationLoss) {
+            if (!(validationLoss < loss)) {
+                return;
+            }
+            loss = validationLoss;
+            this.epoch = epoch;
+            switch (network) {
+                case Network n -> n.copyParameters(f64);
+                case NetworkF32 f -> f.copyParameters(f32);
+            }
+        }
+
+        void restore(DenseNetwork network) {
+            switch (network) {
+                case Network n -> n.setParameters(f64);
+                case NetworkF32 f -> f.setParameters(f32);
+            }
+        }
+    }
 
     /**
      * A batch's loss was NaN or infinite: training stops at once (the weights are no longer worth
@@ -231,6 +296,11 @@ public final class MiniBatchTrainer {
         }
         Objects.requireNonNull(listener, "listener");
         Objects.requireNonNull(steps, "steps");
+        if (options.earlyStop() > 0 && validation == null) {
+            throw new IllegalArgumentException("early stopping watches the validation loss: give a validation set");
+        }
+        BestWeights best = options.earlyStop() > 0 ? new BestWeights(network) : null;
+        boolean stopped = false;
         int n = train.size();
         int batch = Math.min(options.batchSize(), n);
         int batches = (n + batch - 1) / batch;
@@ -245,7 +315,7 @@ public final class MiniBatchTrainer {
         long start = System.nanoTime();
         steps.start(network, train, options, batch);
         try {
-            for (int epoch = 1; epoch <= options.epochs() && !reached; epoch++) {
+            for (int epoch = 1; epoch <= options.epochs() && !reached && !stopped; epoch++) {
                 if (options.shuffle()) {
                     shuffle(order, rnd);
                 }
@@ -273,11 +343,20 @@ public final class MiniBatchTrainer {
                 epochs.add(e);
                 listener.epochDone(e);
                 reached = options.targetLoss() > 0 && trainLoss < options.targetLoss();
+                if (best != null) {
+                    best.offer(network, epoch, e.validationLoss());
+                    stopped = epoch - best.epoch >= options.earlyStop() && epoch < options.epochs();
+                }
             }
         } finally {
             steps.finish();
         }
-        return new Result(epochs, reached, System.nanoTime() - start);
+        if (best != null && best.epoch > 0) {
+            best.restore(network);
+        }
+        // no improving epoch at all (every validation loss NaN): the last epoch's weights stay
+        int kept = best == null ? 0 : best.epoch > 0 ? best.epoch : epochs.size();
+        return new Result(epochs, reached, System.nanoTime() - start, kept, stopped);
     }
 
     /**

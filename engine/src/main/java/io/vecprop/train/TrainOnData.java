@@ -62,11 +62,23 @@ public final class TrainOnData {
      *     init, null or the model's own
      * @param weightInit how a new network's layers are drawn; null: {@link Init#AUTO}; not with init
      * @param autoencoder the inputs (scaled) are the targets: the first and last widths must match
+     * @param earlyStop stop when the validation loss has not improved for this many epochs and keep the best
+     *     epoch's weights ({@link MiniBatchTrainer.Options#earlyStop}); 0: never; needs a validation share
      */
     public record Options(KernelSelection kernels, Precision precision, Path init, int[] layers, Loss loss,
             Scaler.Kind scale, double validation, boolean shuffle, long seed, int epochs, int batch,
             double learningRate, double momentum, boolean trainBias, double targetLoss, Path modelOut, Cluster cluster,
-            List<Activation> activations, Init weightInit, boolean autoencoder) {
+            List<Activation> activations, Init weightInit, boolean autoencoder, int earlyStop) {
+
+        /** Without early stopping. */
+        public Options(KernelSelection kernels, Precision precision, Path init, int[] layers, Loss loss,
+                Scaler.Kind scale, double validation, boolean shuffle, long seed, int epochs, int batch,
+                double learningRate, double momentum, boolean trainBias, double targetLoss, Path modelOut, Cluster cluster,
+                List<Activation> activations, Init weightInit, boolean autoencoder) {
+            this(kernels, precision, init, layers, loss, scale, validation, shuffle, seed, epochs, batch, learningRate,
+                    momentum, trainBias, targetLoss, modelOut, cluster, activations, weightInit, autoencoder, 0);
+        }
+
         public Options {
             Objects.requireNonNull(kernels, "kernels");
             layers = layers == null ? null : layers.clone();
@@ -117,6 +129,10 @@ public final class TrainOnData {
      * @throws Conflict for options that disagree
      */
     public static Outcome run(Options o, Loader loader, Listener listener) throws IOException {
+        if (o.earlyStop() > 0 && !(o.validation() > 0)) {
+            throw new Conflict("--early-stop " + o.earlyStop() + " watches the validation loss: give --validation SHARE "
+                    + "(such as 0.2) to hold out the samples it is measured on");
+        }
         // the network: from init (in its file's precision unless precision asks for the other), or new from layers and loss
         ModelFile.Model start = o.init() == null ? null : ModelFile.read(o.init(), o.precision(), o.kernels());
         Loss loss = o.loss();
@@ -213,7 +229,7 @@ public final class TrainOnData {
                         : Init.AUTO, o.seed(), widths);
 
         MiniBatchTrainer.Options training = new MiniBatchTrainer.Options(o.epochs(), o.batch(), o.learningRate(),
-                o.momentum(), o.seed(), o.shuffle(), o.trainBias(), o.targetLoss());
+                o.momentum(), o.seed(), o.shuffle(), o.trainBias(), o.targetLoss(), o.earlyStop());
         Plan plan = new Plan(widths, loss, start, all, train, validation, scaler, network, training, List.copyOf(notes));
         listener.planned(plan);
         MiniBatchTrainer.Result result = MiniBatchTrainer.train(network, train, validation, training, listener,
