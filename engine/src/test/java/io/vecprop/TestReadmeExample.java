@@ -69,9 +69,11 @@ class TestReadmeExample {
 
         Network wide = Network.builder().input(64).dense(256, Activation.RELU).dense(256, Activation.RELU)
                 .dense(10, Activation.SOFTMAX).loss(Loss.CROSS_ENTROPY).seed(7).build(Kernels.scalar());
-        MiniBatchTrainer.Options o = new MiniBatchTrainer.Options(3, 32, 0.1, 0.9, 7, true, true, 0);
+        MiniBatchTrainer.Options o = MiniBatchTrainer.Options.builder().epochs(3).batch(32).learningRate(0.1)
+                .momentum(0.9).seed(7).earlyStop(2).build();                    // the rest: the command line's defaults
         MiniBatchTrainer.Result run = MiniBatchTrainer.train(wide, train, test, o, MiniBatchTrainer.Listener.NONE);
-        double accuracy = run.last().validationAccuracy();                // measured after the last epoch
+        assertEquals(new MiniBatchTrainer.Options(3, 32, 0.1, 0.9, 7, true, true, 0, 2), o);
+        double accuracy = run.kept().validationAccuracy();                // the kept epoch's: the best, early stopping
 
         ModelFile.write(dir.resolve("blobs.safetensors"), new ModelFile.Model(wide, scaler, train.classes()));
         ModelFile.Model back = ModelFile.read(dir.resolve("blobs.safetensors"), Kernels.scalar());
@@ -118,7 +120,8 @@ class TestReadmeExample {
         assertShows(Path.of("..", "docs", "training.md"),
             "Network wide = Network.builder().input(64).dense(256, Activation.RELU).dense(256, Activation.RELU)",
             "        .dense(10, Activation.SOFTMAX).loss(Loss.CROSS_ENTROPY).seed(7).build(Kernels.scalar());",
-            "MiniBatchTrainer.Options o = new MiniBatchTrainer.Options(3, 32, 0.1, 0.9, 7, true, true, 0);",
+            "MiniBatchTrainer.Options o = MiniBatchTrainer.Options.builder().epochs(3).batch(32).learningRate(0.1)",
+            "        .momentum(0.9).seed(7).earlyStop(2).build();",
             "MiniBatchTrainer.Result run = MiniBatchTrainer.train(wide, train, test, o, MiniBatchTrainer.Listener.NONE);",
             "ModelFile.write(Path.of(\"blobs.safetensors\"), new ModelFile.Model(wide, scaler, train.classes()));",
             "ModelFile.Model back = ModelFile.read(Path.of(\"blobs.safetensors\"), Kernels.scalar());",

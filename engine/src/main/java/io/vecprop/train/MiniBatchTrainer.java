@@ -54,6 +54,86 @@ public final class MiniBatchTrainer {
             this(epochs, batchSize, learningRate, momentum, seed, shuffle, trainBias, targetLoss, 0);
         }
 
+        /**
+         * Options by name, each with the command line's default: 10 epochs, batch 64, lr 0.1, no momentum,
+         * seed 1, shuffled, biases trained, no target loss, no early stopping.
+         */
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        /** {@link Options} by name; {@link #build} checks them as the constructor does. */
+        public static final class Builder {
+            private int epochs = 10;
+            private int batchSize = 64;
+            private double learningRate = 0.1;
+            private double momentum;
+            private long seed = 1;
+            private boolean shuffle = true;
+            private boolean trainBias = true;
+            private double targetLoss;
+            private int earlyStop;
+
+            private Builder() {}
+
+            public Builder epochs(int epochs) {
+                this.epochs = epochs;
+                return this;
+            }
+
+            public Builder batch(int batchSize) {
+                this.batchSize = batchSize;
+                return this;
+            }
+
+            public Builder learningRate(double learningRate) {
+                this.learningRate = learningRate;
+                return this;
+            }
+
+            /** Classical momentum in [0, 1), as PyTorch's {@code SGD(momentum=M)}; 0 is plain SGD. */
+            public Builder momentum(double momentum) {
+                this.momentum = momentum;
+                return this;
+            }
+
+            /** Seeds the shuffle. */
+            public Builder seed(long seed) {
+                this.seed = seed;
+                return this;
+            }
+
+            /** False keeps the data's order in every epoch. */
+            public Builder shuffle(boolean shuffle) {
+                this.shuffle = shuffle;
+                return this;
+            }
+
+            /** False freezes the biases, as the worked example does. */
+            public Builder trainBias(boolean trainBias) {
+                this.trainBias = trainBias;
+                return this;
+            }
+
+            /** Stop after the first epoch whose training loss is below this. */
+            public Builder targetLoss(double targetLoss) {
+                this.targetLoss = targetLoss;
+                return this;
+            }
+
+            /** Stop when the validation loss has not improved for this many epochs, keeping the best epoch's weights. */
+            public Builder earlyStop(int patience) {
+                this.earlyStop = patience;
+                return this;
+            }
+
+            /** @throws IllegalArgumentException naming the first value out of its range */
+            public Options build() {
+                return new Options(epochs, batchSize, learningRate, momentum, seed, shuffle, trainBias, targetLoss,
+                        earlyStop);
+            }
+        }
+
         public Options {
             if (earlyStop < 0) {
                 throw new IllegalArgumentException("early-stopping patience " + earlyStop + " must be at least 1, or 0 for none");

@@ -81,4 +81,13 @@ class TestEarlyStopCommand {
         assertTrue(noData.err().contains("--early-stop needs --data"), noData.err());
         assertFalse(Files.exists(m), "nothing trained, nothing saved");
     }
+
+    @Test
+    void theOptionsBuildersDefaultsAreTheCommandLines() {
+        assertEquals(new io.vecprop.train.MiniBatchTrainer.Options(DataTraining.DEFAULT_EPOCHS, DataTraining.DEFAULT_BATCH,
+                0.1, 0, DataTraining.DEFAULT_SEED, true, true, 0, 0), io.vecprop.train.MiniBatchTrainer.Options.builder().build());
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> io.vecprop.train.MiniBatchTrainer.Options.builder().momentum(1).build());
+        assertEquals("momentum 1.0 must be in [0, 1)", e.getMessage());
+    }
 }
