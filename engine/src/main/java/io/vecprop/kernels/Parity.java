@@ -76,6 +76,7 @@ public final class Parity {
         ADD_COLUMN_SUMS("addColumnSums", Form.ROWS, "addColumnSums"),
         AXPY("axpy", Form.VALUES, "axpy"),
         SCALE("scale", Form.VALUES, "scale"),
+        ADAM("adam", Form.VALUES, "adam"),
         SOFTMAX("softmax", Form.ROWS, "softmax"),
         SOFTMAX_CROSS_ENTROPY("softmaxCrossEntropy", Form.ROWS, "softmaxCrossEntropy"),
         TANH("activate(tanh)", Form.VALUES, "activate", Activation.TANH),

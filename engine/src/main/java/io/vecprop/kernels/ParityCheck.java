@@ -75,6 +75,7 @@ final class ParityCheck {
             case ADD_COLUMN_SUMS -> addColumnSums(rnd, m, n, reference, candidate, d);
             case AXPY -> axpy(rnd, m * n, reference, candidate, d);
             case SCALE -> scale(rnd, m * n, reference, candidate, d);
+            case ADAM -> adam(rnd, m * n, reference, candidate, d);
             case SOFTMAX -> softmax(rnd, m, n, reference, candidate, d);
             case SOFTMAX_CROSS_ENTROPY -> softmaxCrossEntropy(rnd, m, n, reference, candidate, d);
             case TANH, RELU, LEAKY_RELU, GELU -> activate(kernel.activation(), rnd, m * n, reference, candidate, d);
@@ -213,6 +214,16 @@ final class ParityCheck {
         double[] actual = random(rnd, n, -1.0, 1.0), expected = actual.clone();
         reference.scale(n, 0.9, expected);
         candidate.scale(n, 0.9, actual);
+        compare(expected, actual, d);
+    }
+
+    /** An AdamW step (decay 0.999) from moments drawn near their running sizes: the parameters after it. */
+    private static void adam(SplittableRandom rnd, int n, DenseKernels reference, DenseKernels candidate,
+            Parity.Distance d) {
+        double[] g = random(rnd, n, -1.0, 1.0), m = random(rnd, n, -0.1, 0.1), v = random(rnd, n, 0.0, 0.01);
+        double[] actual = random(rnd, n, -1.0, 1.0), expected = actual.clone();
+        reference.adam(n, 0.9, 0.999, 0.001, 0.0447, 1e-8, 0.999, 0.0, 1.0, g, m.clone(), v.clone(), expected);
+        candidate.adam(n, 0.9, 0.999, 0.001, 0.0447, 1e-8, 0.999, 0.0, 1.0, g, m, v, actual);
         compare(expected, actual, d);
     }
 

@@ -587,6 +587,58 @@ class TestKernelParity {
         CHECKED.addAll(Set.of("scale", "softmax", "softmaxCrossEntropy"));
     }
 
+    /** Adam's step (Adam's L2 term, then AdamW's decoupled decay): SIMD does the scalar operations in order, so bit for bit. */
+    @Test
+    void adamStep() {
+        SplittableRandom rnd = new SplittableRandom(23);
+        for (int n : SIZES) {
+            double[] g = random(rnd, n, -1, 1), p = random(rnd, n, -1, 1);
+            double[] m = random(rnd, n, -0.1, 0.1), v = random(rnd, n, 0, 0.01);
+            for (double[] c : new double[][] {{1, 0.01}, {0.999, 0}}) {
+                double[] pe = p.clone(), me = m.clone(), ve = v.clone();
+                double[] pa = p.clone(), ma = m.clone(), va = v.clone();
+                double[] paN = p.clone(), maN = m.clone(), vaN = v.clone();
+                scalar.adam(n, 0.9, 0.999, 0.0123, 0.0447, 1e-8, c[0], c[1], 0.5, g, me, ve, pe);
+                simd.adam(n, 0.9, 0.999, 0.0123, 0.0447, 1e-8, c[0], c[1], 0.5, g, ma, va, pa);
+                simdN.adam(n, 0.9, 0.999, 0.0123, 0.0447, 1e-8, c[0], c[1], 0.5, g, maN, vaN, paN);
+                String what = "adam decay " + c[0] + " l2 " + c[1] + " n=" + n;
+                assertSameBits(me, ma, what + " m");
+                assertSameBits(ve, va, what + " v");
+                assertSameBits(pe, pa, what + " p");
+                assertSameBits(pa, paN, what + " p, threads");
+                assertSameBits(ma, maN, what + " m, threads");
+            }
+        }
+        CHECKED.add("adam");
+    }
+
+    //@f32 {
+    // /** The float Adam step against the double one on the same (widened) values. */
+    // @Test
+    // void adamAgainstDouble() {
+    //     SplittableRandom rnd = new SplittableRandom(24);
+    //     for (int n : SIZES) {
+    //         float[] g = random(rnd, n, -1, 1), p = random(rnd, n, -1, 1), m = random(rnd, n, -0.1f, 0.1f), v = random(rnd, n, 0, 0.01f);
+    //         float[] pf = p.clone(), mf = m.clone(), vf = v.clone();
+    //         double[] pd = widen(p), md = widen(m), vd = widen(v);
+    //         scalar.adam(n, 0.9f, 0.999f, 0.0123f, 0.0447f, 1e-8f, 0.999f, 0.01f, 0.5f, g, mf, vf, pf);
+    //         scalar64.adam(n, 0.9f, 0.999f, 0.0123f, 0.0447f, 1e-8f, 0.999f, 0.01f, 0.5f, widen(g), md, vd, pd);
+    //         for (int i = 0; i < n; i++) {
+    //             // m = 0.9 m + 0.1 g may cancel: its error is the terms' rounding, not its own size's
+    //             double gi = Math.abs(0.5f * (double) g[i]) + Math.abs(0.01f * (double) p[i]);
+    //             double tolM = 4 * Math.ulp((float) (Math.abs(0.9f * (double) m[i]) + 0.1 * gi)) + Float.MIN_NORMAL;
+    //             assertEquals(md[i], mf[i], tolM, "adam m vs double n=" + n);
+    //             assertEquals(vd[i], vf[i], 4 * Math.ulp((float) Math.abs(vd[i])) + Float.MIN_NORMAL, "adam v vs double n=" + n);
+    //             double step = Math.abs(pd[i] - 0.999f * (double) p[i]);
+    //             double denom = Math.sqrt(vd[i]) / 0.0447f + 1e-8f;
+    //             assertEquals(pd[i], pf[i], 16 * Math.ulp((float) (Math.abs(pd[i]) + step)) + 0.0123f * tolM / denom
+    //                     + Float.MIN_NORMAL, "adam p vs double n=" + n + " [" + i + "]");
+    //         }
+    //     }
+    //     CHECKED_VS_DOUBLE.add("adam");
+    // }
+    //@}
+
     @Test
     void columnSums() {
         SplittableRandom rnd = new SplittableRandom(12);

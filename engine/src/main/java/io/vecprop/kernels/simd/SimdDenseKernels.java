@@ -365,6 +365,29 @@ public final class SimdDenseKernels implements DenseKernels {
         }
     }
 
+    @Override
+    public void adam(int n, double beta1, double beta2, double stepSize, double bc2Sqrt, double eps, double decay,
+            double l2, double gScale, double[] g, double[] m, double[] v, double[] p) {
+        // the scalar kernel's operations in its order, lane by lane: the same values bit for bit
+        DoubleVector b1 = DoubleVector.broadcast(S, beta1), c1 = DoubleVector.broadcast(S, 1 - beta1);
+        DoubleVector b2 = DoubleVector.broadcast(S, beta2), c2 = DoubleVector.broadcast(S, 1 - beta2);
+        DoubleVector step = DoubleVector.broadcast(S, stepSize), bc2 = DoubleVector.broadcast(S, bc2Sqrt);
+        DoubleVector e = DoubleVector.broadcast(S, eps), keep = DoubleVector.broadcast(S, decay);
+        DoubleVector lv = DoubleVector.broadcast(S, l2), gs = DoubleVector.broadcast(S, gScale);
+        int i = 0;
+        int bound = S.loopBound(n);
+        for (; i < bound; i += V) {
+            DoubleVector pv = DoubleVector.fromArray(S, p, i);
+            DoubleVector gi = gs.mul(DoubleVector.fromArray(S, g, i)).add(lv.mul(pv));
+            DoubleVector mi = b1.mul(DoubleVector.fromArray(S, m, i)).add(c1.mul(gi));
+            DoubleVector vi = b2.mul(DoubleVector.fromArray(S, v, i)).add(c2.mul(gi).mul(gi));
+            mi.intoArray(m, i);
+            vi.intoArray(v, i);
+            keep.mul(pv).sub(step.mul(mi.div(vi.sqrt().div(bc2).add(e)))).intoArray(p, i);
+        }
+        ScalarDenseKernels.adamRange(i, n, beta1, beta2, stepSize, bc2Sqrt, eps, decay, l2, gScale, g, m, v, p);
+    }
+
     private static void axpyRange(int from, int to, double alpha, double[] x, double[] y) {
         int i = from;
         int bound = from + S.loopBound(to - from);
