@@ -81,6 +81,8 @@ final class EvalCommand implements Callable<Integer> {
         DenseNetwork network = md.model().network();
         Dataset data = md.data();
         ReconstructionPicture.Shape shape = null;
+        int count = Math.min(data.size(), pictureCount == null ? ReconstructionPicture.DEFAULT_COUNT
+                : Math.toIntExact(pictureCount)); // Values.PositiveInt bounds it
         if (picture != null) {
             if (!md.model().autoencoder()) {
                 throw new ParameterException(spec.commandLine(), "--picture draws an auto-encoder's reconstructions, but "
@@ -98,7 +100,6 @@ final class EvalCommand implements Callable<Integer> {
         double seconds = (System.nanoTime() - start) / 1e9;
         ClassReport report = confusion == null ? null : new ClassReport(classNames(data), confusion);
         if (picture != null) {
-            int count = pictureCount == null ? ReconstructionPicture.DEFAULT_COUNT : Math.toIntExact(pictureCount);
             String title = String.format(java.util.Locale.ROOT, "%s on %s: inputs and reconstructions (R\u00b2 %s)",
                     modelOptions.model.getFileName(), data.name(), f3(e.regression().r2()));
             ReconstructionPicture.write(picture, title, network, data, shape, count);
@@ -146,9 +147,7 @@ final class EvalCommand implements Callable<Integer> {
                         network.outputs() > 1 ? " (the mean of " + network.outputs() + " outputs' R²)" : "");
             }
             if (picture != null) {
-                out.printf("picture: %s (%d samples, %dx%d)%n", picture, Math.min(data.size(),
-                        pictureCount == null ? ReconstructionPicture.DEFAULT_COUNT : pictureCount), shape.height(),
-                        shape.width());
+                out.printf("picture: %s (%d samples, %dx%d)%n", picture, count, shape.height(), shape.width());
             }
         }
         out.flush();

@@ -9,10 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -62,7 +60,6 @@ final class PlotCommand implements Callable<Integer> {
         List<String> names = new ArrayList<>();
         List<Path> files = new ArrayList<>();
         CommandFiles checked = new CommandFiles().output("--out", out);
-        Set<String> seen = new LinkedHashSet<>();
         for (String r : runs) {
             int eq = r.indexOf('=');
             Path file = Path.of(eq < 0 ? r : r.substring(eq + 1));
@@ -70,7 +67,7 @@ final class PlotCommand implements Callable<Integer> {
             if (file.toString().isEmpty()) {
                 throw new ParameterException(spec.commandLine(), "--run " + r + ": no file after the name (NAME=FILE)");
             }
-            if (!seen.add(name)) {
+            if (names.contains(name)) {
                 throw new ParameterException(spec.commandLine(), "--run: two runs named " + Excerpt.quote(name)
                         + "; give each its own NAME=");
             }

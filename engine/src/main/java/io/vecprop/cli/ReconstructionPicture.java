@@ -1,7 +1,6 @@
 package io.vecprop.cli;
 
 import io.vecprop.data.Dataset;
-import io.vecprop.io.AtomicFiles;
 import io.vecprop.nn.DenseNetwork;
 import io.vecprop.train.BatchBuffers;
 import java.awt.Color;
@@ -12,8 +11,6 @@ import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
-import javax.imageio.ImageIO;
-import javax.imageio.stream.FileImageOutputStream;
 
 /**
  * A PNG of an auto-encoder at work: the first samples' (scaled) inputs drawn as greyscale images in
@@ -71,14 +68,7 @@ final class ReconstructionPicture {
     /** Draws the first count samples of data and their reconstructions by network, and writes the PNG atomically. */
     static void write(Path file, String title, DenseNetwork network, Dataset data, Shape shape, int count)
             throws IOException {
-        BufferedImage img = render(title, network, data, shape, count);
-        AtomicFiles.write(file, tmp -> {
-            try (FileImageOutputStream out = new FileImageOutputStream(tmp.toFile())) {
-                if (!ImageIO.write(img, "png", out)) {
-                    throw new IOException("no PNG writer in this JVM");
-                }
-            }
-        });
+        TrainingChart.writePng(file, render(title, network, data, shape, count));
     }
 
     static BufferedImage render(String title, DenseNetwork network, Dataset data, Shape shape, int count) {

@@ -88,10 +88,7 @@ final class TrainingChart {
         if (runs.isEmpty() || runs.size() > RUN_COLOURS.length) {
             throw new IllegalArgumentException(runs.size() + " runs: 1 to " + RUN_COLOURS.length + " fit one chart");
         }
-        NumberAxis epochAxis = epochAxis();
-        CombinedDomainXYPlot plot = new CombinedDomainXYPlot(style(epochAxis));
-        epochAxis.setTickLabelInsets(new RectangleInsets(4, 30, 2, 30));
-        plot.setGap(30);
+        CombinedDomainXYPlot plot = epochPlot();
         List<double[]> epochs = new java.util.ArrayList<>();
         List<double[]> losses = new java.util.ArrayList<>();
         List<double[]> accuracies = new java.util.ArrayList<>();
@@ -101,10 +98,7 @@ final class TrainingChart {
             List<Point> pts = r.points().stream().sorted(Comparator.comparingInt(Point::epoch)).toList();
             longest = Math.max(longest, pts.size());
             double[] loss = values(pts, r.validation() ? Point::validationLoss : Point::trainLoss);
-            double[] accuracy = values(pts, Point::validationAccuracy);
-            if (Arrays.stream(accuracy).anyMatch(v -> v > 1)) { // a percentage: to a fraction
-                Arrays.setAll(accuracy, i -> accuracy[i] / 100);
-            }
+            double[] accuracy = fractions(values(pts, Point::validationAccuracy));
             epochs.add(values(pts, Point::epoch));
             losses.add(loss);
             accuracies.add(accuracy);
@@ -144,7 +138,8 @@ final class TrainingChart {
         writePng(file, render(title, points));
     }
 
-    private static void writePng(Path file, BufferedImage img) throws IOException {
+    /** Writes img as a PNG to file atomically (a temporary file beside it, then a rename); also eval --picture's. */
+    static void writePng(Path file, BufferedImage img) throws IOException {
         AtomicFiles.write(file, tmp -> {
             try (FileImageOutputStream out = new FileImageOutputStream(tmp.toFile())) {
                 if (!ImageIO.write(img, "png", out)) {
@@ -165,17 +160,11 @@ final class TrainingChart {
         double[] epochs = values(pts, Point::epoch);
         double[] train = values(pts, Point::trainLoss);
         double[] validation = values(pts, Point::validationLoss);
-        double[] accuracy = values(pts, Point::validationAccuracy);
-        if (Arrays.stream(accuracy).anyMatch(a -> a > 1)) { // a percentage: to a fraction
-            Arrays.setAll(accuracy, i -> accuracy[i] / 100);
-        }
+        double[] accuracy = fractions(values(pts, Point::validationAccuracy));
         boolean withValidation = Arrays.stream(validation).anyMatch(Double::isFinite);
         boolean withAccuracy = Arrays.stream(accuracy).anyMatch(Double::isFinite);
 
-        NumberAxis epochAxis = epochAxis();
-        CombinedDomainXYPlot plot = new CombinedDomainXYPlot(style(epochAxis));
-        epochAxis.setTickLabelInsets(new RectangleInsets(4, 30, 2, 30)); // labels at least 80 px apart
-        plot.setGap(30);
+        CombinedDomainXYPlot plot = epochPlot();
 
         ValueAxis lossAxis = lossAxis(withValidation ? List.of(train, validation) : List.of(train));
         boolean log = lossAxis instanceof LogAxis;
@@ -192,6 +181,15 @@ final class TrainingChart {
         }
 
         return chart(title, plot, summary(pts, train, validation, accuracy), withAccuracy, info);
+    }
+
+    /** Panels stacked on one integer epoch axis, 30 px apart. */
+    private static CombinedDomainXYPlot epochPlot() {
+        NumberAxis epochAxis = epochAxis();
+        CombinedDomainXYPlot plot = new CombinedDomainXYPlot(style(epochAxis));
+        epochAxis.setTickLabelInsets(new RectangleInsets(4, 30, 2, 30)); // labels at least 80 px apart
+        plot.setGap(30);
+        return plot;
     }
 
     private static NumberAxis epochAxis() {
@@ -227,6 +225,14 @@ final class TrainingChart {
         chart.getLegend().setItemLabelPadding(new RectangleInsets(2, 6, 2, 22));
         return chart.createBufferedImage(WIDTH, withAccuracy ? ACCURACY_HEIGHT : LOSS_HEIGHT,
                 BufferedImage.TYPE_INT_RGB, info);
+    }
+
+    /** Accuracies as fractions: a run that gave percentages (any value above 1) divided by 100, in place. */
+    private static double[] fractions(double[] accuracy) {
+        if (Arrays.stream(accuracy).anyMatch(a -> a > 1)) {
+            Arrays.setAll(accuracy, i -> accuracy[i] / 100);
+        }
+        return accuracy;
     }
 
     private static double[] values(List<Point> pts, ToDoubleFunction<Point> value) {
