@@ -51,6 +51,13 @@ public class TrainingBench {
     @Param({"sigmoid"})
     public String activation;
 
+    /**
+     * The update rule: none (plain SGD's fused step, as before this parameter) or an optimizer by its
+     * {@code --optimizer} name (sgd, momentum, nesterov, adam, adamw), to time what each adds to a step.
+     */
+    @Param({"none"})
+    public String optimizer;
+
     TrainingStep state;
 
     @Setup(Level.Trial)
@@ -58,6 +65,7 @@ public class TrainingBench {
         state = workload.equals("W1") ? TrainingStep.workedExample(kernels, threads, precision)
                 : TrainingStep.random(Workloads.widths(workload), Workloads.batch(workload), kernels, threads, precision,
                         Activation.parse(activation));
+        state.optimizer(optimizer);
     }
 
     /** Training updates the weights in place: each iteration starts from the same ones. */

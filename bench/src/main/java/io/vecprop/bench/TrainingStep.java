@@ -9,6 +9,8 @@ import io.vecprop.kernels.KernelProvider;
 import io.vecprop.nn.Init;
 import io.vecprop.nn.Loss;
 import io.vecprop.nn.Network;
+import io.vecprop.train.Optimizer;
+import io.vecprop.train.OptimizerSpec;
 import io.vecprop.nn.NetworkF32;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +32,9 @@ final class TrainingStep {
     private NetworkF32 startF, netF;
     private DMatrixRMaj x, t;
     private FMatrixRMaj xF, tF;
+    /** The optimizer the step takes, or null for plain SGD's fused {@code trainStep}. */
+    private Optimizer optimizer;
+    private double lr = 0.1;
 
     private TrainingStep(String precision) {
         this.f32 = KernelState.isF32(precision);
@@ -128,8 +133,32 @@ final class TrainingStep {
         System.arraycopy(from, 0, to, 0, from.length);
     }
 
+    /**
+     * Steps through this optimizer instead of plain SGD's fused step: sgd (the same fused step, through the
+     * optimizer), momentum or nesterov (0.9), adam or adamw (PyTorch's defaults, lr 1e-3, their usual rate);
+     * "none" keeps {@code trainStep}. Its state persists across iterations, as in training.
+     */
+    TrainingStep optimizer(String name) {
+        if (name.equals("none")) {
+            return this;
+        }
+        OptimizerSpec spec = switch (OptimizerSpec.Kind.parse(name)) {
+            case SGD -> OptimizerSpec.sgd(0);
+            case MOMENTUM -> OptimizerSpec.sgd(0.9);
+            case NESTEROV -> OptimizerSpec.nesterov(0.9);
+            case ADAM -> OptimizerSpec.adam();
+            case ADAMW -> OptimizerSpec.adamW();
+        };
+        this.optimizer = Optimizer.of(spec, true);
+        this.lr = spec.kind().adam() ? 1e-3 : 0.1;
+        return this;
+    }
+
     /** One step; returns the loss before it, for JMH to consume. */
     double step() {
-        return f32 ? netF.trainStep(xF, tF, 0.1f, true) : net.trainStep(x, t, 0.1, true);
+        if (optimizer != null) {
+            return f32 ? optimizer.step(netF, xF, tF, (float) lr) : optimizer.step(net, x, t, lr);
+        }
+        return f32 ? netF.trainStep(xF, tF, (float) lr, true) : net.trainStep(x, t, lr, true);
     }
 }

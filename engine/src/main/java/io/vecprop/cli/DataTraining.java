@@ -11,6 +11,8 @@ import io.vecprop.kernels.KernelSelection;
 import io.vecprop.kernels.Precision;
 import io.vecprop.train.Cluster;
 import io.vecprop.train.MiniBatchTrainer;
+import io.vecprop.train.OptimizerSpec;
+import io.vecprop.train.Schedule;
 import io.vecprop.train.TrainOnData;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -67,14 +69,21 @@ final class DataTraining {
     }
 
     private int run(Cluster cluster) throws IOException {
+        OptimizerSpec optimizer = optimizer();
+        int epochs = c.epochs != null ? Math.toIntExact(c.epochs) : DEFAULT_EPOCHS;
+        int warmup = c.warmup != null ? Math.toIntExact(c.warmup) : 0;
+        if (warmup >= epochs) {
+            throw new ParameterException(cli, "--warmup " + warmup + " must be fewer than the " + epochs
+                    + " epochs (--epochs), so the schedule gets at least one");
+        }
         KernelSelection kernels = c.kernelOptions.selection(err);
         TrainOnData.Options options = new TrainOnData.Options(kernels, c.kernelOptions.precision, c.init, c.layers, c.loss,
                 c.scale, c.validation != null ? c.validation : 0, !c.noShuffle, c.seed != null ? c.seed : DEFAULT_SEED,
-                c.epochs != null ? Math.toIntExact(c.epochs) : DEFAULT_EPOCHS,
-                c.batch != null ? Math.toIntExact(c.batch) : DEFAULT_BATCH, // Values.PositiveInt bounds them
-                c.lr, c.momentum != null ? c.momentum : 0, !c.freezeBias, c.targetLoss != null ? c.targetLoss : 0,
+                epochs, c.batch != null ? Math.toIntExact(c.batch) : DEFAULT_BATCH, // Values.PositiveInt bounds them
+                c.lr, optimizer, !c.freezeBias, c.targetLoss != null ? c.targetLoss : 0,
                 c.modelOut, cluster, c.activations, c.weightInit, c.autoencoder,
-                c.earlyStop != null ? Math.toIntExact(c.earlyStop) : 0);
+                c.earlyStop != null ? Math.toIntExact(c.earlyStop) : 0,
+                c.schedule != null ? c.schedule : Schedule.CONSTANT, warmup, c.clipNorm != null ? c.clipNorm : 0);
         List<TrainingChart.Point> points = new ArrayList<>();
         TrainOnData.Outcome outcome;
         try {
@@ -100,15 +109,54 @@ final class DataTraining {
         return 0;
     }
 
+    /**
+     * The update rule the flags ask for: --optimizer (sgd unless --momentum is given, then momentum), its
+     * momentum (0.9 for momentum and nesterov when not given), Adam's betas and eps, the weight decay
+     * (AdamW's default 0.01). A flag that does not apply to the rule is refused rather than ignored.
+     */
+    private OptimizerSpec optimizer() {
+        OptimizerSpec.Kind kind = c.optimizer != null ? c.optimizer
+                : c.momentum != null && c.momentum > 0 ? OptimizerSpec.Kind.MOMENTUM : OptimizerSpec.Kind.SGD;
+        String adamOnly = c.beta1 != null ? "--beta1" : c.beta2 != null ? "--beta2" : c.eps != null ? "--eps" : null;
+        if (!kind.adam() && adamOnly != null) {
+            throw new ParameterException(cli, adamOnly + " is Adam's: it applies with --optimizer adam or adamw, not "
+                    + kind.id());
+        }
+        if (kind.adam() && c.momentum != null) {
+            throw new ParameterException(cli, "--momentum applies to sgd, momentum and nesterov; " + kind.id()
+                    + "'s first-moment decay is --beta1 (default 0.9)");
+        }
+        if (kind == OptimizerSpec.Kind.NESTEROV && c.momentum != null && c.momentum == 0) {
+            throw new ParameterException(cli, "--optimizer nesterov needs a --momentum above 0 (such as 0.9)");
+        }
+        if (kind == OptimizerSpec.Kind.MOMENTUM && c.momentum != null && c.momentum == 0) {
+            throw new ParameterException(cli, "--optimizer momentum needs a --momentum above 0 (such as 0.9), or use "
+                    + "--optimizer sgd for plain SGD");
+        }
+        double mu = kind.adam() ? 0 : c.momentum != null ? c.momentum
+                : kind == OptimizerSpec.Kind.SGD ? 0 : OptimizerSpec.MOMENTUM;
+        double wd = c.weightDecay != null ? c.weightDecay : kind == OptimizerSpec.Kind.ADAMW ? OptimizerSpec.ADAMW_DECAY : 0;
+        return new OptimizerSpec(mu > 0 && kind == OptimizerSpec.Kind.SGD ? OptimizerSpec.Kind.MOMENTUM : kind, mu,
+                c.beta1 != null ? c.beta1 : OptimizerSpec.BETA1, c.beta2 != null ? c.beta2 : OptimizerSpec.BETA2,
+                c.eps != null ? c.eps : OptimizerSpec.EPS, wd);
+    }
+
+    /** How the rate moves, for the plan line: "" for a constant one without warm-up. */
+    private static String rateChanges(MiniBatchTrainer.Options o) {
+        String s = o.schedule().kind() == Schedule.Kind.CONSTANT ? "" : ", schedule " + o.schedule();
+        s += o.warmup() == 0 ? "" : ", warm-up " + o.warmup() + (o.warmup() == 1 ? " epoch" : " epochs");
+        return s + (o.clipNorm() == 0 ? "" : ", gradient norm clipped to " + sig4(o.clipNorm()));
+    }
+
     /** The line that says what will be trained, and the notes beside it. */
     private void printPlan(TrainOnData.Plan p, KernelSelection kernels, Cluster cluster) {
         MiniBatchTrainer.Options options = p.training();
-        out.printf("training %s (%s, %s%s) on %s: %d samples%s%s; batch %d, lr %s, momentum %s, %d epochs%s; %s%s%n",
+        out.printf("training %s (%s, %s%s) on %s: %d samples%s%s; batch %d, %s, lr %s%s, %d epochs%s; %s%s%n",
                 TrainOnData.join(p.widths()), activationList(p.network()), p.loss(), c.autoencoder ? ", auto-encoder" : "",
                 p.all().name(), p.train().size(),
                 p.validation() != null ? " + " + p.validation().size() + " held out for validation" : "",
                 p.all().hasClasses() ? ", " + p.all().classes().size() + " classes" : "",
-                options.batchSize(), sig4(options.learningRate()), sig4(options.momentum()), options.epochs(),
+                options.batchSize(), options.optimizer(), sig4(options.learningRate()), rateChanges(options), options.epochs(),
                 p.scaler().kind() == Scaler.Kind.NONE ? "" : ", " + p.scaler().kind() + " scaling",
                 describe(kernels, p.network().precision()), cluster == null ? "" : "; " + cluster.description());
         for (String note : p.notes()) {
@@ -133,6 +181,7 @@ final class DataTraining {
             Cluster cluster) {
         ProgressBar bar = json ? null : ProgressBar.forConsole(out);
         int every = Math.max(1, (options.epochs() + 49) / 50);
+        boolean varying = options.schedule().kind() != Schedule.Kind.CONSTANT || options.warmup() > 0; // lr per epoch line
         return new TrainOnData.Listener() {
             /** The first batch's loss, and whether the run was warned that its loss is growing. */
             private double firstLoss = Double.NaN;
@@ -183,12 +232,13 @@ final class DataTraining {
                     m.put("train_accuracy", e.trainAccuracy());
                     m.put("validation_loss", e.validationLoss());
                     m.put("validation_accuracy", e.validationAccuracy());
+                    m.put("learning_rate", e.learningRate());
                     m.put("samples_per_second", e.samplesPerSecond());
                     m.put("seconds", e.nanos() / 1e9);
                     out.println(Json.write(m));
                     out.flush();
                 } else if (e.epoch() == 1 || e.epoch() % every == 0 || e.trainLoss() < options.targetLoss()) {
-                    bar.epochDone(epochLine(e));
+                    bar.epochDone(epochLine(e, varying));
                 } else {
                     bar.epochDone(null);
                 }
@@ -196,9 +246,14 @@ final class DataTraining {
         };
     }
 
-    private String epochLine(MiniBatchTrainer.Epoch e) {
+    /** An epoch's line; with a rate that changes (a schedule, a warm-up), the rate it ran at. */
+    private String epochLine(MiniBatchTrainer.Epoch e, boolean showRate) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(java.util.Locale.ROOT, "epoch %3d  loss %-10s", e.epoch(), sig4(e.trainLoss())));
+        sb.append(String.format(java.util.Locale.ROOT, "epoch %3d  ", e.epoch()));
+        if (showRate) {
+            sb.append(String.format(java.util.Locale.ROOT, "lr %-10s", sig4(e.learningRate())));
+        }
+        sb.append(String.format(java.util.Locale.ROOT, "loss %-10s", sig4(e.trainLoss())));
         if (!Double.isNaN(e.trainAccuracy())) {
             sb.append(" acc ").append(String.format("%-8s", percent(e.trainAccuracy())));
         }

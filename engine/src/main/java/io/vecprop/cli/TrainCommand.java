@@ -113,8 +113,48 @@ final class TrainCommand implements Callable<Integer> {
     double lr;
 
     @Option(names = "--momentum", converter = Values.Fraction.class, paramLabel = "M",
-            description = "With --data: classical momentum in [0, 1), v = M·v + dW, W -= lr·v (default: 0, plain SGD).")
+            description = "With --data: the momentum M in [0, 1) of sgd, momentum and nesterov: v = M·v + g (default: 0, "
+                    + "plain SGD; 0.9 for --optimizer momentum and nesterov). Alone it means --optimizer momentum.")
     Double momentum;
+
+    @Option(names = "--optimizer", paramLabel = "RULE", converter = Values.OptimizerConverter.class,
+            description = "With --data: the update rule, each PyTorch's: sgd (W -= lr·g), momentum (v = M·v + g, W -= lr·v), "
+                    + "nesterov (W -= lr·(g + M·v)), adam or adamw (decoupled weight decay) (default: sgd, or momentum "
+                    + "when --momentum is given).")
+    io.vecprop.train.OptimizerSpec.Kind optimizer;
+
+    @Option(names = "--beta1", converter = Values.Fraction.class, paramLabel = "B1",
+            description = "With adam or adamw: the first moment's decay in [0, 1) (default: 0.9).")
+    Double beta1;
+
+    @Option(names = "--beta2", converter = Values.Fraction.class, paramLabel = "B2",
+            description = "With adam or adamw: the second moment's decay in [0, 1) (default: 0.999).")
+    Double beta2;
+
+    @Option(names = "--eps", converter = Values.PositiveDouble.class, paramLabel = "EPS",
+            description = "With adam or adamw: added to the denominator sqrt(v) (default: 1e-8).")
+    Double eps;
+
+    @Option(names = "--weight-decay", converter = Values.NonNegativeDouble.class, paramLabel = "WD",
+            description = "With --data: weight decay; an L2 term g += WD·W for sgd, momentum, nesterov and adam, "
+                    + "decoupled W *= 1 - lr·WD for adamw (default: 0; 0.01 for adamw).")
+    Double weightDecay;
+
+    @Option(names = "--schedule", paramLabel = "SCHEDULE", converter = Values.ScheduleConverter.class,
+            description = "With --data: the learning rate per epoch: constant, step:every=E,gamma=G (times G every E "
+                    + "epochs), cosine (down to 0 at the end) or plateau:patience=P,factor=F (times F when the validation "
+                    + "loss, else the training loss, stalls for more than P epochs) (default: constant).")
+    io.vecprop.train.Schedule schedule;
+
+    @Option(names = "--warmup", converter = Values.NonNegativeInt.class, paramLabel = "E",
+            description = "With --data: ramp the rate up over the first E epochs, epoch e at lr·e/(E+1), before the "
+                    + "schedule starts (default: 0).")
+    Long warmup;
+
+    @Option(names = "--clip-norm", converter = Values.PositiveDouble.class, paramLabel = "N",
+            description = "With --data: scale each step's gradient down to global L2 norm N when it is longer, as "
+                    + "PyTorch's clip_grad_norm_ (default: no clipping).")
+    Double clipNorm;
 
     @Option(names = "--seed", converter = Values.PositiveLong.class, paramLabel = "S",
             description = "With --data: seeds the initial weights, the validation split, the shuffle and synthetic data (default: 1).")
@@ -215,7 +255,9 @@ final class TrainCommand implements Callable<Integer> {
     private String dataOnlyOptionGiven() {
         Object[][] options = {{"--layers", layers}, {"--loss", loss}, {"--activations", activations},
             {"--weight-init", weightInit}, {"--autoencoder", autoencoder ? Boolean.TRUE : null}, {"--epochs", epochs}, {"--batch", batch},
-            {"--early-stop", earlyStop}, {"--momentum", momentum}, {"--seed", seed}, {"--validation", validation}, {"--scale", scale}, {"--init", init},
+            {"--early-stop", earlyStop}, {"--momentum", momentum}, {"--optimizer", optimizer}, {"--beta1", beta1},
+            {"--beta2", beta2}, {"--eps", eps}, {"--weight-decay", weightDecay}, {"--schedule", schedule},
+            {"--warmup", warmup}, {"--clip-norm", clipNorm}, {"--seed", seed}, {"--validation", validation}, {"--scale", scale}, {"--init", init},
             {"--model-out", modelOut}, {"--plot", plot}, {"--labels", dataOptions.labels},
             {"--label-column", dataOptions.labelColumn}, {"--no-shuffle", noShuffle ? Boolean.TRUE : null},
             {"--spark", spark}, {"--spark-partitions", sparkPartitions}};

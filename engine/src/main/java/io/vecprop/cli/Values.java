@@ -92,6 +92,41 @@ public final class Values {
         }
     }
 
+    /** An optimizer by its id: sgd, momentum, nesterov, adam or adamw. */
+    public static final class OptimizerConverter implements ITypeConverter<io.vecprop.train.OptimizerSpec.Kind> {
+        @Override
+        public io.vecprop.train.OptimizerSpec.Kind convert(String value) {
+            try {
+                return io.vecprop.train.OptimizerSpec.Kind.parse(value.trim());
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException("'" + value + "' must be sgd, momentum, nesterov, adam or adamw");
+            }
+        }
+    }
+
+    /** A learning-rate schedule: constant, step:every=E,gamma=G, cosine or plateau:patience=P,factor=F. */
+    public static final class ScheduleConverter implements ITypeConverter<io.vecprop.train.Schedule> {
+        @Override
+        public io.vecprop.train.Schedule convert(String value) {
+            try {
+                return io.vecprop.train.Schedule.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** A whole number of at least 0, such as warm-up epochs. */
+    static final class NonNegativeInt implements ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            if (value.trim().equals("0")) {
+                return 0L;
+            }
+            return new PositiveInt().convert(value);
+        }
+    }
+
     /** A loss by its id: half-squared-error, mse, binary-cross-entropy or cross-entropy. */
     public static final class LossConverter implements ITypeConverter<io.vecprop.nn.Loss> {
         @Override

@@ -164,14 +164,16 @@ public interface DenseKernels {
 
     /**
      * One step of Adam on n parameters, as PyTorch's {@code torch.optim.Adam} and {@code AdamW} compute
-     * it: {@code g = gScale · g[i] + l2 · p[i]}, {@code m = beta1 · m + (1 − beta1) · g},
-     * {@code v = beta2 · v + (1 − beta2) · g · g},
+     * it: {@code g = gScale · g[i] + l2 · p[i]}, {@code m = beta1 · m + c1 · g},
+     * {@code v = beta2 · v + c2 · g · g},
      * {@code p = decay · p − stepSize · m / (sqrt(v) / bc2Sqrt + eps)}; the caller passes
      * {@code stepSize = lr / (1 − beta1^t)}, {@code bc2Sqrt = sqrt(1 − beta2^t)}, and Adam's L2 term
      * ({@code l2} = weight decay, {@code decay} 1) or AdamW's decoupled one ({@code l2} 0,
-     * {@code decay = 1 − lr · weight decay}). g is read, m, v and p are updated in place.
+     * {@code decay = 1 − lr · weight decay}), and {@code c1 = 1 − beta1}, {@code c2 = 1 − beta2} computed
+     * as PyTorch does, in double then rounded (in float, {@code 1 − 0.999f} is 4.7e-5 away from
+     * {@code (float) (1 − 0.999)}). g is read, m, v and p are updated in place.
      */
-    void adam(int n, double beta1, double beta2, double stepSize, double bc2Sqrt, double eps, double decay, double l2,
+    void adam(int n, double beta1, double c1, double beta2, double c2, double stepSize, double bc2Sqrt, double eps, double decay, double l2,
             double gScale, double[] g, double[] m, double[] v, double[] p);
 
     /**

@@ -167,14 +167,14 @@ public final class Kernels {
      * One Adam step over all elements of p from its gradient g (times gScale) and moments m and v, as
      * {@link DenseKernels#adam}; all four must hold the same number of elements.
      */
-    public void adam(double beta1, double beta2, double stepSize, double bc2Sqrt, double eps, double decay, double l2,
-            double gScale, DMatrixRMaj g, DMatrixRMaj m, DMatrixRMaj v, DMatrixRMaj p) {
+    public void adam(double beta1, double c1, double beta2, double c2, double stepSize, double bc2Sqrt, double eps,
+            double decay, double l2, double gScale, DMatrixRMaj g, DMatrixRMaj m, DMatrixRMaj v, DMatrixRMaj p) {
         int n = p.getNumElements();
         if (g.getNumElements() != n || m.getNumElements() != n || v.getNumElements() != n) {
             throw new IllegalArgumentException("p is " + shape(p) + " but g is " + shape(g) + ", m " + shape(m) + " and v "
                     + shape(v) + ": they must hold as many elements");
         }
-        impl.adam(n, beta1, beta2, stepSize, bc2Sqrt, eps, decay, l2, gScale, g.data, m.data, v.data, p.data);
+        impl.adam(n, beta1, c1, beta2, c2, stepSize, bc2Sqrt, eps, decay, l2, gScale, g.data, m.data, v.data, p.data);
     }
 
     /** {@code x *= alpha} over all elements: the momentum decay {@code v = mu · v}. */

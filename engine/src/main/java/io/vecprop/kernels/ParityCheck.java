@@ -222,8 +222,8 @@ final class ParityCheck {
             Parity.Distance d) {
         double[] g = random(rnd, n, -1.0, 1.0), m = random(rnd, n, -0.1, 0.1), v = random(rnd, n, 0.0, 0.01);
         double[] actual = random(rnd, n, -1.0, 1.0), expected = actual.clone();
-        reference.adam(n, 0.9, 0.999, 0.001, 0.0447, 1e-8, 0.999, 0.0, 1.0, g, m.clone(), v.clone(), expected);
-        candidate.adam(n, 0.9, 0.999, 0.001, 0.0447, 1e-8, 0.999, 0.0, 1.0, g, m, v, actual);
+        reference.adam(n, 0.9, 0.1, 0.999, 0.001, 0.001, 0.0447, 1e-8, 0.999, 0.0, 1.0, g, m.clone(), v.clone(), expected);
+        candidate.adam(n, 0.9, 0.1, 0.999, 0.001, 0.001, 0.0447, 1e-8, 0.999, 0.0, 1.0, g, m, v, actual);
         compare(expected, actual, d);
     }
 

@@ -35,8 +35,8 @@ public final class MiniBatchTrainer {
      *
      * @param epochs at least 1
      * @param batchSize rows per step, at least 1
-     * @param learningRate positive and finite
-     * @param momentum in [0, 1); 0 is plain SGD
+     * @param learningRate the base rate, positive and finite: every epoch's under the constant schedule
+     * @param optimizer the update rule and its constants
      * @param seed for the shuffle
      * @param shuffle false keeps the data's order in every epoch
      * @param trainBias false freezes the biases
@@ -44,19 +44,37 @@ public final class MiniBatchTrainer {
      * @param earlyStop with a validation set: stop when the validation loss has not improved for this many
      *     epochs in a row, and end with the weights of the epoch of the lowest validation loss (0: never;
      *     every epoch runs and the last epoch's weights stay)
+     * @param schedule how the rate changes from epoch to epoch
+     * @param warmup epochs of linear warm-up before the schedule, fewer than epochs (0: none)
+     * @param clipNorm with a positive value, each step's gradient is scaled down to this global L2 norm when it
+     *     is longer, as PyTorch's {@code clip_grad_norm_(max_norm)}; 0: never clipped
      */
-    public record Options(int epochs, int batchSize, double learningRate, double momentum, long seed,
-            boolean shuffle, boolean trainBias, double targetLoss, int earlyStop) {
+    public record Options(int epochs, int batchSize, double learningRate, OptimizerSpec optimizer, long seed,
+            boolean shuffle, boolean trainBias, double targetLoss, int earlyStop, Schedule schedule, int warmup,
+            double clipNorm) {
 
-        /** Without early stopping. */
+        /** SGD with this momentum (0: plain), no schedule, no clipping. */
+        public Options(int epochs, int batchSize, double learningRate, double momentum, long seed, boolean shuffle,
+                boolean trainBias, double targetLoss, int earlyStop) {
+            this(epochs, batchSize, learningRate, OptimizerSpec.sgd(momentum), seed, shuffle, trainBias, targetLoss,
+                    earlyStop, Schedule.CONSTANT, 0, 0);
+        }
+
+        /** SGD with this momentum (0: plain), without early stopping, schedule or clipping. */
         public Options(int epochs, int batchSize, double learningRate, double momentum, long seed, boolean shuffle,
                 boolean trainBias, double targetLoss) {
             this(epochs, batchSize, learningRate, momentum, seed, shuffle, trainBias, targetLoss, 0);
         }
 
+        /** The momentum of SGD's rules; 0 for plain SGD and Adam. */
+        public double momentum() {
+            return optimizer.momentum();
+        }
+
         /**
-         * Options by name, each with the command line's default: 10 epochs, batch 64, lr 0.1, no momentum,
-         * seed 1, shuffled, biases trained, no target loss, no early stopping.
+         * Options by name, each with the command line's default: 10 epochs, batch 64, lr 0.1, plain SGD,
+         * seed 1, shuffled, biases trained, no target loss, no early stopping, a constant rate without
+         * warm-up, no clipping.
          */
         public static Builder builder() {
             return new Builder();
@@ -67,12 +85,15 @@ public final class MiniBatchTrainer {
             private int epochs = 10;
             private int batchSize = 64;
             private double learningRate = 0.1;
-            private double momentum;
+            private OptimizerSpec optimizer = OptimizerSpec.sgd(0);
             private long seed = 1;
             private boolean shuffle = true;
             private boolean trainBias = true;
             private double targetLoss;
             private int earlyStop;
+            private Schedule schedule = Schedule.CONSTANT;
+            private int warmup;
+            private double clipNorm;
 
             private Builder() {}
 
@@ -91,9 +112,15 @@ public final class MiniBatchTrainer {
                 return this;
             }
 
-            /** Classical momentum in [0, 1), as PyTorch's {@code SGD(momentum=M)}; 0 is plain SGD. */
+            /** SGD with classical momentum in [0, 1), as PyTorch's {@code SGD(momentum=M)}; 0 is plain SGD. */
             public Builder momentum(double momentum) {
-                this.momentum = momentum;
+                this.optimizer = OptimizerSpec.sgd(momentum);
+                return this;
+            }
+
+            /** The update rule: {@link OptimizerSpec#adam()}, {@link OptimizerSpec#nesterov(double)}, ... */
+            public Builder optimizer(OptimizerSpec optimizer) {
+                this.optimizer = java.util.Objects.requireNonNull(optimizer, "optimizer");
                 return this;
             }
 
@@ -127,14 +154,34 @@ public final class MiniBatchTrainer {
                 return this;
             }
 
+            /** How the rate changes from epoch to epoch ({@link Schedule#parse} reads the command line's form). */
+            public Builder schedule(Schedule schedule) {
+                this.schedule = java.util.Objects.requireNonNull(schedule, "schedule");
+                return this;
+            }
+
+            /** Epochs of linear warm-up before the schedule. */
+            public Builder warmup(int epochs) {
+                this.warmup = epochs;
+                return this;
+            }
+
+            /** Scales each step's gradient down to this global L2 norm when it is longer; 0: never. */
+            public Builder clipNorm(double clipNorm) {
+                this.clipNorm = clipNorm;
+                return this;
+            }
+
             /** @throws IllegalArgumentException naming the first value out of its range */
             public Options build() {
-                return new Options(epochs, batchSize, learningRate, momentum, seed, shuffle, trainBias, targetLoss,
-                        earlyStop);
+                return new Options(epochs, batchSize, learningRate, optimizer, seed, shuffle, trainBias, targetLoss,
+                        earlyStop, schedule, warmup, clipNorm);
             }
         }
 
         public Options {
+            java.util.Objects.requireNonNull(optimizer, "optimizer");
+            java.util.Objects.requireNonNull(schedule, "schedule");
             if (earlyStop < 0) {
                 throw new IllegalArgumentException("early-stopping patience " + earlyStop + " must be at least 1, or 0 for none");
             }
@@ -147,11 +194,15 @@ public final class MiniBatchTrainer {
             if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
                 throw new IllegalArgumentException("learning rate " + learningRate + " must be positive and finite");
             }
-            if (!(momentum >= 0 && momentum < 1)) {
-                throw new IllegalArgumentException("momentum " + momentum + " must be in [0, 1)");
-            }
             if (!(targetLoss >= 0) || !Double.isFinite(targetLoss)) {
                 throw new IllegalArgumentException("target loss " + targetLoss + " must be zero or positive and finite");
+            }
+            if (warmup < 0 || warmup >= epochs) {
+                throw new IllegalArgumentException("warm-up " + warmup + " must be 0 or more epochs, fewer than the " + epochs
+                        + " epochs");
+            }
+            if (!(clipNorm >= 0) || !Double.isFinite(clipNorm)) {
+                throw new IllegalArgumentException("clip norm " + clipNorm + " must be zero or positive and finite");
             }
         }
     }
@@ -161,9 +212,10 @@ public final class MiniBatchTrainer {
      * without a validation set.
      *
      * @param nanos wall time of the epoch's steps (not the validation pass)
+     * @param learningRate the rate every step of the epoch took (the schedule's and warm-up's)
      */
     public record Epoch(int epoch, double trainLoss, double trainAccuracy, double validationLoss,
-            double validationAccuracy, long samples, long nanos) {
+            double validationAccuracy, long samples, long nanos, double learningRate) {
         /** Training samples per second in this epoch. */
         public double samplesPerSecond() {
             return nanos > 0 ? samples * 1e9 / nanos : Double.NaN;
@@ -308,12 +360,12 @@ public final class MiniBatchTrainer {
         void start(DenseNetwork network, Dataset train, Options options, int batch);
 
         /**
-         * One step of SGD on the training rows {@code order[from .. from+rows)}, updating the
-         * network in place.
+         * One step of the options' optimizer on the training rows {@code order[from .. from+rows)} at
+         * this learning rate, updating the network in place.
          *
          * @return the batch's mean loss before the step
          */
-        double step(int[] order, int from, int rows);
+        double step(int[] order, int from, int rows, double learningRate);
 
         /** Rows of the last step's batch whose largest output, before the step, was their target's class. */
         long correct();
@@ -327,22 +379,20 @@ public final class MiniBatchTrainer {
         return new Steps() {
             private BatchBuffers buffers;
             private Dataset train;
-            private Options options;
             private Optimizer optimizer;
 
             @Override
             public void start(DenseNetwork network, Dataset train, Options options, int batch) {
                 this.buffers = BatchBuffers.of(network, batch);
                 this.train = train;
-                this.options = options;
-                this.optimizer = Optimizer.of(options); // its velocities start at zero
+                this.optimizer = Optimizer.of(options); // its state starts at zero
                 buffers.reserve(); // the workspace sized once for the full batch; the last, shorter one reuses it
             }
 
             @Override
-            public double step(int[] order, int from, int rows) {
+            public double step(int[] order, int from, int rows, double learningRate) {
                 buffers.gather(train, order, from, rows);
-                return buffers.trainStep(optimizer, options.learningRate());
+                return buffers.trainStep(optimizer, learningRate);
             }
 
             @Override
@@ -389,6 +439,7 @@ public final class MiniBatchTrainer {
             order[i] = i;
         }
         SplittableRandom rnd = new SplittableRandom(options.seed());
+        Schedule.Position rate = options.schedule().start(options.learningRate(), options.warmup(), options.epochs());
         boolean classes = train.hasClasses();
         List<Epoch> epochs = new ArrayList<>();
         boolean reached = false;
@@ -399,13 +450,14 @@ public final class MiniBatchTrainer {
                 if (options.shuffle()) {
                     shuffle(order, rnd);
                 }
+                double lr = rate.rate(epoch);
                 listener.epochStarted(epoch, options.epochs(), batches);
                 long epochStart = System.nanoTime();
                 double lossSum = 0;
                 long correct = 0;
                 for (int b = 0, from = 0; b < batches; b++, from += batch) {
                     int rows = Math.min(batch, n - from);
-                    double loss = steps.step(order, from, rows);
+                    double loss = steps.step(order, from, rows, lr);
                     if (!Double.isFinite(loss)) {
                         throw new Diverged(epoch, b + 1, batches, loss);
                     }
@@ -419,10 +471,11 @@ public final class MiniBatchTrainer {
                 double trainLoss = lossSum / n;
                 Evaluation v = validation == null ? null : evaluate(network, validation, batch);
                 Epoch e = new Epoch(epoch, trainLoss, classes ? (double) correct / n : Double.NaN,
-                        v == null ? Double.NaN : v.loss(), v == null ? Double.NaN : v.accuracy(), n, nanos);
+                        v == null ? Double.NaN : v.loss(), v == null ? Double.NaN : v.accuracy(), n, nanos, lr);
                 epochs.add(e);
                 listener.epochDone(e);
                 reached = options.targetLoss() > 0 && trainLoss < options.targetLoss();
+                rate.observe(epoch, v == null ? trainLoss : v.loss()); // plateau watches the validation loss when there is one
                 if (best != null) {
                     best.offer(network, epoch, e.validationLoss());
                     stopped = epoch - best.epoch >= options.earlyStop() && epoch < options.epochs();

@@ -12,15 +12,30 @@ import org.ejml.data.FMatrixRMaj;
  * (momentum's velocities): the one place an update rule lives. The network computes the forward
  * pass, the deltas and the gradients; the optimizer turns them into new weights. An optimizer
  * serves one network (its state is shaped for it), in that network's precision, and allocates its
- * state once, on the first step. {@link Sgd} is plain gradient descent or classical momentum.
+ * state once, on the first step. {@link Sgd} is plain gradient descent, classical or Nesterov momentum;
+ * {@link Adam} is Adam and AdamW.
  *
  * <p>The learning rate is given per step, so a schedule can change it without touching the state.
  */
 public interface Optimizer {
 
-    /** The optimizer the options ask for: {@link Sgd} with their momentum (0 is plain SGD) and biases trained or frozen. */
+    /**
+     * The optimizer the options ask for: {@link Sgd} or {@link Adam} as their {@link OptimizerSpec} says, biases
+     * trained or frozen, and the gradient clipped to their norm when they ask for it ({@link ClipNorm}).
+     */
     static Optimizer of(MiniBatchTrainer.Options options) {
-        return new Sgd(options.momentum(), options.trainBias());
+        Optimizer rule = of(options.optimizer(), options.trainBias());
+        return options.clipNorm() > 0 ? new ClipNorm(rule, options.clipNorm()) : rule;
+    }
+
+    /** The optimizer spec names, unclipped. */
+    static Optimizer of(OptimizerSpec spec, boolean trainBias) {
+        return switch (spec.kind()) {
+            case SGD, MOMENTUM -> new Sgd(spec.momentum(), false, spec.weightDecay(), trainBias);
+            case NESTEROV -> new Sgd(spec.momentum(), true, spec.weightDecay(), trainBias);
+            case ADAM, ADAMW -> new Adam(spec.beta1(), spec.beta2(), spec.eps(), spec.weightDecay(),
+                    spec.kind() == OptimizerSpec.Kind.ADAMW, trainBias);
+        };
     }
 
     /**
@@ -48,6 +63,6 @@ public interface Optimizer {
      */
     void applyGradientSum(DenseNetwork network, GradientSum sum, double learningRate);
 
-    /** Forgets the state (velocities back to zero), as at the start of training. */
+    /** Forgets the state (velocities and moments back to zero, Adam's step count to 0), as at the start of training. */
     void reset();
 }

@@ -52,7 +52,7 @@ public final class TrainOnData {
      * @param scale null: no scaling (with init, the model's own is used and scale must be null)
      * @param validation the share of samples held out for validation, in [0, 1); 0 for none
      * @param shuffle false keeps the data's order, in the split and in every epoch
-     * @param momentum in [0, 1); 0 is plain SGD
+     * @param optimizer the update rule and its constants ({@code --optimizer}, {@code --momentum}, ...)
      * @param trainBias false freezes the biases
      * @param targetLoss stop after the first epoch whose training loss is below this; 0: never
      * @param modelOut where to save the trained model, or null
@@ -64,11 +64,25 @@ public final class TrainOnData {
      * @param autoencoder the inputs (scaled) are the targets: the first and last widths must match
      * @param earlyStop stop when the validation loss has not improved for this many epochs and keep the best
      *     epoch's weights ({@link MiniBatchTrainer.Options#earlyStop}); 0: never; needs a validation share
+     * @param schedule how the rate changes from epoch to epoch
+     * @param warmup epochs of linear warm-up, fewer than epochs
+     * @param clipNorm the global gradient norm each step is clipped to; 0: none
      */
     public record Options(KernelSelection kernels, Precision precision, Path init, int[] layers, Loss loss,
             Scaler.Kind scale, double validation, boolean shuffle, long seed, int epochs, int batch,
-            double learningRate, double momentum, boolean trainBias, double targetLoss, Path modelOut, Cluster cluster,
-            List<Activation> activations, Init weightInit, boolean autoencoder, int earlyStop) {
+            double learningRate, OptimizerSpec optimizer, boolean trainBias, double targetLoss, Path modelOut,
+            Cluster cluster, List<Activation> activations, Init weightInit, boolean autoencoder, int earlyStop,
+            Schedule schedule, int warmup, double clipNorm) {
+
+        /** SGD with this momentum (0: plain), a constant rate, no clipping. */
+        public Options(KernelSelection kernels, Precision precision, Path init, int[] layers, Loss loss,
+                Scaler.Kind scale, double validation, boolean shuffle, long seed, int epochs, int batch,
+                double learningRate, double momentum, boolean trainBias, double targetLoss, Path modelOut, Cluster cluster,
+                List<Activation> activations, Init weightInit, boolean autoencoder, int earlyStop) {
+            this(kernels, precision, init, layers, loss, scale, validation, shuffle, seed, epochs, batch, learningRate,
+                    OptimizerSpec.sgd(momentum), trainBias, targetLoss, modelOut, cluster, activations, weightInit,
+                    autoencoder, earlyStop, Schedule.CONSTANT, 0, 0);
+        }
 
         /** Without early stopping. */
         public Options(KernelSelection kernels, Precision precision, Path init, int[] layers, Loss loss,
@@ -81,8 +95,15 @@ public final class TrainOnData {
 
         public Options {
             Objects.requireNonNull(kernels, "kernels");
+            Objects.requireNonNull(optimizer, "optimizer");
+            Objects.requireNonNull(schedule, "schedule");
             layers = layers == null ? null : layers.clone();
             activations = activations == null ? null : List.copyOf(activations);
+        }
+
+        /** The momentum of SGD's rules; 0 for plain SGD and Adam. */
+        public double momentum() {
+            return optimizer.momentum();
         }
 
         /** Sigmoid layers (or the model's), each drawn as fits its activation, not an auto-encoder. */
@@ -133,6 +154,13 @@ public final class TrainOnData {
             throw new Conflict("--early-stop " + o.earlyStop() + " watches the validation loss: give --validation SHARE "
                     + "(such as 0.2) to hold out the samples it is measured on");
         }
+        MiniBatchTrainer.Options training; // checked before anything is read
+        try {
+            training = new MiniBatchTrainer.Options(o.epochs(), o.batch(), o.learningRate(), o.optimizer(), o.seed(),
+                    o.shuffle(), o.trainBias(), o.targetLoss(), o.earlyStop(), o.schedule(), o.warmup(), o.clipNorm());
+        } catch (IllegalArgumentException e) {
+            throw new Conflict(e.getMessage());
+        }
         // the network: from init (in its file's precision unless precision asks for the other), or new from layers and loss
         ModelFile.Model start = o.init() == null ? null : ModelFile.read(o.init(), o.precision(), o.kernels());
         Loss loss = o.loss();
@@ -172,7 +200,7 @@ public final class TrainOnData {
                 throw new Conflict("--data needs --layers (such as --layers 784,128,10) or --init MODEL");
             }
             widths = o.layers(); // the loss, when not given, follows the targets once they are read
-            checkFits(widths, o.batch(), precision(o), o.momentum() > 0);
+            checkFits(widths, o.batch(), precision(o), o.optimizer());
             if (loss != null) {
                 activations(o, widths, loss); // a misfit is a bad flag: said before the data is read
             }
@@ -228,8 +256,6 @@ public final class TrainOnData {
                 : DenseNetwork.random(precision(o), o.kernels(), loss, activations, o.weightInit() != null ? o.weightInit()
                         : Init.AUTO, o.seed(), widths);
 
-        MiniBatchTrainer.Options training = new MiniBatchTrainer.Options(o.epochs(), o.batch(), o.learningRate(),
-                o.momentum(), o.seed(), o.shuffle(), o.trainBias(), o.targetLoss(), o.earlyStop());
         Plan plan = new Plan(widths, loss, start, all, train, validation, scaler, network, training, List.copyOf(notes));
         listener.planned(plan);
         MiniBatchTrainer.Result result = MiniBatchTrainer.train(network, train, validation, training, listener,
@@ -285,12 +311,12 @@ public final class TrainOnData {
     }
 
     /**
-     * Checks, before it is built, that a new network of these widths fits with its momentum's
-     * velocities and its buffers for a batch (net, out and delta per layer, the batch's inputs and
+     * Checks, before it is built, that a new network of these widths fits with its optimizer's state
+     * (momentum's velocities, Adam's two moments and gradient) and its buffers for a batch (net, out and delta per layer, the batch's inputs and
      * targets): a {@link Conflict} when one array would be larger than Java allows, the heap check's
      * IllegalArgumentException when this JVM cannot hold it all.
      */
-    private static void checkFits(int[] widths, int batch, Precision precision, boolean momentum) {
+    private static void checkFits(int[] widths, int batch, Precision precision, OptimizerSpec optimizer) {
         long largest = (long) batch * widths[0];
         for (int l = 1; l < widths.length; l++) {
             largest = Math.max(largest, Math.max((long) widths[l] * widths[l - 1], (long) batch * widths[l]));
@@ -305,10 +331,13 @@ public final class TrainOnData {
             units += widths[l];
         }
         int bytes = precision.bytes();
-        long weights = parameters * bytes * (momentum ? 2 : 1);
+        int state = optimizer.kind().adam() ? 3 : optimizer.kind() == OptimizerSpec.Kind.NESTEROV ? 2 : optimizer.stateArrays();
+        long weights = parameters * bytes * (1 + state);
         long workspace = (3 * units + widths[0] + widths[widths.length - 1]) * batch * bytes;
         Memory.require(weights + workspace, () -> "a " + join(widths) + " network needs " + Memory.size(weights)
-                + " of weights" + (momentum ? " and velocities" : "") + " and " + Memory.size(workspace)
+                + " of weights" + (state == 0 ? "" : optimizer.kind().adam() ? ", moments and gradients"
+                        : optimizer.kind() == OptimizerSpec.Kind.NESTEROV ? ", velocities and gradients" : " and velocities")
+                + " and " + Memory.size(workspace)
                 + " of workspace at batch " + batch, IllegalArgumentException::new);
     }
 

@@ -598,9 +598,9 @@ class TestKernelParity {
                 double[] pe = p.clone(), me = m.clone(), ve = v.clone();
                 double[] pa = p.clone(), ma = m.clone(), va = v.clone();
                 double[] paN = p.clone(), maN = m.clone(), vaN = v.clone();
-                scalar.adam(n, 0.9, 0.999, 0.0123, 0.0447, 1e-8, c[0], c[1], 0.5, g, me, ve, pe);
-                simd.adam(n, 0.9, 0.999, 0.0123, 0.0447, 1e-8, c[0], c[1], 0.5, g, ma, va, pa);
-                simdN.adam(n, 0.9, 0.999, 0.0123, 0.0447, 1e-8, c[0], c[1], 0.5, g, maN, vaN, paN);
+                scalar.adam(n, 0.9, 0.1, 0.999, 0.001, 0.0123, 0.0447, 1e-8, c[0], c[1], 0.5, g, me, ve, pe);
+                simd.adam(n, 0.9, 0.1, 0.999, 0.001, 0.0123, 0.0447, 1e-8, c[0], c[1], 0.5, g, ma, va, pa);
+                simdN.adam(n, 0.9, 0.1, 0.999, 0.001, 0.0123, 0.0447, 1e-8, c[0], c[1], 0.5, g, maN, vaN, paN);
                 String what = "adam decay " + c[0] + " l2 " + c[1] + " n=" + n;
                 assertSameBits(me, ma, what + " m");
                 assertSameBits(ve, va, what + " v");
@@ -612,6 +612,21 @@ class TestKernelParity {
         CHECKED.add("adam");
     }
 
+    /** Adam on enough parameters to be split over threads (W3's layers are this size): the same bits as one thread. */
+    @Test
+    void adamSplitOverThreads() {
+        int n = (1 << 20) + 13;
+        SplittableRandom rnd = new SplittableRandom(25);
+        double[] g = random(rnd, n, -1, 1), p = random(rnd, n, -1, 1);
+        double[] m = random(rnd, n, -0.1, 0.1), v = random(rnd, n, 0, 0.01);
+        double[] pe = p.clone(), me = m.clone(), ve = v.clone();
+        scalar.adam(n, 0.9, 0.1, 0.999, 0.001, 0.0123, 0.0447, 1e-8, 0.999, 0.01, 0.5, g, me, ve, pe);
+        simdN.adam(n, 0.9, 0.1, 0.999, 0.001, 0.0123, 0.0447, 1e-8, 0.999, 0.01, 0.5, g, m, v, p);
+        assertSameBits(me, m, "adam m, threads, n=" + n);
+        assertSameBits(ve, v, "adam v, threads, n=" + n);
+        assertSameBits(pe, p, "adam p, threads, n=" + n);
+    }
+
     //@f32 {
     // /** The float Adam step against the double one on the same (widened) values. */
     // @Test
@@ -621,8 +636,8 @@ class TestKernelParity {
     //         float[] g = random(rnd, n, -1, 1), p = random(rnd, n, -1, 1), m = random(rnd, n, -0.1f, 0.1f), v = random(rnd, n, 0, 0.01f);
     //         float[] pf = p.clone(), mf = m.clone(), vf = v.clone();
     //         double[] pd = widen(p), md = widen(m), vd = widen(v);
-    //         scalar.adam(n, 0.9f, 0.999f, 0.0123f, 0.0447f, 1e-8f, 0.999f, 0.01f, 0.5f, g, mf, vf, pf);
-    //         scalar64.adam(n, 0.9f, 0.999f, 0.0123f, 0.0447f, 1e-8f, 0.999f, 0.01f, 0.5f, widen(g), md, vd, pd);
+    //         scalar.adam(n, 0.9f, 0.1f, 0.999f, 0.001f, 0.0123f, 0.0447f, 1e-8f, 0.999f, 0.01f, 0.5f, g, mf, vf, pf);
+    //         scalar64.adam(n, 0.9f, 0.1f, 0.999f, 0.001f, 0.0123f, 0.0447f, 1e-8f, 0.999f, 0.01f, 0.5f, widen(g), md, vd, pd);
     //         for (int i = 0; i < n; i++) {
     //             // m = 0.9 m + 0.1 g may cancel: its error is the terms' rounding, not its own size's
     //             double gi = Math.abs(0.5f * (double) g[i]) + Math.abs(0.01f * (double) p[i]);

@@ -9,6 +9,9 @@ import io.vecprop.kernels.KernelProvider;
 import io.vecprop.kernels.Kernels;
 import io.vecprop.kernels.Precision;
 import io.vecprop.kernels.SimdSupport;
+import io.vecprop.train.MiniBatchTrainer;
+import io.vecprop.train.Optimizer;
+import io.vecprop.train.OptimizerSpec;
 import io.vecprop.train.Sgd;
 import java.lang.management.ManagementFactory;
 import java.util.List;
@@ -166,6 +169,11 @@ class TestTrainStepAllocation {
         double[] flat = new double[softmax.parameterCount()];
         GradientSum sum = GradientSum.of(flat, 0, 0, n); // the array is used: copyGradients refills it
         Sgd momentum = new Sgd(0.9, true), plain = new Sgd(0, true);
+        // the other rules: Nesterov with decay, Adam with clipping (the whole gradient formed first), AdamW on a sum
+        Optimizer nesterov = Optimizer.of(new OptimizerSpec(OptimizerSpec.Kind.NESTEROV, 0.9, 0.9, 0.999, 1e-8, 1e-4), true);
+        Optimizer adamClipped = Optimizer.of(MiniBatchTrainer.Options.builder().optimizer(OptimizerSpec.adam()).clipNorm(0.5)
+                .build());
+        Optimizer adamW = Optimizer.of(OptimizerSpec.adamW(), true);
         // long enough for C2 to compile every kernel involved: interpreted Vector API code allocates
         for (int i = 0; i < 20_000; i++) {
             momentum.step(softmax, x, classes, 0.01); // allocates the velocities once
@@ -179,6 +187,9 @@ class TestTrainStepAllocation {
             mixed.trainStep(x, t, 0.001, true);
             mixed.backward(x, t);
             bce.trainStep(x, t, 0.01, true);
+            nesterov.step(bce, x, t, 0.01);
+            adamClipped.step(bce, x, t, 0.001);
+            adamW.applyGradientSum(softmax, sum, 0.001);
         }
         long least = Long.MAX_VALUE;
         double sink = 0;
@@ -197,6 +208,9 @@ class TestTrainStepAllocation {
                 sink += mixed.trainStep(x, t, 0.001, true);
                 sink += mixed.backward(x, t);
                 sink += bce.trainStep(x, t, 0.01, true);
+                sink += nesterov.step(bce, x, t, 0.01);
+                sink += adamClipped.step(bce, x, t, 0.001);
+                adamW.applyGradientSum(softmax, sum, 0.001);
             }
             least = Math.min(least, sun.getCurrentThreadAllocatedBytes() - start - overhead);
         }

@@ -221,7 +221,7 @@ class TestMiniBatchTrainer {
         }
 
         @Override
-        public double step(int[] order, int from, int rows) {
+        public double step(int[] order, int from, int rows, double learningRate) {
             Parameters broadcast = driver.parameters();
             GradientSum total = null;
             int n = train.size();
@@ -238,7 +238,7 @@ class TestMiniBatchTrainer {
                 total = total == null ? g : total.add(g);
             }
             assertEquals(rows, total.rows());
-            optimizer.applyGradientSum(driver, total, options.learningRate());
+            optimizer.applyGradientSum(driver, total, learningRate);
             correct = total.correct();
             return total.lossSum() / rows;
         }

@@ -37,7 +37,6 @@ final class SparkSteps implements MiniBatchTrainer.Steps {
     private String run;
     private long step;
     private DenseNetwork network;
-    private MiniBatchTrainer.Options options;
     private Optimizer optimizer;
     private Workers.Recipe recipe;
     private List<Broadcast<Block>> blocks;
@@ -59,7 +58,6 @@ final class SparkSteps implements MiniBatchTrainer.Steps {
     public void start(DenseNetwork network, Dataset train, MiniBatchTrainer.Options options, int batch) {
         finish(); // a Steps may run again
         this.network = network;
-        this.options = options;
         this.run = UUID.randomUUID().toString();
         this.step = 0;
         this.recipe = Workers.Recipe.of(network, settings.kernels(), settings.threads(), batch);
@@ -70,11 +68,11 @@ final class SparkSteps implements MiniBatchTrainer.Steps {
         }
         this.blocks = List.copyOf(list);
         this.partitions = sc.parallelize(IntStream.range(0, p).boxed().toList(), p);
-        this.optimizer = Optimizer.of(options); // the driver's, as on one machine: the velocities start at zero
+        this.optimizer = Optimizer.of(options); // the driver's, as on one machine: its state starts at zero
     }
 
     @Override
-    public double step(int[] order, int from, int rows) {
+    public double step(int[] order, int from, int rows, double learningRate) {
         Broadcast<Parameters> weights = sc.broadcast(network.parameters());
         int[] batch = Arrays.copyOfRange(order, from, from + rows);
         GradientSum sum;
@@ -89,7 +87,7 @@ final class SparkSteps implements MiniBatchTrainer.Steps {
         if (sum.rows() != rows) {
             throw new IllegalStateException("the partitions summed " + sum.rows() + " rows of a batch of " + rows);
         }
-        optimizer.applyGradientSum(network, sum, options.learningRate());
+        optimizer.applyGradientSum(network, sum, learningRate);
         correct = sum.correct();
         return sum.lossSum() / rows;
     }

@@ -15,6 +15,8 @@ import io.vecprop.nn.Loss;
 import io.vecprop.kernels.Precision;
 import io.vecprop.train.Cluster;
 import io.vecprop.train.MiniBatchTrainer;
+import io.vecprop.train.OptimizerSpec;
+import io.vecprop.train.Schedule;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -110,6 +112,35 @@ class TestSparkTrainer {
         assertEquals(a.last().validationLoss(), b.last().validationLoss(), tolerance * a.last().validationLoss());
         assertFalse(Arrays.equals(DenseNetwork.random(precision, KernelSelection.scalar(), l, fs, Init.AUTO, 29, 8, 16, 12, 3)
                 .weightValues(0), spark.weightValues(0)), "the weights moved");
+    }
+
+    /** Every update rule and schedule: the driver holds the optimizer's state and takes each epoch's rate, as on one machine. */
+    @ParameterizedTest(name = "{0}, {1}, warm-up {2}, clip {3}, {4}")
+    @CsvSource({"nesterov, 'step:every=1,gamma=0.5', 0, 0, F64", "adam, cosine, 1, 1.0, F64", "adamw, 'plateau:patience=0,factor=0.5', 0, 0, F32",
+        "sgd, constant, 1, 0, F32", "momentum, 'step:every=2,gamma=0.1', 0, 0.5, F64", "adam, constant, 0, 0, F32"})
+    void everyOptimizerAndScheduleTrainsAsOneMachine(String rule, String schedule, int warmup, double clip, Precision precision) {
+        OptimizerSpec spec = switch (OptimizerSpec.Kind.parse(rule)) {
+            case SGD -> OptimizerSpec.sgd(0).withWeightDecay(1e-3);
+            case MOMENTUM -> OptimizerSpec.sgd(0.9);
+            case NESTEROV -> OptimizerSpec.nesterov(0.9).withWeightDecay(1e-3);
+            case ADAM -> OptimizerSpec.adam();
+            case ADAMW -> OptimizerSpec.adamW();
+        };
+        MiniBatchTrainer.Options o = MiniBatchTrainer.Options.builder().epochs(3).batch(32).optimizer(spec)
+                .learningRate(spec.kind().adam() ? 0.01 : 0.1).seed(19).schedule(Schedule.parse(schedule)).warmup(warmup)
+                .clipNorm(clip).build();
+        Dataset train = rows(0, 300), validation = rows(300, 360);
+        DenseNetwork local = network(precision), spark = network(precision);
+        MiniBatchTrainer.Result a = MiniBatchTrainer.train(local, train, validation, o, MiniBatchTrainer.Listener.NONE);
+        MiniBatchTrainer.Result b = SparkTrainer.train(sc, spark, train, validation, o, MiniBatchTrainer.Listener.NONE,
+                settings(KernelProvider.Choice.SIMD, 3));
+        double tolerance = precision == Precision.F64 ? F64_TOLERANCE : F32_TOLERANCE;
+        assertSameWeights(local, spark, tolerance);
+        for (int e = 0; e < 3; e++) {
+            assertEquals(a.epochs().get(e).learningRate(), b.epochs().get(e).learningRate(), 0, "epoch " + (e + 1) + "'s rate");
+        }
+        assertFalse(Arrays.equals(network(precision).weightValues(0), spark.weightValues(0)), "the weights moved");
+        assertTrue(b.last().validationAccuracy() > 0.6, rule + " learns: " + b.last().validationAccuracy());
     }
 
     @Test

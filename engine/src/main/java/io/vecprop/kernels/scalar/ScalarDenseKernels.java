@@ -280,15 +280,15 @@ public final class ScalarDenseKernels implements DenseKernels {
     }
 
     @Override
-    public void adam(int n, double beta1, double beta2, double stepSize, double bc2Sqrt, double eps, double decay,
-            double l2, double gScale, double[] g, double[] m, double[] v, double[] p) {
-        adamRange(0, n, beta1, beta2, stepSize, bc2Sqrt, eps, decay, l2, gScale, g, m, v, p);
+    public void adam(int n, double beta1, double c1, double beta2, double c2, double stepSize, double bc2Sqrt, double eps,
+            double decay, double l2, double gScale, double[] g, double[] m, double[] v, double[] p) {
+        adamRange(0, n, beta1, c1, beta2, c2, stepSize, bc2Sqrt, eps, decay, l2, gScale, g, m, v, p);
     }
 
     /** {@link #adam} over [from, to): the SIMD kernel's tail too, so its values are these. */
-    public static void adamRange(int from, int to, double beta1, double beta2, double stepSize, double bc2Sqrt,
-            double eps, double decay, double l2, double gScale, double[] g, double[] m, double[] v, double[] p) {
-        double c1 = 1 - beta1, c2 = 1 - beta2;
+    public static void adamRange(int from, int to, double beta1, double c1, double beta2, double c2, double stepSize,
+            double bc2Sqrt, double eps, double decay, double l2, double gScale, double[] g, double[] m, double[] v,
+            double[] p) {
         for (int i = from; i < to; i++) {
             double gi = gScale * g[i] + l2 * p[i];
             double mi = beta1 * m[i] + c1 * gi;

@@ -366,26 +366,38 @@ public final class SimdDenseKernels implements DenseKernels {
     }
 
     @Override
-    public void adam(int n, double beta1, double beta2, double stepSize, double bc2Sqrt, double eps, double decay,
-            double l2, double gScale, double[] g, double[] m, double[] v, double[] p) {
+    public void adam(int n, double beta1, double c1, double beta2, double c2, double stepSize, double bc2Sqrt, double eps,
+            double decay, double l2, double gScale, double[] g, double[] m, double[] v, double[] p) {
+        int chunks = n < SHORT ? 1 : parallel.chunksFor(n, 4, MIN_WORK_PER_THREAD); // about 4 axpys of work per element
+        if (chunks == 1) {
+            adamRange(0, n, beta1, c1, beta2, c2, stepSize, bc2Sqrt, eps, decay, l2, gScale, g, m, v, p);
+        } else {
+            split.runAdam(chunks, n, beta1, c1, beta2, c2, stepSize, bc2Sqrt, eps, decay, l2, gScale, g, m, v, p);
+        }
+    }
+
+    /** Adam over [from, to): each element's update depends on that element alone, so any split gives the same bits. */
+    private static void adamRange(int from, int to, double beta1, double c1, double beta2, double c2, double stepSize,
+            double bc2Sqrt, double eps, double decay, double l2, double gScale, double[] g, double[] m, double[] v,
+            double[] p) {
         // the scalar kernel's operations in its order, lane by lane: the same values bit for bit
-        DoubleVector b1 = DoubleVector.broadcast(S, beta1), c1 = DoubleVector.broadcast(S, 1 - beta1);
-        DoubleVector b2 = DoubleVector.broadcast(S, beta2), c2 = DoubleVector.broadcast(S, 1 - beta2);
+        DoubleVector b1 = DoubleVector.broadcast(S, beta1), r1 = DoubleVector.broadcast(S, c1);
+        DoubleVector b2 = DoubleVector.broadcast(S, beta2), r2 = DoubleVector.broadcast(S, c2);
         DoubleVector step = DoubleVector.broadcast(S, stepSize), bc2 = DoubleVector.broadcast(S, bc2Sqrt);
         DoubleVector e = DoubleVector.broadcast(S, eps), keep = DoubleVector.broadcast(S, decay);
         DoubleVector lv = DoubleVector.broadcast(S, l2), gs = DoubleVector.broadcast(S, gScale);
-        int i = 0;
-        int bound = S.loopBound(n);
+        int i = from;
+        int bound = from + S.loopBound(to - from);
         for (; i < bound; i += V) {
             DoubleVector pv = DoubleVector.fromArray(S, p, i);
             DoubleVector gi = gs.mul(DoubleVector.fromArray(S, g, i)).add(lv.mul(pv));
-            DoubleVector mi = b1.mul(DoubleVector.fromArray(S, m, i)).add(c1.mul(gi));
-            DoubleVector vi = b2.mul(DoubleVector.fromArray(S, v, i)).add(c2.mul(gi).mul(gi));
+            DoubleVector mi = b1.mul(DoubleVector.fromArray(S, m, i)).add(r1.mul(gi));
+            DoubleVector vi = b2.mul(DoubleVector.fromArray(S, v, i)).add(r2.mul(gi).mul(gi));
             mi.intoArray(m, i);
             vi.intoArray(v, i);
             keep.mul(pv).sub(step.mul(mi.div(vi.sqrt().div(bc2).add(e)))).intoArray(p, i);
         }
-        ScalarDenseKernels.adamRange(i, n, beta1, beta2, stepSize, bc2Sqrt, eps, decay, l2, gScale, g, m, v, p);
+        ScalarDenseKernels.adamRange(i, to, beta1, c1, beta2, c2, stepSize, bc2Sqrt, eps, decay, l2, gScale, g, m, v, p);
     }
 
     private static void axpyRange(int from, int to, double alpha, double[] x, double[] y) {
@@ -660,6 +672,8 @@ public final class SimdDenseKernels implements DenseKernels {
         private double alpha;
         private double[] a, b, c, d, e;
         private Activation f;
+        /** Adam's scalars: beta1, c1, beta2, c2, stepSize, bc2Sqrt, eps, decay, l2, gScale. */
+        private final double[] hyper = new double[10];
 
         // one small body per kernel, handed to the pool as it is, instead of a switch over an op code
         final IntConsumer axpy = ch -> axpyRange(start(n, V, ch), start(n, V, ch + 1), alpha, a, b);
@@ -668,6 +682,8 @@ public final class SimdDenseKernels implements DenseKernels {
                 c, d);
         final IntConsumer gemv = ch -> gemvRows(lanes[ch], start(n, 4, ch), start(n, 4, ch + 1), k, a, b, c, d);
         final IntConsumer axpyRows = ch -> axpyRows(start(n, V, ch), start(n, V, ch + 1), n, k, a, b, c);
+        final IntConsumer adam = ch -> adamRange(start(n, V, ch), start(n, V, ch + 1), hyper[0], hyper[1], hyper[2],
+                hyper[3], hyper[4], hyper[5], hyper[6], hyper[7], hyper[8], hyper[9], a, b, c, d);
 
         void run(IntConsumer op, int chunks, int m, int n, int k, double alpha, double[] a, double[] b, double[] c, double[] d) {
             this.chunks = chunks;
@@ -693,6 +709,21 @@ public final class SimdDenseKernels implements DenseKernels {
             this.f = f;
             this.e = netIn;
             run(online, chunks, m, n, 0, alpha, delta, in, w, deltaIn);
+        }
+
+        void runAdam(int chunks, int n, double beta1, double c1, double beta2, double c2, double stepSize, double bc2Sqrt,
+                double eps, double decay, double l2, double gScale, double[] g, double[] m, double[] v, double[] p) {
+            hyper[0] = beta1;
+            hyper[1] = c1;
+            hyper[2] = beta2;
+            hyper[3] = c2;
+            hyper[4] = stepSize;
+            hyper[5] = bc2Sqrt;
+            hyper[6] = eps;
+            hyper[7] = decay;
+            hyper[8] = l2;
+            hyper[9] = gScale;
+            run(adam, chunks, 0, n, 0, 0, g, m, v, p);
         }
 
         private int start(int units, int align, int chunk) {
