@@ -15,6 +15,8 @@ import io.vecprop.kernels.KernelsF32;
 import io.vecprop.nn.Init;
 import io.vecprop.nn.Loss;
 import io.vecprop.train.MiniBatchTrainer;
+import io.vecprop.train.OptimizerSpec;
+import io.vecprop.train.Schedule;
 import io.vecprop.nn.Network;
 import io.vecprop.nn.NetworkF32;
 import io.vecprop.train.Trainer;
@@ -69,10 +71,10 @@ class TestReadmeExample {
 
         Network wide = Network.builder().input(64).dense(256, Activation.RELU).dense(256, Activation.RELU)
                 .dense(10, Activation.SOFTMAX).loss(Loss.CROSS_ENTROPY).seed(7).build(Kernels.scalar());
-        MiniBatchTrainer.Options o = MiniBatchTrainer.Options.builder().epochs(3).batch(32).learningRate(0.1)
-                .momentum(0.9).seed(7).earlyStop(2).build();                    // the rest: the command line's defaults
+        MiniBatchTrainer.Options o = MiniBatchTrainer.Options.builder().epochs(3).batch(32).learningRate(1e-3)
+                .optimizer(OptimizerSpec.adam()).schedule(Schedule.cosine()).seed(7).earlyStop(2).build(); // the rest: defaults
         MiniBatchTrainer.Result run = MiniBatchTrainer.train(wide, train, test, o, MiniBatchTrainer.Listener.NONE);
-        assertEquals(new MiniBatchTrainer.Options(3, 32, 0.1, 0.9, 7, true, true, 0, 2), o);
+        assertEquals(new MiniBatchTrainer.Options(3, 32, 1e-3, OptimizerSpec.adam(), 7, true, true, 0, 2, Schedule.cosine(), 0, 0), o);
         double accuracy = run.kept().validationAccuracy();                // the kept epoch's: the best, early stopping
 
         ModelFile.write(dir.resolve("blobs.safetensors"), new ModelFile.Model(wide, scaler, train.classes()));
@@ -120,8 +122,8 @@ class TestReadmeExample {
         assertShows(Path.of("..", "docs", "training.md"),
             "Network wide = Network.builder().input(64).dense(256, Activation.RELU).dense(256, Activation.RELU)",
             "        .dense(10, Activation.SOFTMAX).loss(Loss.CROSS_ENTROPY).seed(7).build(Kernels.scalar());",
-            "MiniBatchTrainer.Options o = MiniBatchTrainer.Options.builder().epochs(3).batch(32).learningRate(0.1)",
-            "        .momentum(0.9).seed(7).earlyStop(2).build();",
+            "MiniBatchTrainer.Options o = MiniBatchTrainer.Options.builder().epochs(3).batch(32).learningRate(1e-3)",
+            "        .optimizer(OptimizerSpec.adam()).schedule(Schedule.cosine()).seed(7).earlyStop(2).build(); // the rest: defaults",
             "MiniBatchTrainer.Result run = MiniBatchTrainer.train(wide, train, test, o, MiniBatchTrainer.Listener.NONE);",
             "ModelFile.write(Path.of(\"blobs.safetensors\"), new ModelFile.Model(wide, scaler, train.classes()));",
             "ModelFile.Model back = ModelFile.read(Path.of(\"blobs.safetensors\"), Kernels.scalar());",

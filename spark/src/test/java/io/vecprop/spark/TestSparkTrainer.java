@@ -114,7 +114,10 @@ class TestSparkTrainer {
                 .weightValues(0), spark.weightValues(0)), "the weights moved");
     }
 
-    /** Every update rule and schedule: the driver holds the optimizer's state and takes each epoch's rate, as on one machine. */
+    /**
+     * Every update rule and schedule, with early stopping: the driver holds the optimizer's state, takes each
+     * epoch's rate and keeps the best epoch's weights, as on one machine.
+     */
     @ParameterizedTest(name = "{0}, {1}, warm-up {2}, clip {3}, {4}")
     @CsvSource({"nesterov, 'step:every=1,gamma=0.5', 0, 0, F64", "adam, cosine, 1, 1.0, F64", "adamw, 'plateau:patience=0,factor=0.5', 0, 0, F32",
         "sgd, constant, 1, 0, F32", "momentum, 'step:every=2,gamma=0.1', 0, 0.5, F64", "adam, constant, 0, 0, F32"})
@@ -128,7 +131,7 @@ class TestSparkTrainer {
         };
         MiniBatchTrainer.Options o = MiniBatchTrainer.Options.builder().epochs(3).batch(32).optimizer(spec)
                 .learningRate(spec.kind().adam() ? 0.01 : 0.1).seed(19).schedule(Schedule.parse(schedule)).warmup(warmup)
-                .clipNorm(clip).build();
+                .clipNorm(clip).earlyStop(1).build();
         Dataset train = rows(0, 300), validation = rows(300, 360);
         DenseNetwork local = network(precision), spark = network(precision);
         MiniBatchTrainer.Result a = MiniBatchTrainer.train(local, train, validation, o, MiniBatchTrainer.Listener.NONE);
@@ -136,7 +139,9 @@ class TestSparkTrainer {
                 settings(KernelProvider.Choice.SIMD, 3));
         double tolerance = precision == Precision.F64 ? F64_TOLERANCE : F32_TOLERANCE;
         assertSameWeights(local, spark, tolerance);
-        for (int e = 0; e < 3; e++) {
+        assertEquals(a.keptEpoch(), b.keptEpoch(), "early stopping keeps the same epoch");
+        assertEquals(a.epochs().size(), b.epochs().size());
+        for (int e = 0; e < a.epochs().size(); e++) {
             assertEquals(a.epochs().get(e).learningRate(), b.epochs().get(e).learningRate(), 0, "epoch " + (e + 1) + "'s rate");
         }
         assertFalse(Arrays.equals(network(precision).weightValues(0), spark.weightValues(0)), "the weights moved");
