@@ -1,11 +1,7 @@
 package io.vecprop.train;
 
-import io.vecprop.nn.DenseNetwork;
-import io.vecprop.nn.GradientSum;
 import io.vecprop.nn.Network;
 import io.vecprop.nn.NetworkF32;
-import org.ejml.data.DMatrixRMaj;
-import org.ejml.data.FMatrixRMaj;
 
 /**
  * Adam, and AdamW's decoupled weight decay, as PyTorch's {@code torch.optim.Adam(lr, betas=(beta1,
@@ -16,13 +12,11 @@ import org.ejml.data.FMatrixRMaj;
  * at zero and live in the network's precision ({@link AdamState}, {@code AdamStateF32}), allocated
  * once, on the first step; the step count runs across batches until {@link #reset()}.
  */
-public final class Adam implements Optimizer {
+public final class Adam extends StatefulOptimizer {
 
     private final double beta1, beta2, eps, weightDecay;
     private final boolean decoupled;
     private final boolean trainBias;
-    private AdamState f64;
-    private AdamStateF32 f32;
 
     /**
      * @param beta1 the first moment's decay, in [0, 1)
@@ -43,64 +37,23 @@ public final class Adam implements Optimizer {
         this.trainBias = trainBias;
     }
 
-    @Override
-    public double step(Network network, DMatrixRMaj x, DMatrixRMaj target, double learningRate) {
-        return state(network).step(x, target, learningRate);
-    }
-
-    @Override
-    public float step(NetworkF32 network, FMatrixRMaj x, FMatrixRMaj target, float learningRate) {
-        return state(network).step(x, target, learningRate);
-    }
-
-    @Override
-    public void applyGradients(DenseNetwork network, double learningRate) {
-        switch (network) {
-            case Network n -> state(n).applyMeans(learningRate);
-            case NetworkF32 f -> state(f).applyMeans((float) learningRate);
-        }
-    }
-
-    @Override
-    public void applyGradientSum(DenseNetwork network, GradientSum sum, double learningRate) {
-        network.requirePrecision(sum.precision(), "gradient");
-        switch (network) {
-            case Network n -> state(n).applySum(sum.f64(), sum.rows(), learningRate);
-            case NetworkF32 f -> state(f).applySum(sum.f32(), sum.rows(), (float) learningRate);
-        }
-    }
-
-    @Override
-    public void reset() {
-        if (f64 != null) {
-            f64.reset();
-        }
-        if (f32 != null) {
-            f32.reset();
-        }
-    }
-
     public boolean trainBias() {
         return trainBias;
     }
 
     /** Steps taken since the start or the last {@link #reset()}: the t of the bias corrections. */
     public long steps() {
-        return f64 != null ? f64.steps() : f32 != null ? f32.steps() : 0;
+        return f64() != null ? ((AdamState) f64()).steps() : f32() != null ? ((AdamStateF32) f32()).steps() : 0;
     }
 
-    private AdamState state(Network network) {
-        if (f64 == null) {
-            f64 = new AdamState(network, beta1, beta2, eps, weightDecay, decoupled, trainBias);
-        }
-        return f64.of(network);
+    @Override
+    OptimizerState newState(Network network) {
+        return new AdamState(network, beta1, beta2, eps, weightDecay, decoupled, trainBias);
     }
 
-    private AdamStateF32 state(NetworkF32 network) {
-        if (f32 == null) {
-            f32 = new AdamStateF32(network, beta1, beta2, eps, weightDecay, decoupled, trainBias);
-        }
-        return f32.of(network);
+    @Override
+    OptimizerStateF32 newState(NetworkF32 network) {
+        return new AdamStateF32(network, beta1, beta2, eps, weightDecay, decoupled, trainBias);
     }
 
     @Override

@@ -22,7 +22,7 @@ import org.ejml.data.DMatrixRMaj;
  * PyTorch computes them in Python floats.
  */
 @GenerateF32
-final class AdamState implements LayerUpdate {
+final class AdamState implements LayerUpdate, OptimizerState {
 
     private final Network network;
     private final Kernels kernels;
@@ -56,8 +56,8 @@ final class AdamState implements LayerUpdate {
         this.gradB = SgdState.zeros(network, true);
     }
 
-    /** This state, when it is network's. */
-    AdamState of(Network network) {
+    @Override
+    public AdamState of(Network network) {
         if (network != this.network) {
             throw new IllegalStateException("an optimizer keeps the state of one network: make one per network");
         }
@@ -75,7 +75,8 @@ final class AdamState implements LayerUpdate {
     }
 
     /** One step on a batch; the loss before it. */
-    double step(DMatrixRMaj x, DMatrixRMaj target, double lr) {
+    @Override
+    public double step(DMatrixRMaj x, DMatrixRMaj target, double lr) {
         begin(lr);
         this.invN = 1.0 / x.numRows;
         return network.step(x, target, this);
@@ -101,7 +102,8 @@ final class AdamState implements LayerUpdate {
     }
 
     /** One step from the mean gradients the network's last backward left in its workspace. Allocates nothing. */
-    void applyMeans(double lr) {
+    @Override
+    public void applyMeans(double lr) {
         begin(lr);
         Workspace ws = network.workspace();
         for (int l = 0; l < network.layerCount(); l++) {
@@ -114,7 +116,8 @@ final class AdamState implements LayerUpdate {
     }
 
     /** One step from a gradient summed over rows, laid out as {@link Parameters}. Allocates nothing. */
-    void applySum(double[] sum, int rows, double lr) {
+    @Override
+    public void applySum(double[] sum, int rows, double lr) {
         Parameters.checkLength(sum.length, network.parameterCount(), "gradient");
         if (rows < 1) {
             throw new IllegalArgumentException("a gradient sum over " + rows + " rows");
@@ -138,7 +141,8 @@ final class AdamState implements LayerUpdate {
     }
 
     /** Moments back to zero and the step count to 0. */
-    void reset() {
+    @Override
+    public void reset() {
         t = 0;
         for (int l = 0; l < mW.length; l++) {
             mW[l].zero();

@@ -1,11 +1,7 @@
 package io.vecprop.train;
 
-import io.vecprop.nn.DenseNetwork;
-import io.vecprop.nn.GradientSum;
 import io.vecprop.nn.Network;
 import io.vecprop.nn.NetworkF32;
-import org.ejml.data.DMatrixRMaj;
-import org.ejml.data.FMatrixRMaj;
 
 /**
  * Stochastic gradient descent, plain, with classical momentum or with Nesterov's, and optional L2
@@ -17,14 +13,12 @@ import org.ejml.data.FMatrixRMaj;
  * (batch sizes included) until {@link #reset()}, and live in the network's precision
  * ({@link SgdState}, {@code SgdStateF32}).
  */
-public final class Sgd implements Optimizer {
+public final class Sgd extends StatefulOptimizer {
 
     private final double momentum;
     private final boolean nesterov;
     private final double weightDecay;
     private final boolean trainBias;
-    private SgdState f64;
-    private SgdStateF32 f32;
 
     /**
      * @param momentum in [0, 1); 0 is plain SGD
@@ -65,54 +59,13 @@ public final class Sgd implements Optimizer {
     }
 
     @Override
-    public double step(Network network, DMatrixRMaj x, DMatrixRMaj target, double learningRate) {
-        return state(network).step(x, target, learningRate);
+    OptimizerState newState(Network network) {
+        return new SgdState(network, momentum, nesterov, weightDecay, trainBias);
     }
 
     @Override
-    public float step(NetworkF32 network, FMatrixRMaj x, FMatrixRMaj target, float learningRate) {
-        return state(network).step(x, target, learningRate);
-    }
-
-    @Override
-    public void applyGradients(DenseNetwork network, double learningRate) {
-        switch (network) {
-            case Network n -> state(n).applyMeans(learningRate);
-            case NetworkF32 f -> state(f).applyMeans((float) learningRate);
-        }
-    }
-
-    @Override
-    public void applyGradientSum(DenseNetwork network, GradientSum sum, double learningRate) {
-        network.requirePrecision(sum.precision(), "gradient");
-        switch (network) {
-            case Network n -> state(n).applySum(sum.f64(), sum.rows(), learningRate);
-            case NetworkF32 f -> state(f).applySum(sum.f32(), sum.rows(), (float) learningRate);
-        }
-    }
-
-    @Override
-    public void reset() {
-        if (f64 != null) {
-            f64.reset();
-        }
-        if (f32 != null) {
-            f32.reset();
-        }
-    }
-
-    private SgdState state(Network network) {
-        if (f64 == null) {
-            f64 = new SgdState(network, momentum, nesterov, weightDecay, trainBias);
-        }
-        return f64.of(network);
-    }
-
-    private SgdStateF32 state(NetworkF32 network) {
-        if (f32 == null) {
-            f32 = new SgdStateF32(network, (float) momentum, nesterov, (float) weightDecay, trainBias);
-        }
-        return f32.of(network);
+    OptimizerStateF32 newState(NetworkF32 network) {
+        return new SgdStateF32(network, (float) momentum, nesterov, (float) weightDecay, trainBias);
     }
 
     @Override

@@ -20,7 +20,7 @@ import org.ejml.data.DMatrixRMaj;
  * {@code P -= lr · v}; Nesterov {@code v = mu · v + g}, {@code P -= lr · (g + mu · v)}.
  */
 @GenerateF32
-final class SgdState implements LayerUpdate {
+final class SgdState implements LayerUpdate, OptimizerState {
 
     private final Network network;
     private final Kernels kernels;
@@ -64,8 +64,8 @@ final class SgdState implements LayerUpdate {
         return m;
     }
 
-    /** This state, when it is network's. */
-    SgdState of(Network network) {
+    @Override
+    public SgdState of(Network network) {
         if (network != this.network) {
             throw new IllegalStateException("an optimizer keeps the state of one network: make one per network");
         }
@@ -73,7 +73,8 @@ final class SgdState implements LayerUpdate {
     }
 
     /** One step on a batch; the loss before it. */
-    double step(DMatrixRMaj x, DMatrixRMaj target, double lr) {
+    @Override
+    public double step(DMatrixRMaj x, DMatrixRMaj target, double lr) {
         if (mu == 0 && wd == 0) {
             return network.trainStep(x, target, lr, trainBias);
         }
@@ -128,7 +129,8 @@ final class SgdState implements LayerUpdate {
     }
 
     /** One step from the mean gradients the network's last backward left in its workspace. Allocates nothing. */
-    void applyMeans(double lr) {
+    @Override
+    public void applyMeans(double lr) {
         this.lr = lr;
         Workspace ws = network.workspace();
         for (int l = 0; l < network.layerCount(); l++) {
@@ -137,7 +139,8 @@ final class SgdState implements LayerUpdate {
     }
 
     /** One step from a gradient summed over rows, laid out as {@link Parameters}. Allocates nothing after the first call. */
-    void applySum(double[] sum, int rows, double lr) {
+    @Override
+    public void applySum(double[] sum, int rows, double lr) {
         Parameters.checkLength(sum.length, network.parameterCount(), "gradient");
         if (rows < 1) {
             throw new IllegalArgumentException("a gradient sum over " + rows + " rows");
@@ -191,7 +194,8 @@ final class SgdState implements LayerUpdate {
     }
 
     /** Velocities back to zero. */
-    void reset() {
+    @Override
+    public void reset() {
         if (velocityW != null) {
             for (int l = 0; l < velocityW.length; l++) {
                 velocityW[l].zero();
