@@ -37,15 +37,6 @@ public final class Adam extends StatefulOptimizer {
         this.trainBias = trainBias;
     }
 
-    public boolean trainBias() {
-        return trainBias;
-    }
-
-    /** Steps taken since the start or the last {@link #reset()}: the t of the bias corrections. */
-    public long steps() {
-        return f64() != null ? ((AdamState) f64()).steps() : f32() != null ? ((AdamStateF32) f32()).steps() : 0;
-    }
-
     @Override
     OptimizerState newState(Network network) {
         return new AdamState(network, beta1, beta2, eps, weightDecay, decoupled, trainBias);

@@ -151,9 +151,4 @@ final class AdamState implements LayerUpdate, OptimizerState {
             vB[l].zero();
         }
     }
-
-    /** Steps taken. */
-    long steps() {
-        return t;
-    }
 }

@@ -25,13 +25,14 @@ final class ClipNorm implements Optimizer {
 
     private final Optimizer rule;
     private final double maxNorm;
+    /** Whether the rule trains the biases: frozen ones have no gradient and stay out of the norm. */
+    private final boolean trainBias;
 
-    ClipNorm(Optimizer rule, double maxNorm) {
-        if (!(maxNorm > 0) || !Double.isFinite(maxNorm)) {
-            throw new IllegalArgumentException("clip norm " + maxNorm + " must be positive and finite");
-        }
+    /** @param maxNorm positive and finite, as {@link MiniBatchTrainer.Options} checks it */
+    ClipNorm(Optimizer rule, double maxNorm, boolean trainBias) {
         this.rule = rule;
         this.maxNorm = maxNorm;
+        this.trainBias = trainBias;
     }
 
     /** The factor gradients of this norm are multiplied by. */
@@ -62,7 +63,7 @@ final class ClipNorm implements Optimizer {
                 double sq = 0;
                 for (int l = 0; l < n.layerCount(); l++) {
                     sq += sumOfSquares(ws.gradW(l).data, 0, ws.gradW(l).getNumElements());
-                    sq += trainsBias() ? sumOfSquares(ws.gradB(l).data, 0, ws.gradB(l).getNumElements()) : 0;
+                    sq += trainBias ? sumOfSquares(ws.gradB(l).data, 0, ws.gradB(l).getNumElements()) : 0;
                 }
                 double c = coefficient(Math.sqrt(sq));
                 for (int l = 0; l < n.layerCount(); l++) {
@@ -75,7 +76,7 @@ final class ClipNorm implements Optimizer {
                 double sq = 0;
                 for (int l = 0; l < f.layerCount(); l++) {
                     sq += sumOfSquares(ws.gradW(l).data, 0, ws.gradW(l).getNumElements());
-                    sq += trainsBias() ? sumOfSquares(ws.gradB(l).data, 0, ws.gradB(l).getNumElements()) : 0;
+                    sq += trainBias ? sumOfSquares(ws.gradB(l).data, 0, ws.gradB(l).getNumElements()) : 0;
                 }
                 float c = (float) coefficient(Math.sqrt(sq));
                 for (int l = 0; l < f.layerCount(); l++) {
@@ -94,21 +95,19 @@ final class ClipNorm implements Optimizer {
     @Override
     public void applyGradientSum(DenseNetwork network, GradientSum sum, double learningRate) {
         network.requirePrecision(sum.precision(), "gradient");
+        boolean f64 = sum.precision() == io.vecprop.kernels.Precision.F64;
         int[] widths = network.widths();
         double sq = 0;
         int at = 0;
         for (int l = 0; l + 1 < widths.length; l++) {
-            int w = widths[l] * widths[l + 1], b = widths[l + 1];
-            sq += sum.precision() == io.vecprop.kernels.Precision.F64 ? sumOfSquares(sum.f64(), at, w) : sumOfSquares(sum.f32(), at, w);
-            if (trainsBias()) {
-                sq += sum.precision() == io.vecprop.kernels.Precision.F64 ? sumOfSquares(sum.f64(), at + w, b)
-                        : sumOfSquares(sum.f32(), at + w, b);
-            }
-            at += w + b;
+            // layer l's W, then its b (Parameters' layout)
+            int n = widths[l] * widths[l + 1] + (trainBias ? widths[l + 1] : 0);
+            sq += f64 ? sumOfSquares(sum.f64(), at, n) : sumOfSquares(sum.f32(), at, n);
+            at += widths[l] * widths[l + 1] + widths[l + 1];
         }
         double c = coefficient(Math.sqrt(sq) / Math.max(1, sum.rows()));
         if (c < 1) {
-            if (sum.precision() == io.vecprop.kernels.Precision.F64) {
+            if (f64) {
                 double[] v = sum.f64();
                 for (int i = 0; i < v.length; i++) {
                     v[i] *= c;
@@ -127,14 +126,6 @@ final class ClipNorm implements Optimizer {
     @Override
     public void reset() {
         rule.reset();
-    }
-
-    private boolean trainsBias() {
-        return switch (rule) {
-            case Sgd s -> s.trainBias();
-            case Adam a -> a.trainBias();
-            default -> true;
-        };
     }
 
     /** Σ a[i]² over [from, from + n), in double, four running sums in a fixed order. */

@@ -25,7 +25,7 @@ public interface Optimizer {
      */
     static Optimizer of(MiniBatchTrainer.Options options) {
         Optimizer rule = of(options.optimizer(), options.trainBias());
-        return options.clipNorm() > 0 ? new ClipNorm(rule, options.clipNorm()) : rule;
+        return options.clipNorm() > 0 ? new ClipNorm(rule, options.clipNorm(), options.trainBias()) : rule;
     }
 
     /** The optimizer spec names, unclipped. */

@@ -15,7 +15,7 @@ import java.util.Locale;
  *   <li>{@code adamw}: {@code torch.optim.AdamW}, the decay decoupled: {@code W *= 1 − lr · wd} before Adam's step.
  * </ul>
  *
- * @param momentum mu in [0, 1) for sgd (0: plain) and momentum, in (0, 1) for nesterov, 0 for Adam
+ * @param momentum 0 for sgd and Adam, mu in (0, 1) for momentum and nesterov
  * @param beta1 Adam's first-moment decay in [0, 1)
  * @param beta2 Adam's second-moment decay in [0, 1)
  * @param eps Adam's denominator term, positive and finite
@@ -60,8 +60,12 @@ public record OptimizerSpec(Kind kind, double momentum, double beta1, double bet
             throw new IllegalArgumentException(kind.adam() ? kind.id() + " takes no momentum (its beta1 is the first moment's decay)"
                     : "momentum " + momentum + " must be in [0, 1)");
         }
-        if (kind == Kind.NESTEROV && momentum == 0) {
-            throw new IllegalArgumentException("nesterov needs a momentum in (0, 1)");
+        // one spelling per rule: sgd is momentum 0, momentum and nesterov have one above 0
+        if (kind == Kind.SGD && momentum != 0) {
+            throw new IllegalArgumentException("sgd has no momentum: momentum " + momentum + " is the momentum rule");
+        }
+        if ((kind == Kind.MOMENTUM || kind == Kind.NESTEROV) && momentum == 0) {
+            throw new IllegalArgumentException(kind.id() + " needs a momentum in (0, 1)");
         }
         if (!(beta1 >= 0 && beta1 < 1)) {
             throw new IllegalArgumentException("beta1 " + beta1 + " must be in [0, 1)");
@@ -107,14 +111,17 @@ public record OptimizerSpec(Kind kind, double momentum, double beta1, double bet
         return new OptimizerSpec(kind, momentum, beta1, beta2, eps, weightDecay);
     }
 
-    /** Whether the rule keeps state between steps (velocities or moments). */
-    public boolean stateful() {
-        return kind.adam() || momentum > 0;
-    }
-
-    /** Arrays the size of the weights that the rule keeps: 0 (plain SGD), 1 (velocities) or 2 (Adam's moments). */
+    /**
+     * Arrays the size of the weights that the rule allocates: 0 (plain SGD), 1 (momentum's velocities), 2
+     * (Nesterov's velocities and gradients) or 3 (Adam's two moments and its gradients).
+     */
     public int stateArrays() {
-        return kind.adam() ? 2 : momentum > 0 ? 1 : 0;
+        return switch (kind) {
+            case SGD -> 0;
+            case MOMENTUM -> 1;
+            case NESTEROV -> 2;
+            case ADAM, ADAMW -> 3;
+        };
     }
 
     /** As the summary prints it: "adam (beta1 0.9, beta2 0.999, eps 1e-08)", "momentum 0.9, weight decay 0.0005". */

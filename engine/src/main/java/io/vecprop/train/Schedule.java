@@ -202,7 +202,7 @@ public record Schedule(Kind kind, int every, double gamma, int patience, double 
                 throw new IllegalArgumentException("warm-up " + warmup + " must be 0 or more epochs");
             }
             if (warmup >= epochs) {
-                throw new IllegalArgumentException("--warmup " + warmup + " must be fewer than the " + epochs + " epochs");
+                throw new IllegalArgumentException("warm-up " + warmup + " must be fewer than the " + epochs + " epochs");
             }
             this.schedule = schedule;
             this.base = base;

@@ -60,16 +60,6 @@ abstract sealed class StatefulOptimizer implements Optimizer permits Sgd, Adam {
         }
     }
 
-    /** The double state, if a double network has been stepped. */
-    final OptimizerState f64() {
-        return f64;
-    }
-
-    /** The float state, if a float network has been stepped. */
-    final OptimizerStateF32 f32() {
-        return f32;
-    }
-
     private OptimizerState state(Network network) {
         if (f64 == null) {
             f64 = newState(network);

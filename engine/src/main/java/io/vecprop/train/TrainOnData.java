@@ -331,7 +331,7 @@ public final class TrainOnData {
             units += widths[l];
         }
         int bytes = precision.bytes();
-        int state = optimizer.kind().adam() ? 3 : optimizer.kind() == OptimizerSpec.Kind.NESTEROV ? 2 : optimizer.stateArrays();
+        int state = optimizer.stateArrays();
         long weights = parameters * bytes * (1 + state);
         long workspace = (3 * units + widths[0] + widths[widths.length - 1]) * batch * bytes;
         Memory.require(weights + workspace, () -> "a " + join(widths) + " network needs " + Memory.size(weights)
