@@ -83,7 +83,8 @@ final class DataTraining {
                 c.lr, optimizer, !c.freezeBias, c.targetLoss != null ? c.targetLoss : 0,
                 c.modelOut, cluster, c.activations, c.weightInit, c.autoencoder,
                 c.earlyStop != null ? Math.toIntExact(c.earlyStop) : 0,
-                c.schedule != null ? c.schedule : Schedule.CONSTANT, warmup, c.clipNorm != null ? c.clipNorm : 0);
+                c.schedule != null ? c.schedule : Schedule.CONSTANT, warmup, c.clipNorm != null ? c.clipNorm : 0,
+                c.dropout != null ? c.dropout : 0);
         List<TrainingChart.Point> points = new ArrayList<>();
         TrainOnData.Outcome outcome;
         try {
@@ -145,7 +146,8 @@ final class DataTraining {
     private static String rateChanges(MiniBatchTrainer.Options o) {
         String s = o.schedule().kind() == Schedule.Kind.CONSTANT ? "" : ", schedule " + o.schedule();
         s += o.warmup() == 0 ? "" : ", warm-up " + o.warmup() + (o.warmup() == 1 ? " epoch" : " epochs");
-        return s + (o.clipNorm() == 0 ? "" : ", gradient norm clipped to " + sig4(o.clipNorm()));
+        s += o.clipNorm() == 0 ? "" : ", gradient norm clipped to " + sig4(o.clipNorm());
+        return s + (o.dropout() == 0 ? "" : ", dropout " + sig4(o.dropout()));
     }
 
     /** The line that says what will be trained, and the notes beside it. */

@@ -156,6 +156,12 @@ final class TrainCommand implements Callable<Integer> {
                     + "PyTorch's clip_grad_norm_ (default: no clipping).")
     Double clipNorm;
 
+    @Option(names = "--dropout", converter = Values.Fraction.class, paramLabel = "P",
+            description = "With --data: drop each hidden unit with probability P in training steps and scale the "
+                    + "kept ones by 1/(1-P) (inverted dropout, as PyTorch's nn.Dropout; masks drawn from --seed); "
+                    + "eval and predict never drop (default: 0).")
+    Double dropout;
+
     @Option(names = "--seed", converter = Values.PositiveLong.class, paramLabel = "S",
             description = "With --data: seeds the initial weights, the validation split, the shuffle and synthetic data (default: 1).")
     Long seed;
@@ -257,7 +263,7 @@ final class TrainCommand implements Callable<Integer> {
             {"--weight-init", weightInit}, {"--autoencoder", autoencoder ? Boolean.TRUE : null}, {"--epochs", epochs}, {"--batch", batch},
             {"--early-stop", earlyStop}, {"--momentum", momentum}, {"--optimizer", optimizer}, {"--beta1", beta1},
             {"--beta2", beta2}, {"--eps", eps}, {"--weight-decay", weightDecay}, {"--schedule", schedule},
-            {"--warmup", warmup}, {"--clip-norm", clipNorm}, {"--seed", seed}, {"--validation", validation}, {"--scale", scale}, {"--init", init},
+            {"--warmup", warmup},  {"--clip-norm", clipNorm}, {"--dropout", dropout}, {"--seed", seed}, {"--validation", validation}, {"--scale", scale}, {"--init", init},
             {"--model-out", modelOut}, {"--plot", plot}, {"--labels", dataOptions.labels},
             {"--label-column", dataOptions.labelColumn}, {"--no-shuffle", noShuffle ? Boolean.TRUE : null},
             {"--spark", spark}, {"--spark-partitions", sparkPartitions}};

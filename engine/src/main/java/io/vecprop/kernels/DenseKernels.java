@@ -163,6 +163,12 @@ public interface DenseKernels {
     void scale(int n, double alpha, double[] x);
 
     /**
+     * {@code c[i] = a[i] · b[i]} for i below n, one rounding each; c may be b. Dropout's mask on a
+     * layer's out ({@code a} holds 0 or {@code 1/(1 − p)}) and on its delta.
+     */
+    void mulElements(int n, double[] a, double[] b, double[] c);
+
+    /**
      * One step of Adam on n parameters, as PyTorch's {@code torch.optim.Adam} and {@code AdamW} compute
      * it: {@code g = gScale · g[i] + l2 · p[i]}, {@code m = beta1 · m + c1 · g},
      * {@code v = beta2 · v + c2 · g · g},

@@ -177,6 +177,19 @@ public final class Kernels {
         impl.adam(n, beta1, c1, beta2, c2, stepSize, bc2Sqrt, eps, decay, l2, gScale, g.data, m.data, v.data, p.data);
     }
 
+    /**
+     * {@code c = a ∘ b}, element by element (c may be b): dropout's mask a on a layer's out or delta.
+     * All three must hold the same number of elements.
+     */
+    public void mulElements(DMatrixRMaj a, DMatrixRMaj b, DMatrixRMaj c) {
+        int n = a.getNumElements();
+        if (b.getNumElements() != n || c.getNumElements() != n) {
+            throw new IllegalArgumentException("a is " + shape(a) + " but b is " + shape(b) + " and c " + shape(c)
+                    + ": they must hold as many elements");
+        }
+        impl.mulElements(n, a.data, b.data, c.data);
+    }
+
     /** {@code x *= alpha} over all elements: the momentum decay {@code v = mu · v}. */
     public void scale(double alpha, DMatrixRMaj x) {
         impl.scale(x.getNumElements(), alpha, x.data);

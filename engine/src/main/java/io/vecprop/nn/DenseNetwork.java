@@ -123,6 +123,15 @@ public sealed interface DenseNetwork permits Network, NetworkF32 {
      */
     void time(PhaseClock clock);
 
+    /**
+     * Drops hidden units as dropout says in the following training passes, or stops when it is null;
+     * evaluation ({@code forward}, {@code loss}) never drops. See {@link Network#dropout(Dropout)}.
+     */
+    void dropout(Dropout dropout);
+
+    /** The dropout of the training passes, or null. */
+    Dropout dropout();
+
     /** The type this network computes in. */
     Precision precision();
 

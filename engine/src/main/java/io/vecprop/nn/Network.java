@@ -43,6 +43,8 @@ public final class Network implements DenseNetwork {
     private Workspace workspace;
     /** Times the phases of each step when a profile set it ({@link #time}); null otherwise. */
     private PhaseClock clock;
+    /** Drops hidden units in training passes when set ({@link #dropout(Dropout)}); null otherwise. */
+    private Dropout dropout;
 
     private Network(Kernels kernels, Loss loss, List<Activation> activations, DenseLayer[] layers) {
         this.kernels = Objects.requireNonNull(kernels, "kernels");
@@ -319,6 +321,21 @@ public final class Network implements DenseNetwork {
     }
 
     /**
+     * Drops hidden units, as dropout says, in every following training pass ({@link #trainStep},
+     * {@link #step}, {@link #backward}, {@link #gradientSum}), or stops dropping when it is null.
+     * {@link #forward} and {@link #loss} never drop: that is evaluation. A network of one layer has
+     * no hidden unit to drop.
+     */
+    public void dropout(Dropout dropout) {
+        this.dropout = dropout;
+    }
+
+    /** The dropout of the training passes, or null. */
+    public Dropout dropout() {
+        return dropout;
+    }
+
+    /**
      * Forward pass: for each layer, {@code net = in · Wᵀ + b} and {@code out = sigmoid(net)}, or
      * {@code out = softmax(net)} row by row for the output layer under cross-entropy.
      *
@@ -327,20 +344,22 @@ public final class Network implements DenseNetwork {
      */
     public DMatrixRMaj forward(DMatrixRMaj x) {
         checkInput(x);
-        return propagate(x);
-    }
-
-    /** The forward pass on an input already checked. */
-    private DMatrixRMaj propagate(DMatrixRMaj x) {
-        return propagate(x, true);
+        return propagate(x, true, false);
     }
 
     /**
      * The forward pass on an input already checked; the output layer's activation is skipped when
      * outputActivation is false (softmax on cross-entropy is applied by the loss kernel instead).
+     * A training pass with dropout multiplies each hidden layer's out by its mask, {@code out ∘ keep},
+     * and the layer above takes that in.
      */
-    private DMatrixRMaj propagate(DMatrixRMaj x, boolean outputActivation) {
+    private DMatrixRMaj propagate(DMatrixRMaj x, boolean outputActivation, boolean train) {
         Workspace ws = reserveWorkspace(x.numRows);
+        boolean drop = train && dropout != null && dropout.rate() > 0 && layers.length > 1;
+        if (drop) {
+            ws.ensureDropout();
+        }
+        ws.dropping(drop);
         DMatrixRMaj in = x;
         int last = layers.length - 1;
         for (int l = 0; l <= last; l++) {
@@ -352,8 +371,14 @@ public final class Network implements DenseNetwork {
             }
             // out = f(net): the sigmoid of the worked example, or the layer's own
             kernels.activate(activations[l], ws.net(l), ws.out(l));
-            mark(PhaseClock.Phase.ACTIVATION, l);
             in = ws.out(l);
+            if (drop && l < last) {
+                // inverted dropout: out ∘ keep, keep 0 or 1/(1 - p) per unit
+                dropout.fill(l, ws.keep(l));
+                kernels.mulElements(ws.keep(l), ws.out(l), ws.dropped(l));
+                in = ws.dropped(l);
+            }
+            mark(PhaseClock.Phase.ACTIVATION, l);
         }
         return in;
     }
@@ -364,18 +389,18 @@ public final class Network implements DenseNetwork {
      * (it leaves the output delta in the workspace as they do).
      */
     public double loss(DMatrixRMaj x, DMatrixRMaj target) {
-        return forwardAndOutputDelta(x, target);
+        return forwardAndOutputDelta(x, target, false);
     }
 
     /**
      * Forward and backward pass: fills the workspace's net, out and delta of every layer, and the
      * gradients dE/dW = deltaᵀ · in / N and dE/db = column sums of delta / N. Weights are not
-     * changed.
+     * changed. A training pass: with {@link #dropout(Dropout)} set, it drops units.
      *
      * @return the loss E of the current weights on this batch
      */
     public double backward(DMatrixRMaj x, DMatrixRMaj target) {
-        double loss = forwardAndDeltas(x, target);
+        double loss = forwardAndDeltas(x, target, true);
         formGradients(x, 1.0 / x.numRows);
         return loss;
     }
@@ -410,14 +435,15 @@ public final class Network implements DenseNetwork {
         if (clock != null) {
             clock.startStep();
         }
-        double loss = forwardAndOutputDelta(x, target);
+        double loss = forwardAndOutputDelta(x, target, true);
         Workspace ws = workspace;
         int n = x.numRows;
         for (int l = layers.length - 1; l >= 0; l--) {
             DenseLayer layer = layers[l];
             DMatrixRMaj delta = ws.delta(l);
             DMatrixRMaj in = input(x, l);
-            if (n == 1) {
+            if (n == 1 && !ws.dropping()) { // the online kernel reads f' from in, which dropout changed
+                // (a batch of one with dropout takes the general path below)
                 if (l > 0) {
                     // one pass over W: delta of the layer below through W before the update, then W -= lr · delta · inᵀ
                     kernels.onlineBackward(activations[l - 1], -lr, delta, ws.net(l - 1), in, layer.weights(), ws.delta(l - 1));
@@ -431,9 +457,7 @@ public final class Network implements DenseNetwork {
                 }
             } else {
                 if (l > 0) {
-                    // delta of the layer below, through W before the update
-                    kernels.hiddenDelta(activations[l - 1], delta, layer.weights(), ws.net(l - 1), ws.out(l - 1), ws.delta(l - 1));
-                    mark(PhaseClock.Phase.HIDDEN_DELTA, l);
+                    hiddenDelta(l); // delta of the layer below, through W before the update
                 }
                 kernels.multAddTransA(-lr / n, delta, in, layer.weights());
                 mark(PhaseClock.Phase.WEIGHT_UPDATE, l);
@@ -460,7 +484,7 @@ public final class Network implements DenseNetwork {
         if (clock != null) {
             clock.startStep();
         }
-        double e = forwardAndDeltas(x, target); // every delta through the weights before this step
+        double e = forwardAndDeltas(x, target, true); // every delta through the weights before this step
         Workspace ws = workspace;
         for (int l = layers.length - 1; l >= 0; l--) {
             DenseLayer layer = layers[l];
@@ -482,7 +506,7 @@ public final class Network implements DenseNetwork {
      * @return the sum over the rows of each row's E_total (the batch's mean loss times N)
      */
     public double gradientSum(DMatrixRMaj x, DMatrixRMaj target) {
-        double loss = forwardAndDeltas(x, target);
+        double loss = forwardAndDeltas(x, target, true);
         formGradients(x, 1);
         return loss * x.numRows;
     }
@@ -527,24 +551,36 @@ public final class Network implements DenseNetwork {
      * Forward pass, loss and every layer's delta. Output layer:
      * {@code delta = (out - target) · out · (1 - out)}; hidden layer l:
      * {@code delta(l) = (delta(l+1) · W(l+1)) ∘ out(l) ∘ (1 - out(l))}, all computed before any
-     * weight changes.
+     * weight changes. In a training pass with dropout, a dropped unit's delta is 0 and a kept one's
+     * is scaled as its out was: {@code delta(l) ∘= keep(l)}.
      */
-    private double forwardAndDeltas(DMatrixRMaj x, DMatrixRMaj target) {
-        double loss = forwardAndOutputDelta(x, target);
-        Workspace ws = workspace;
+    private double forwardAndDeltas(DMatrixRMaj x, DMatrixRMaj target, boolean train) {
+        double loss = forwardAndOutputDelta(x, target, train);
         for (int l = layers.length - 1; l > 0; l--) {
-            kernels.hiddenDelta(activations[l - 1], ws.delta(l), layers[l].weights(), ws.net(l - 1), ws.out(l - 1),
-                    ws.delta(l - 1));
-            mark(PhaseClock.Phase.HIDDEN_DELTA, l);
+            hiddenDelta(l);
         }
         return loss;
+    }
+
+    /**
+     * The delta of layer l - 1 from layer l's, through layer l's weights as they are:
+     * {@code delta(l-1) = (delta(l) · W(l)) ∘ f'(net(l-1))}, then {@code ∘ keep(l-1)} when the pass dropped units.
+     */
+    private void hiddenDelta(int l) {
+        Workspace ws = workspace;
+        kernels.hiddenDelta(activations[l - 1], ws.delta(l), layers[l].weights(), ws.net(l - 1), ws.out(l - 1),
+                ws.delta(l - 1));
+        if (ws.dropping()) {
+            kernels.mulElements(ws.keep(l - 1), ws.delta(l - 1), ws.delta(l - 1));
+        }
+        mark(PhaseClock.Phase.HIDDEN_DELTA, l);
     }
 
     /**
      * Forward pass, the loss, and the output layer's delta: {@code (out - target) · out · (1 - out)}
      * for sigmoid outputs on the half-squared error, {@code out - target} for softmax on cross-entropy.
      */
-    private double forwardAndOutputDelta(DMatrixRMaj x, DMatrixRMaj target) {
+    private double forwardAndOutputDelta(DMatrixRMaj x, DMatrixRMaj target, boolean train) {
         checkTarget(x, target); // checks the input too
         Workspace ws = reserveWorkspace(x.numRows);
         int last = layers.length - 1;
@@ -555,24 +591,24 @@ public final class Network implements DenseNetwork {
         switch (loss) {
             case CROSS_ENTROPY -> {
                 // the forward pass up to net of the output layer; softmax, E and delta in one kernel
-                propagate(x, false);
+                propagate(x, false, train);
                 // E = -Σ target · log(out), averaged over the batch
                 e = kernels.softmaxCrossEntropy(ws.net(last), target, ws.out(last), ws.delta(last)) / n;
             }
             case BINARY_CROSS_ENTROPY -> {
-                propagate(x, false);
+                propagate(x, false, train);
                 // E = mean over outputs of -(t·log(out) + (1 - t)·log(1 - out)); delta = (out - t) / outputs
                 e = kernels.sigmoidBinaryCrossEntropy(1 / outputs, ws.net(last), target, ws.out(last), ws.delta(last))
                         / (n * outputs);
             }
             case MSE -> {
-                propagate(x);
+                propagate(x, true, train);
                 // E = mean over outputs of (out - t)²; delta = 2/outputs · (out - t) · f'(net)
                 e = kernels.squaredErrorDelta(f, 2 / outputs, ws.net(last), ws.out(last), target, ws.delta(last))
                         / (n * outputs);
             }
             case HALF_SQUARED_ERROR -> {
-                propagate(x);
+                propagate(x, true, train);
                 // E_total = 1/2 · Σ (target - out)², averaged over the batch
                 double sumSq = f.kind() == Activation.Kind.SIGMOID
                         ? kernels.outputDelta(ws.out(last), target, ws.delta(last))
@@ -604,8 +640,9 @@ public final class Network implements DenseNetwork {
         }
     }
 
+    /** Layer l's input in the last pass: x, or the out of the layer below (dropped, when the pass dropped units). */
     private DMatrixRMaj input(DMatrixRMaj x, int l) {
-        return l == 0 ? x : workspace.out(l - 1);
+        return l == 0 ? x : workspace.dropping() ? workspace.dropped(l - 1) : workspace.out(l - 1);
     }
 
     private void checkInput(DMatrixRMaj x) {

@@ -9,7 +9,8 @@ import org.ejml.data.DMatrixRMaj;
  * one of an epoch) uses the first rows of the same arrays. Per layer l, with N samples and {@code out} units:
  * {@code net} and {@code out} (N x out, the text's net and out), {@code delta} (N x out,
  * dE/dnet), and, allocated on first use by {@link Network#backward}, the gradients {@code gradW}
- * (out x in) and {@code gradB} (out x 1).
+ * (out x in) and {@code gradB} (out x 1); and, allocated on the first pass with {@link Dropout},
+ * each hidden layer's mask {@code keep} and its dropped out, {@code out ∘ keep}, the next layer's input.
  *
  * <p>The matrices are live: the next pass through the network overwrites them.
  */
@@ -23,6 +24,10 @@ public final class Workspace {
     private final DMatrixRMaj[] delta;
     private DMatrixRMaj[] gradW;
     private DMatrixRMaj[] gradB;
+    private DMatrixRMaj[] keep;
+    private DMatrixRMaj[] dropped;
+    /** Whether the last pass dropped units: then layer l's input is dropped(l - 1). */
+    private boolean dropping;
 
     Workspace(DenseLayer[] layers, int capacity) {
         this.capacity = capacity;
@@ -52,6 +57,49 @@ public final class Workspace {
         }
     }
 
+    /** Allocates the dropout buffers of every hidden layer, once. */
+    void ensureDropout() {
+        if (keep != null) {
+            return;
+        }
+        int hidden = net.length - 1;
+        keep = new DMatrixRMaj[hidden];
+        dropped = new DMatrixRMaj[hidden];
+        for (int l = 0; l < hidden; l++) {
+            keep[l] = new DMatrixRMaj(capacity, out[l].numCols); // room for the capacity, shaped for the batch
+            dropped[l] = new DMatrixRMaj(capacity, out[l].numCols);
+            keep[l].reshape(batch, out[l].numCols);
+            dropped[l].reshape(batch, out[l].numCols);
+        }
+    }
+
+    void dropping(boolean dropping) {
+        this.dropping = dropping;
+    }
+
+    /** Whether the last forward pass dropped hidden units ({@link Dropout}). */
+    public boolean dropping() {
+        return dropping;
+    }
+
+    /** The dropout mask of hidden layer l in the last pass that dropped: N x out, 0 or {@code 1/(1 − p)}. */
+    public DMatrixRMaj keep(int l) {
+        requireDropout();
+        return keep[l];
+    }
+
+    /** Hidden layer l's out after dropout, {@code out ∘ keep}: what the layer above took in that pass. */
+    public DMatrixRMaj dropped(int l) {
+        requireDropout();
+        return dropped[l];
+    }
+
+    private void requireDropout() {
+        if (keep == null) {
+            throw new IllegalStateException("no dropout buffers: no pass has dropped units yet");
+        }
+    }
+
     /** The batch size N the buffers are shaped for now. */
     public int batchSize() {
         return batch;
@@ -74,6 +122,12 @@ public final class Workspace {
             net[l].reshape(n, net[l].numCols);
             out[l].reshape(n, out[l].numCols);
             delta[l].reshape(n, delta[l].numCols);
+        }
+        if (keep != null) {
+            for (int l = 0; l < keep.length; l++) {
+                keep[l].reshape(n, keep[l].numCols);
+                dropped[l].reshape(n, dropped[l].numCols);
+            }
         }
         batch = n;
     }

@@ -2,6 +2,7 @@ package io.vecprop.train;
 
 import io.vecprop.data.Dataset;
 import io.vecprop.nn.DenseNetwork;
+import io.vecprop.nn.Dropout;
 import io.vecprop.nn.Network;
 import io.vecprop.nn.NetworkF32;
 import java.util.ArrayList;
@@ -48,10 +49,20 @@ public final class MiniBatchTrainer {
      * @param warmup epochs of linear warm-up before the schedule, fewer than epochs (0: none)
      * @param clipNorm with a positive value, each step's gradient is scaled down to this global L2 norm when it
      *     is longer, as PyTorch's {@code clip_grad_norm_(max_norm)}; 0: never clipped
+     * @param dropout the probability, in [0, 1), that a training step drops a hidden unit ({@link Dropout},
+     *     its masks drawn from the seed); 0: none
      */
     public record Options(int epochs, int batchSize, double learningRate, OptimizerSpec optimizer, long seed,
             boolean shuffle, boolean trainBias, double targetLoss, int earlyStop, Schedule schedule, int warmup,
-            double clipNorm) {
+            double clipNorm, double dropout) {
+
+        /** Without dropout. */
+        public Options(int epochs, int batchSize, double learningRate, OptimizerSpec optimizer, long seed,
+                boolean shuffle, boolean trainBias, double targetLoss, int earlyStop, Schedule schedule, int warmup,
+                double clipNorm) {
+            this(epochs, batchSize, learningRate, optimizer, seed, shuffle, trainBias, targetLoss, earlyStop, schedule,
+                    warmup, clipNorm, 0);
+        }
 
         /** SGD with this momentum (0: plain), no schedule, no clipping. */
         public Options(int epochs, int batchSize, double learningRate, double momentum, long seed, boolean shuffle,
@@ -74,7 +85,7 @@ public final class MiniBatchTrainer {
         /**
          * Options by name, each with the command line's default: 10 epochs, batch 64, lr 0.1, plain SGD,
          * seed 1, shuffled, biases trained, no target loss, no early stopping, a constant rate without
-         * warm-up, no clipping.
+         * warm-up, no clipping, no dropout.
          */
         public static Builder builder() {
             return new Builder();
@@ -94,6 +105,7 @@ public final class MiniBatchTrainer {
             private Schedule schedule = Schedule.CONSTANT;
             private int warmup;
             private double clipNorm;
+            private double dropout;
 
             private Builder() {}
 
@@ -172,10 +184,16 @@ public final class MiniBatchTrainer {
                 return this;
             }
 
+            /** Drops each hidden unit with this probability in training steps (inverted dropout); 0: never. */
+            public Builder dropout(double p) {
+                this.dropout = p;
+                return this;
+            }
+
             /** @throws IllegalArgumentException naming the first value out of its range */
             public Options build() {
                 return new Options(epochs, batchSize, learningRate, optimizer, seed, shuffle, trainBias, targetLoss,
-                        earlyStop, schedule, warmup, clipNorm);
+                        earlyStop, schedule, warmup, clipNorm, dropout);
             }
         }
 
@@ -204,7 +222,18 @@ public final class MiniBatchTrainer {
             if (!(clipNorm >= 0) || !Double.isFinite(clipNorm)) {
                 throw new IllegalArgumentException("clip norm " + clipNorm + " must be zero or positive and finite");
             }
+            if (!(dropout >= 0 && dropout < 1)) {
+                throw new IllegalArgumentException("dropout " + dropout + " must be at least 0 and below 1");
+            }
         }
+
+        /** The dropout of these options' training steps, its masks seeded from the seed; null without dropout. */
+        public Dropout newDropout() {
+            return dropout > 0 ? new Dropout(dropout, seed ^ DROPOUT_SEED) : null;
+        }
+
+        /** Keeps the dropout masks apart from the shuffle's draws of the same seed. */
+        private static final long DROPOUT_SEED = 0x5DEECE66DL;
     }
 
     /**
@@ -360,12 +389,13 @@ public final class MiniBatchTrainer {
         void start(DenseNetwork network, Dataset train, Options options, int batch);
 
         /**
-         * One step of the options' optimizer on the training rows {@code order[from .. from+rows)} at
-         * this learning rate, updating the network in place.
+         * One step of the options' optimizer on the training rows {@code order[from .. from+rows)} of
+         * this epoch (which, with the rows, fixes the options' dropout masks) at this learning rate,
+         * updating the network in place.
          *
          * @return the batch's mean loss before the step
          */
-        double step(int[] order, int from, int rows, double learningRate);
+        double step(int epoch, int[] order, int from, int rows, double learningRate);
 
         /** Rows of the last step's batch whose largest output, before the step, was their target's class. */
         long correct();
@@ -380,19 +410,34 @@ public final class MiniBatchTrainer {
             private BatchBuffers buffers;
             private Dataset train;
             private Optimizer optimizer;
+            private DenseNetwork network;
+            private Dropout dropout;
 
             @Override
             public void start(DenseNetwork network, Dataset train, Options options, int batch) {
                 this.buffers = BatchBuffers.of(network, batch);
                 this.train = train;
+                this.network = network;
                 this.optimizer = Optimizer.of(options); // its state starts at zero
+                this.dropout = options.newDropout();
                 buffers.reserve(); // the workspace sized once for the full batch; the last, shorter one reuses it
+                network.dropout(dropout);
             }
 
             @Override
-            public double step(int[] order, int from, int rows, double learningRate) {
+            public double step(int epoch, int[] order, int from, int rows, double learningRate) {
+                if (dropout != null) {
+                    dropout.rows(epoch, order, from);
+                }
                 buffers.gather(train, order, from, rows);
                 return buffers.trainStep(optimizer, learningRate);
+            }
+
+            @Override
+            public void finish() {
+                if (network != null) {
+                    network.dropout(null); // the trained network evaluates, and trains again, without it
+                }
             }
 
             @Override
@@ -457,7 +502,7 @@ public final class MiniBatchTrainer {
                 long correct = 0;
                 for (int b = 0, from = 0; b < batches; b++, from += batch) {
                     int rows = Math.min(batch, n - from);
-                    double loss = steps.step(order, from, rows, lr);
+                    double loss = steps.step(epoch, order, from, rows, lr);
                     if (!Double.isFinite(loss)) {
                         throw new Diverged(epoch, b + 1, batches, loss);
                     }

@@ -67,12 +67,24 @@ public final class TrainOnData {
      * @param schedule how the rate changes from epoch to epoch
      * @param warmup epochs of linear warm-up, fewer than epochs
      * @param clipNorm the global gradient norm each step is clipped to; 0: none
+     * @param dropout the probability that a training step drops a hidden unit, in [0, 1); 0: none
      */
     public record Options(KernelSelection kernels, Precision precision, Path init, int[] layers, Loss loss,
             Scaler.Kind scale, double validation, boolean shuffle, long seed, int epochs, int batch,
             double learningRate, OptimizerSpec optimizer, boolean trainBias, double targetLoss, Path modelOut,
             Cluster cluster, List<Activation> activations, Init weightInit, boolean autoencoder, int earlyStop,
-            Schedule schedule, int warmup, double clipNorm) {
+            Schedule schedule, int warmup, double clipNorm, double dropout) {
+
+        /** Without dropout. */
+        public Options(KernelSelection kernels, Precision precision, Path init, int[] layers, Loss loss,
+                Scaler.Kind scale, double validation, boolean shuffle, long seed, int epochs, int batch,
+                double learningRate, OptimizerSpec optimizer, boolean trainBias, double targetLoss, Path modelOut,
+                Cluster cluster, List<Activation> activations, Init weightInit, boolean autoencoder, int earlyStop,
+                Schedule schedule, int warmup, double clipNorm) {
+            this(kernels, precision, init, layers, loss, scale, validation, shuffle, seed, epochs, batch, learningRate,
+                    optimizer, trainBias, targetLoss, modelOut, cluster, activations, weightInit, autoencoder, earlyStop,
+                    schedule, warmup, clipNorm, 0);
+        }
 
         /** SGD with this momentum (0: plain), a constant rate, no clipping. */
         public Options(KernelSelection kernels, Precision precision, Path init, int[] layers, Loss loss,
@@ -157,7 +169,8 @@ public final class TrainOnData {
         MiniBatchTrainer.Options training; // checked before anything is read
         try {
             training = new MiniBatchTrainer.Options(o.epochs(), o.batch(), o.learningRate(), o.optimizer(), o.seed(),
-                    o.shuffle(), o.trainBias(), o.targetLoss(), o.earlyStop(), o.schedule(), o.warmup(), o.clipNorm());
+                    o.shuffle(), o.trainBias(), o.targetLoss(), o.earlyStop(), o.schedule(), o.warmup(), o.clipNorm(),
+                    o.dropout());
         } catch (IllegalArgumentException e) {
             throw new Conflict(e.getMessage());
         }
@@ -200,10 +213,14 @@ public final class TrainOnData {
                 throw new Conflict("--data needs --layers (such as --layers 784,128,10) or --init MODEL");
             }
             widths = o.layers(); // the loss, when not given, follows the targets once they are read
-            checkFits(widths, o.batch(), precision(o), o.optimizer());
+            checkFits(widths, o.batch(), precision(o), o.optimizer(), o.dropout() > 0);
             if (loss != null) {
                 activations(o, widths, loss); // a misfit is a bad flag: said before the data is read
             }
+        }
+        if (o.dropout() > 0 && widths.length < 3) {
+            throw new Conflict("--dropout drops hidden units, and the network " + commas(widths) + " has no hidden layer: "
+                    + "add one (such as --layers " + widths[0] + ",64," + widths[widths.length - 1] + ") or leave --dropout out");
         }
         if (o.autoencoder() && widths[0] != widths[widths.length - 1]) {
             throw new Conflict("--autoencoder reconstructs its inputs, so the output width must equal the input width: "
@@ -312,11 +329,11 @@ public final class TrainOnData {
 
     /**
      * Checks, before it is built, that a new network of these widths fits with its optimizer's state
-     * (momentum's velocities, Adam's two moments and gradient) and its buffers for a batch (net, out and delta per layer, the batch's inputs and
-     * targets): a {@link Conflict} when one array would be larger than Java allows, the heap check's
+     * (momentum's velocities, Adam's two moments and gradient) and its buffers for a batch (net, out and delta per
+     * layer, dropout's two per hidden layer, the batch's inputs and targets): a {@link Conflict} when one array would be larger than Java allows, the heap check's
      * IllegalArgumentException when this JVM cannot hold it all.
      */
-    private static void checkFits(int[] widths, int batch, Precision precision, OptimizerSpec optimizer) {
+    private static void checkFits(int[] widths, int batch, Precision precision, OptimizerSpec optimizer, boolean dropout) {
         long largest = (long) batch * widths[0];
         for (int l = 1; l < widths.length; l++) {
             largest = Math.max(largest, Math.max((long) widths[l] * widths[l - 1], (long) batch * widths[l]));
@@ -333,7 +350,9 @@ public final class TrainOnData {
         int bytes = precision.bytes();
         int state = optimizer.stateArrays();
         long weights = parameters * bytes * (1 + state);
-        long workspace = (3 * units + widths[0] + widths[widths.length - 1]) * batch * bytes;
+        long hidden = units - widths[widths.length - 1];
+        // net, out and delta per layer; dropout's mask and dropped out per hidden layer; the batch's inputs and targets
+        long workspace = (3 * units + (dropout ? 2 * hidden : 0) + widths[0] + widths[widths.length - 1]) * batch * bytes;
         Memory.require(weights + workspace, () -> "a " + join(widths) + " network needs " + Memory.size(weights)
                 + " of weights" + (state == 0 ? "" : optimizer.kind().adam() ? ", moments and gradients"
                         : optimizer.kind() == OptimizerSpec.Kind.NESTEROV ? ", velocities and gradients" : " and velocities")

@@ -54,6 +54,26 @@ class TestOptimizerCommands {
     }
 
     @Test
+    void dropoutTrainsAndItsModelEvaluatesWithoutDropping() {
+        Path m = dir.resolve("dropout.safetensors");
+        TestMain.Run t = train("--optimizer", "adam", "--lr", "0.01", "--epochs", "8", "--dropout", "0.2",
+                "--validation", "0.2", "--model-out", m.toString());
+        assertEquals(0, t.code(), t.err());
+        assertTrue(t.out().contains("lr 0.01, dropout 0.2, 8 epochs"), t.out());
+        TestMain.Run eval = run("eval", "--model", m.toString(), "--data", "synthetic:blobs:n=600", "--seed", "3",
+                "--format", "json");
+        assertEquals(0, eval.code(), eval.err());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> e = (Map<String, Object>) JsonReader.parse(eval.out().strip().lines().toList().getLast());
+        assertTrue((Double) e.get("accuracy") > 0.9, eval.out());
+        // eval never drops: twice the same loss
+        @SuppressWarnings("unchecked")
+        Map<String, Object> again = (Map<String, Object>) JsonReader.parse(run("eval", "--model", m.toString(), "--data",
+                "synthetic:blobs:n=600", "--seed", "3", "--format", "json").out().strip().lines().toList().getLast());
+        assertEquals(e.get("loss"), again.get("loss"));
+    }
+
+    @Test
     void thePlanNamesTheRuleAndEachEpochItsRate() {
         TestMain.Run t = train("--optimizer", "adamw", "--beta2", "0.99", "--lr", "0.01", "--epochs", "6", "--warmup", "2",
                 "--schedule", "step:every=2,gamma=0.5", "--clip-norm", "5");
@@ -103,6 +123,9 @@ class TestOptimizerCommands {
             {"--warmup", "-1", "--warmup"},
             {"--clip-norm", "0", "--clip-norm"},
             {"--clip-norm", "inf", "--clip-norm"},
+            {"--dropout", "1", "--dropout"},
+            {"--dropout", "-0.1", "--dropout"},
+            {"--dropout", "NaN", "--dropout"},
         };
         for (String[] c : cases) {
             List<String> args = new ArrayList<>(List.of(c).subList(0, c.length - 1));
@@ -114,7 +137,13 @@ class TestOptimizerCommands {
             assertEquals(1, t.err().strip().lines().count(), what + ": " + t.err());
             assertFalse(Files.exists(m), what + " wrote a model");
         }
-        for (String flag : new String[] {"--optimizer", "--schedule", "--warmup", "--clip-norm", "--weight-decay"}) {
+        TestMain.Run flat = run("train", "--data", "synthetic:blobs:n=200", "--layers", "64,10", "--dropout", "0.5",
+                "--model-out", m.toString());
+        assertEquals(2, flat.code(), flat.err());
+        assertTrue(flat.err().contains("--dropout drops hidden units, and the network 64,10 has no hidden layer"), flat.err());
+        assertEquals(1, flat.err().strip().lines().count(), flat.err());
+        assertFalse(Files.exists(m));
+        for (String flag : new String[] {"--optimizer", "--schedule", "--warmup", "--clip-norm", "--weight-decay", "--dropout"}) {
             String value = switch (flag) {
                 case "--optimizer" -> "adam";
                 case "--schedule" -> "cosine";

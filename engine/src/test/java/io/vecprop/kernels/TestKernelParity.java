@@ -556,6 +556,16 @@ class TestKernelParity {
             // one correctly rounded product each: the same bits
             assertArrayEquals(e, a, "scale n=" + n);
             assertSameBits(a, aN, "scale n=" + n);
+            double[] mask = random(rnd, n, -2, 2);
+            double[] me = new double[n], ma = x.clone(), maN = x.clone();
+            scalar.mulElements(n, mask, x, me);
+            simd.mulElements(n, mask, ma, ma); // in place, as on a delta
+            simdN.mulElements(n, mask, maN, maN);
+            for (int i = 0; i < n; i++) {
+                assertEquals(mask[i] * x[i], me[i], 0, "mulElements scalar n=" + n); // one rounding, the product's
+            }
+            assertArrayEquals(me, ma, "mulElements n=" + n);
+            assertSameBits(ma, maN, "mulElements n=" + n);
         }
         for (int n : SIZES) {
             for (int m : new int[] {1, 3}) {
@@ -584,7 +594,7 @@ class TestKernelParity {
                 assertSameBits(da, daN, "softmaxCrossEntropy delta" + shape);
             }
         }
-        CHECKED.addAll(Set.of("scale", "softmax", "softmaxCrossEntropy"));
+        CHECKED.addAll(Set.of("scale", "mulElements", "softmax", "softmaxCrossEntropy"));
     }
 
     /** Adam's step (Adam's L2 term, then AdamW's decoupled decay): SIMD does the scalar operations in order, so bit for bit. */
@@ -1081,6 +1091,11 @@ class TestKernelParity {
     //         // the double product of two floats is exact, so rounding it to float is the float product
     //         assertArrayEquals(narrow(d), f, "scale vs double n=" + n);
     //
+    //         float[] mask = random(rnd, n, -2, 2);
+    //         scalar.mulElements(n, mask, x, f);
+    //         scalar64.mulElements(n, widen(mask), widen(x), d);
+    //         assertArrayEquals(narrow(d), f, "mulElements vs double n=" + n);
+    //
     //         for (int m : SMALL) {
     //             float[] a = random(rnd, m * n, -1, 1), sums = random(rnd, n, -1, 1);
     //             f = sums.clone();
@@ -1107,7 +1122,7 @@ class TestKernelParity {
     //     for (int[] s : BLOCKED) {
     //         productsVsDouble(rnd, s[0], s[1], s[2]);
     //     }
-    //     CHECKED_VS_DOUBLE.addAll(Set.of("sigmoid", "outputDelta", "mulSigmoidDeriv", "axpy", "scale", "addColumnSums",
+    //     CHECKED_VS_DOUBLE.addAll(Set.of("sigmoid", "outputDelta", "mulSigmoidDeriv", "axpy", "scale", "mulElements", "addColumnSums",
     //             "softmax", "softmaxCrossEntropy", "multTransBAddBias", "mult", "hiddenDelta", "multAddTransA",
     //             "addOuterProd", "onlineBackward"));
     // }

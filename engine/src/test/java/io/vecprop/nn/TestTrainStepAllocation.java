@@ -147,8 +147,8 @@ class TestTrainStepAllocation {
 
     /**
      * Least bytes allocated by 1000 iterations of trainStep, backward, applyGradients and loss, a
-     * momentum step of a softmax network on cross-entropy, a data-parallel step, and steps of
-     * networks of every other activation and loss, after warm-up.
+     * momentum step of a softmax network on cross-entropy, a data-parallel step, steps of
+     * networks of every other activation and loss, and steps with dropout, after warm-up.
      */
     static long leastAllocatedPer1000Steps(com.sun.management.ThreadMXBean sun, Kernels kernels, int n) {
         // 9 outputs: a vector of 8 lanes and a tail (at 512 bits in f64, at 256 in f32), the length
@@ -174,6 +174,10 @@ class TestTrainStepAllocation {
         Optimizer adamClipped = Optimizer.of(MiniBatchTrainer.Options.builder().optimizer(OptimizerSpec.adam()).clipNorm(0.5)
                 .build());
         Optimizer adamW = Optimizer.of(OptimizerSpec.adamW(), true);
+        // dropout on the mixed activations: masks drawn per step, into buffers allocated on the first pass
+        Network dropping = mixed.copy(kernels);
+        Dropout dropout = new Dropout(0.3, 5);
+        dropping.dropout(dropout);
         // long enough for C2 to compile every kernel involved: interpreted Vector API code allocates
         for (int i = 0; i < 20_000; i++) {
             momentum.step(softmax, x, classes, 0.01); // allocates the velocities once
@@ -190,6 +194,9 @@ class TestTrainStepAllocation {
             nesterov.step(bce, x, t, 0.01);
             adamClipped.step(bce, x, t, 0.001);
             adamW.applyGradientSum(softmax, sum, 0.001);
+            dropout.rows(i, null, 0);
+            dropping.trainStep(x, t, 0.001, true);
+            dropping.gradientSum(x, t);
         }
         long least = Long.MAX_VALUE;
         double sink = 0;
@@ -211,6 +218,9 @@ class TestTrainStepAllocation {
                 sink += nesterov.step(bce, x, t, 0.01);
                 sink += adamClipped.step(bce, x, t, 0.001);
                 adamW.applyGradientSum(softmax, sum, 0.001);
+                dropout.rows(i + 2, null, 0);
+                sink += dropping.trainStep(x, t, 0.001, true);
+                sink += dropping.gradientSum(x, t);
             }
             least = Math.min(least, sun.getCurrentThreadAllocatedBytes() - start - overhead);
         }

@@ -3,6 +3,7 @@ package io.vecprop.train;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,6 +24,7 @@ import java.util.List;
 import org.ejml.data.DMatrixRMaj;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
 class TestMiniBatchTrainer {
@@ -217,11 +219,12 @@ class TestMiniBatchTrainer {
             for (int p = 0; p < parts; p++) {
                 workers[p] = network.precision() == Precision.F64 ? network.toF64(kernels.f64()) : network.toF32(kernels.f32());
                 buffers[p] = BatchBuffers.of(workers[p], batch);
+                workers[p].dropout(options.newDropout()); // each worker's own, the same masks
             }
         }
 
         @Override
-        public double step(int[] order, int from, int rows, double learningRate) {
+        public double step(int epoch, int[] order, int from, int rows, double learningRate) {
             Parameters broadcast = driver.parameters();
             GradientSum total = null;
             int n = train.size();
@@ -233,6 +236,9 @@ class TestMiniBatchTrainer {
                     continue;
                 }
                 workers[p].setParameters(broadcast);
+                if (workers[p].dropout() != null) {
+                    workers[p].dropout().rows(epoch, mine, 0); // the rows' samples, wherever they fall in the batch
+                }
                 buffers[p].gather(train, mine, 0, mine.length);
                 GradientSum g = buffers[p].gradientSum();
                 total = total == null ? g : total.add(g);
@@ -249,14 +255,16 @@ class TestMiniBatchTrainer {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @EnumSource(Precision.class)
-    void dataParallelStepsTrainAsOneMachineUpToSummationOrder(Precision precision) {
+    @ParameterizedTest(name = "{0}, dropout {1}")
+    @CsvSource({"F64, 0", "F32, 0", "F64, 0.3", "F32, 0.3"})
+    void dataParallelStepsTrainAsOneMachineUpToSummationOrder(Precision precision, double dropout) {
         // 8-16-3 on cross-entropy with momentum, 300 rows in batches of 32 (the last of 12), 2 epochs,
-        // split over 3 workers; every batch, loss and accuracy as on one machine
+        // split over 3 workers; every batch, loss and accuracy as on one machine (with dropout, every
+        // worker drops the units one machine drops: the masks follow the samples)
         Dataset blobs = Synthetic.blobs(300, 8, 3, 1.0, 17);
         KernelSelection kernels = KernelSelection.scalar();
-        MiniBatchTrainer.Options o = new MiniBatchTrainer.Options(2, 32, 0.1, 0.9, 19, true, true, 0);
+        MiniBatchTrainer.Options o = MiniBatchTrainer.Options.builder().epochs(2).batch(32).learningRate(0.1)
+                .momentum(0.9).seed(19).dropout(dropout).build();
         DenseNetwork local = DenseNetwork.random(precision, kernels, Loss.CROSS_ENTROPY, 23, 8, 16, 3);
         DenseNetwork sharded = DenseNetwork.random(precision, kernels, Loss.CROSS_ENTROPY, 23, 8, 16, 3);
         MiniBatchTrainer.Result a = MiniBatchTrainer.train(local, blobs, null, o, MiniBatchTrainer.Listener.NONE);
@@ -281,6 +289,13 @@ class TestMiniBatchTrainer {
             MiniBatchTrainer.Epoch ea = a.epochs().get(e), eb = b.epochs().get(e);
             assertEquals(ea.trainLoss(), eb.trainLoss(), rel * ea.trainLoss(), "epoch " + (e + 1) + " loss");
             assertEquals(ea.trainAccuracy(), eb.trainAccuracy(), "epoch " + (e + 1) + " accuracy");
+        }
+        assertNull(local.dropout(), "the trained network no longer drops");
+        if (dropout > 0) {
+            DenseNetwork plain = DenseNetwork.random(precision, kernels, Loss.CROSS_ENTROPY, 23, 8, 16, 3);
+            MiniBatchTrainer.train(plain, blobs, null, MiniBatchTrainer.Options.builder().epochs(2).batch(32)
+                    .learningRate(0.1).momentum(0.9).seed(19).build(), MiniBatchTrainer.Listener.NONE);
+            assertFalse(java.util.Arrays.equals(plain.weightValues(0), local.weightValues(0)), "dropout changed the run");
         }
     }
 

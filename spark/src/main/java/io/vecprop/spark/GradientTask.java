@@ -27,15 +27,17 @@ final class GradientTask implements FlatMapFunction<Iterator<Integer>, GradientS
 
     private final String run;
     private final long step;
+    private final int epoch;
     private final Workers.Recipe recipe;
     private final List<Broadcast<Block>> blocks;
     private final Broadcast<Parameters> parameters;
     private final int[] batch;
 
-    GradientTask(String run, long step, Workers.Recipe recipe, List<Broadcast<Block>> blocks,
+    GradientTask(String run, long step, int epoch, Workers.Recipe recipe, List<Broadcast<Block>> blocks,
             Broadcast<Parameters> parameters, int[] batch) {
         this.run = run;
         this.step = step;
+        this.epoch = epoch;
         this.recipe = recipe;
         this.blocks = blocks;
         this.parameters = parameters;
@@ -66,8 +68,12 @@ final class GradientTask implements FlatMapFunction<Iterator<Integer>, GradientS
             int n = 0;
             for (int r : batch) {
                 if (block.holds(r)) {
+                    worker.samples[n] = r; // the training set's: dropout's masks follow the sample
                     worker.rows[n++] = r - block.firstRow; // the block's own row index
                 }
+            }
+            if (worker.network.dropout() != null) {
+                worker.network.dropout().rows(epoch, worker.samples, 0);
             }
             worker.network.setParameters(parameters.value());
             worker.buffers.gather(block.dataset(), worker.rows, 0, count);

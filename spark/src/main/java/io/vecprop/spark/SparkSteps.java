@@ -60,7 +60,7 @@ final class SparkSteps implements MiniBatchTrainer.Steps {
         this.network = network;
         this.run = UUID.randomUUID().toString();
         this.step = 0;
-        this.recipe = Workers.Recipe.of(network, settings.kernels(), settings.threads(), batch);
+        this.recipe = Workers.Recipe.of(network, settings.kernels(), settings.threads(), batch, options.newDropout());
         int n = train.size(), p = partitionsFor(n);
         List<Broadcast<Block>> list = new ArrayList<>(p);
         for (int i = 0; i < p; i++) {
@@ -72,12 +72,12 @@ final class SparkSteps implements MiniBatchTrainer.Steps {
     }
 
     @Override
-    public double step(int[] order, int from, int rows, double learningRate) {
+    public double step(int epoch, int[] order, int from, int rows, double learningRate) {
         Broadcast<Parameters> weights = sc.broadcast(network.parameters());
         int[] batch = Arrays.copyOfRange(order, from, from + rows);
         GradientSum sum;
         try {
-            sum = partitions.mapPartitions(new GradientTask(run, ++step, recipe, blocks, weights, batch))
+            sum = partitions.mapPartitions(new GradientTask(run, ++step, epoch, recipe, blocks, weights, batch))
                     .treeReduce(GradientSum::add);
         } catch (Exception e) { // Scala throws SparkException, a checked exception Java is not told of
             throw SparkTrainer.taskFailure(e);

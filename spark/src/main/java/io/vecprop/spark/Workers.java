@@ -4,6 +4,7 @@ import io.vecprop.kernels.Activation;
 import io.vecprop.kernels.KernelProvider;
 import io.vecprop.kernels.KernelSelection;
 import io.vecprop.nn.DenseNetwork;
+import io.vecprop.nn.Dropout;
 import io.vecprop.nn.Init;
 import io.vecprop.nn.Loss;
 import io.vecprop.kernels.Precision;
@@ -26,27 +27,29 @@ final class Workers {
     /**
      * What a worker is built from: the network's shape, its layers' activations (as
      * {@link Activation#id()} names them), its loss and precision, the kernels, their threads (0:
-     * the task's cores) and the largest batch.
+     * the task's cores), the largest batch, and the dropout's rate (0: none) and seed.
      */
     record Recipe(Precision precision, Loss loss, int[] widths, List<String> activations, KernelProvider.Choice kernels,
-            int threads, int capacity) implements Serializable {
+            int threads, int capacity, double dropout, long dropoutSeed) implements Serializable {
 
         Recipe {
             activations = List.copyOf(activations); // an immutable list, which serializes
         }
 
-        /** The recipe of a worker that computes as network does. */
-        static Recipe of(DenseNetwork network, KernelProvider.Choice kernels, int threads, int capacity) {
+        /** The recipe of a worker that computes as network does, dropping units as dropout does (null: none). */
+        static Recipe of(DenseNetwork network, KernelProvider.Choice kernels, int threads, int capacity, Dropout dropout) {
             return new Recipe(network.precision(), network.lossFunction(), network.widths(),
-                    network.activations().stream().map(Activation::id).toList(), kernels, threads, capacity);
+                    network.activations().stream().map(Activation::id).toList(), kernels, threads, capacity,
+                    dropout == null ? 0 : dropout.rate(), dropout == null ? 0 : dropout.seed());
         }
     }
 
-    /** A network with its batch buffers and a row-index scratch array. */
+    /** A network with its batch buffers and scratch arrays of row indices: the block's, and the training set's. */
     static final class Worker {
         final DenseNetwork network;
         final BatchBuffers buffers;
         final int[] rows;
+        final int[] samples;
 
         Worker(Recipe r, int threads) {
             KernelSelection kernels = KernelProvider.select(r.kernels(), threads, r.precision()); // only the precision it computes in
@@ -55,6 +58,8 @@ final class Workers {
             network = DenseNetwork.random(r.precision(), kernels, r.loss(), activations, Init.AUTO, 0, r.widths());
             buffers = BatchBuffers.of(network, r.capacity());
             rows = new int[r.capacity()];
+            samples = new int[r.capacity()];
+            network.dropout(r.dropout() > 0 ? new Dropout(r.dropout(), r.dropoutSeed()) : null);
         }
     }
 

@@ -115,13 +115,16 @@ class TestSparkTrainer {
     }
 
     /**
-     * Every update rule and schedule, with early stopping: the driver holds the optimizer's state, takes each
-     * epoch's rate and keeps the best epoch's weights, as on one machine.
+     * Every update rule and schedule, with early stopping and dropout: the driver holds the optimizer's state,
+     * takes each epoch's rate and keeps the best epoch's weights, and each worker drops the units one machine
+     * drops, as on one machine.
      */
-    @ParameterizedTest(name = "{0}, {1}, warm-up {2}, clip {3}, {4}")
-    @CsvSource({"nesterov, 'step:every=1,gamma=0.5', 0, 0, F64", "adam, cosine, 1, 1.0, F64", "adamw, 'plateau:patience=0,factor=0.5', 0, 0, F32",
-        "sgd, constant, 1, 0, F32", "momentum, 'step:every=2,gamma=0.1', 0, 0.5, F64", "adam, constant, 0, 0, F32"})
-    void everyOptimizerAndScheduleTrainsAsOneMachine(String rule, String schedule, int warmup, double clip, Precision precision) {
+    @ParameterizedTest(name = "{0}, {1}, warm-up {2}, clip {3}, {4}, dropout {5}")
+    @CsvSource({"nesterov, 'step:every=1,gamma=0.5', 0, 0, F64, 0", "adam, cosine, 1, 1.0, F64, 0.2",
+        "adamw, 'plateau:patience=0,factor=0.5', 0, 0, F32, 0", "sgd, constant, 1, 0, F32, 0.3",
+        "momentum, 'step:every=2,gamma=0.1', 0, 0.5, F64, 0", "adam, constant, 0, 0, F32, 0"})
+    void everyOptimizerAndScheduleTrainsAsOneMachine(String rule, String schedule, int warmup, double clip, Precision precision,
+            double dropout) {
         OptimizerSpec spec = switch (OptimizerSpec.Kind.parse(rule)) {
             case SGD -> OptimizerSpec.sgd(0).withWeightDecay(1e-3);
             case MOMENTUM -> OptimizerSpec.sgd(0.9);
@@ -131,7 +134,7 @@ class TestSparkTrainer {
         };
         MiniBatchTrainer.Options o = MiniBatchTrainer.Options.builder().epochs(3).batch(32).optimizer(spec)
                 .learningRate(spec.kind().adam() ? 0.01 : 0.1).seed(19).schedule(Schedule.parse(schedule)).warmup(warmup)
-                .clipNorm(clip).earlyStop(1).build();
+                .clipNorm(clip).earlyStop(1).dropout(dropout).build();
         Dataset train = rows(0, 300), validation = rows(300, 360);
         DenseNetwork local = network(precision), spark = network(precision);
         MiniBatchTrainer.Result a = MiniBatchTrainer.train(local, train, validation, o, MiniBatchTrainer.Listener.NONE);

@@ -307,6 +307,13 @@ public final class ScalarDenseKernels implements DenseKernels {
     }
 
     @Override
+    public void mulElements(int n, double[] a, double[] b, double[] c) {
+        for (int i = 0; i < n; i++) {
+            c[i] = a[i] * b[i];
+        }
+    }
+
+    @Override
     public void softmax(int m, int n, double[] net, double[] out) {
         for (int o = 0; o < m * n; o += n) {
             double max = rowMax(n, net, o);

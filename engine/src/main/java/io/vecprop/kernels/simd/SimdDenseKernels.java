@@ -157,6 +157,22 @@ public final class SimdDenseKernels implements DenseKernels {
     }
 
     @Override
+    public void mulElements(int n, double[] a, double[] b, double[] c) {
+        if (n < SHORT) {
+            SCALAR.mulElements(n, a, b, c);
+            return;
+        }
+        int i = 0;
+        int bound = S.loopBound(n);
+        for (; i < bound; i += V) {
+            DoubleVector.fromArray(S, a, i).mul(DoubleVector.fromArray(S, b, i)).intoArray(c, i);
+        }
+        for (; i < n; i++) {
+            c[i] = a[i] * b[i];
+        }
+    }
+
+    @Override
     public void softmax(int m, int n, double[] net, double[] out) {
         if (n < SHORT) {
             SCALAR.softmax(m, n, net, out);

@@ -102,7 +102,7 @@ public class SparkStepBench {
 
     @Benchmark
     public double step() {
-        double loss = steps.step(order, from, BATCH, 1e-4);
+        double loss = steps.step(1, order, from, BATCH, 1e-4);
         from = (from + BATCH) % order.length;
         return loss;
     }
