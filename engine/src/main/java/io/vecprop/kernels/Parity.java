@@ -76,6 +76,7 @@ public final class Parity {
         ADD_COLUMN_SUMS("addColumnSums", Form.ROWS, "addColumnSums"),
         AXPY("axpy", Form.VALUES, "axpy"),
         SCALE("scale", Form.VALUES, "scale"),
+        MUL_ELEMENTS("mulElements", Form.ROWS, "mulElements"),
         ADAM("adam", Form.VALUES, "adam"),
         SOFTMAX("softmax", Form.ROWS, "softmax"),
         SOFTMAX_CROSS_ENTROPY("softmaxCrossEntropy", Form.ROWS, "softmaxCrossEntropy"),

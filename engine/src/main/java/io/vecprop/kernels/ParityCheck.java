@@ -75,6 +75,7 @@ final class ParityCheck {
             case ADD_COLUMN_SUMS -> addColumnSums(rnd, m, n, reference, candidate, d);
             case AXPY -> axpy(rnd, m * n, reference, candidate, d);
             case SCALE -> scale(rnd, m * n, reference, candidate, d);
+            case MUL_ELEMENTS -> mulElements(rnd, m * n, reference, candidate, d);
             case ADAM -> adam(rnd, m * n, reference, candidate, d);
             case SOFTMAX -> softmax(rnd, m, n, reference, candidate, d);
             case SOFTMAX_CROSS_ENTROPY -> softmaxCrossEntropy(rnd, m, n, reference, candidate, d);
@@ -214,6 +215,22 @@ final class ParityCheck {
         double[] actual = random(rnd, n, -1.0, 1.0), expected = actual.clone();
         reference.scale(n, 0.9, expected);
         candidate.scale(n, 0.9, actual);
+        compare(expected, actual, d);
+    }
+
+    /**
+     * Dropout's mask (0 or 1/(1 - 0.3)) on a layer's out, written over it as on a delta. The first
+     * and last values are kept, so that a changed vector head or tail is never hidden by a zero.
+     */
+    private static void mulElements(SplittableRandom rnd, int n, DenseKernels reference, DenseKernels candidate,
+            Parity.Distance d) {
+        double[] mask = random(rnd, n, 0.0, 1.0);
+        for (int i = 0; i < n; i++) {
+            mask[i] = mask[i] < 0.3 && i > 0 && i < n - 1 ? 0.0 : 1.0 / (1.0 - 0.3);
+        }
+        double[] actual = random(rnd, n, -1.0, 1.0), expected = actual.clone();
+        reference.mulElements(n, mask, expected, expected);
+        candidate.mulElements(n, mask, actual, actual);
         compare(expected, actual, d);
     }
 
