@@ -84,7 +84,8 @@ final class DataTraining {
                 c.modelOut, cluster, c.activations, c.weightInit, c.autoencoder,
                 c.earlyStop != null ? Math.toIntExact(c.earlyStop) : 0,
                 c.schedule != null ? c.schedule : Schedule.CONSTANT, warmup, c.clipNorm != null ? c.clipNorm : 0,
-                c.dropout != null ? c.dropout : 0);
+                c.dropout != null ? c.dropout : 0, c.checkpoint, c.checkpointEvery != null ? Math.toIntExact(c.checkpointEvery) : 0,
+                c.resume);
         List<TrainingChart.Point> points = new ArrayList<>();
         TrainOnData.Outcome outcome;
         try {
@@ -168,6 +169,10 @@ final class DataTraining {
             out.printf("note: --batch %d is more than the %d training samples: each step takes all %d%n", c.batch,
                     p.train().size(), p.train().size());
         }
+        if (p.resumed() != null) {
+            out.printf("resuming from %s: epoch %d of %d done%n", p.resumed().file(), p.resumed().checkpoint().epoch(),
+                    p.training().epochs());
+        }
         if (p.start() != null && p.start().converted()) {
             out.printf("converted %s's %s weights to %s%n", c.init.getFileName(), p.start().stored().dtype(), p.network().precision());
         }
@@ -191,12 +196,31 @@ final class DataTraining {
 
             @Override
             public void planned(TrainOnData.Plan plan) {
+                if (plan.resumed() != null) { // the chart shows the whole run
+                    for (MiniBatchTrainer.Epoch e : plan.resumed().checkpoint().history()) {
+                        points.add(new TrainingChart.Point(e.epoch(), e.trainLoss(), e.validationLoss(), e.validationAccuracy()));
+                    }
+                }
                 if (!json) {
                     printPlan(plan, kernels, cluster);
                 } else {
                     plan.notes().forEach(err::println); // standard output holds JSON lines only
                     err.flush();
                 }
+            }
+
+            @Override
+            public void checkpointSaved(java.nio.file.Path file, int epoch) {
+                if (json) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("event", "checkpoint");
+                    m.put("epoch", epoch);
+                    m.put("file", file.toString());
+                    out.println(Json.write(m));
+                } else {
+                    out.println("checkpoint: " + file);
+                }
+                out.flush();
             }
 
             @Override

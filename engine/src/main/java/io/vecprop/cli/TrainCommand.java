@@ -162,6 +162,23 @@ final class TrainCommand implements Callable<Integer> {
                     + "eval and predict never drop (default: 0).")
     Double dropout;
 
+    @Option(names = "--checkpoint", paramLabel = "DIR",
+            description = "With --data: save a checkpoint (the model, the optimizer's state, the epoch, the shuffle's and "
+                    + "the schedule's place) as DIR/epoch-NNNNNN.safetensors after every --checkpoint-every epochs and "
+                    + "after the last, each written atomically; a checkpoint is also a model for eval, predict and --init.")
+    Path checkpoint;
+
+    @Option(names = "--checkpoint-every", converter = Values.PositiveInt.class, paramLabel = "E",
+            description = "With --checkpoint (or --resume): save a checkpoint every E epochs (default: 1; resuming: as the "
+                    + "resumed run did).")
+    Long checkpointEvery;
+
+    @Option(names = "--resume", paramLabel = "DIR",
+            description = "With --data and the flags the run was started with: go on from the latest checkpoint in DIR "
+                    + "as if the run had not stopped (the same weights, bit for bit); --epochs may grow. Checkpoints go on "
+                    + "into DIR unless --checkpoint says otherwise.")
+    Path resume;
+
     @Option(names = "--seed", converter = Values.PositiveLong.class, paramLabel = "S",
             description = "With --data: seeds the initial weights, the validation split, the shuffle and synthetic data (default: 1).")
     Long seed;
@@ -263,7 +280,9 @@ final class TrainCommand implements Callable<Integer> {
             {"--weight-init", weightInit}, {"--autoencoder", autoencoder ? Boolean.TRUE : null}, {"--epochs", epochs}, {"--batch", batch},
             {"--early-stop", earlyStop}, {"--momentum", momentum}, {"--optimizer", optimizer}, {"--beta1", beta1},
             {"--beta2", beta2}, {"--eps", eps}, {"--weight-decay", weightDecay}, {"--schedule", schedule},
-            {"--warmup", warmup},  {"--clip-norm", clipNorm}, {"--dropout", dropout}, {"--seed", seed}, {"--validation", validation}, {"--scale", scale}, {"--init", init},
+            {"--warmup", warmup}, {"--clip-norm", clipNorm}, {"--dropout", dropout}, {"--checkpoint", checkpoint},
+            {"--checkpoint-every", checkpointEvery},
+            {"--resume", resume}, {"--seed", seed}, {"--validation", validation}, {"--scale", scale}, {"--init", init},
             {"--model-out", modelOut}, {"--plot", plot}, {"--labels", dataOptions.labels},
             {"--label-column", dataOptions.labelColumn}, {"--no-shuffle", noShuffle ? Boolean.TRUE : null},
             {"--spark", spark}, {"--spark-partitions", sparkPartitions}};

@@ -44,6 +44,10 @@ import org.ejml.data.DMatrixRMaj;
  * when the caller asks for it ({@code --precision}). Anything inconsistent (a missing or extra tensor, a shape that disagrees
  * with another layer or with the metadata, an activation that does not fit the loss) is an error
  * naming the file and the tensor, and nothing is loaded.
+ *
+ * <p>A file may carry more than the model: tensors named {@code checkpoint.*} and metadata that a
+ * checkpoint adds ({@link #write(Path, Model, Map, Map)}). They are read back by
+ * {@link #readStored} and passed over by {@link #read}, so a checkpoint is also a model.
  */
 public final class ModelFile {
 
@@ -91,11 +95,35 @@ public final class ModelFile {
 
     private ModelFile() {}
 
+    /** The prefix of the tensors a file may carry besides the model's. */
+    public static final String EXTRA = "checkpoint.";
+
+    /**
+     * A model as read, with the tensors named {@code checkpoint.*} and every metadata entry of its file.
+     */
+    public record Stored(Model model, Map<String, Safetensors.Tensor> extra, Map<String, String> metadata) {
+        public Stored {
+            extra = Map.copyOf(extra);
+            metadata = Map.copyOf(metadata);
+        }
+    }
+
     /**
      * Saves the model atomically ({@link AtomicFiles}). A network with a NaN or infinite parameter
      * (a diverged run) is refused before anything is written, so a good file at that path survives.
      */
     public static void write(Path file, Model model) throws IOException {
+        write(file, model, Map.of(), Map.of());
+    }
+
+    /**
+     * Saves the model atomically with more tensors, each named {@code checkpoint.*} and of the model's
+     * dtype, and more metadata, whose keys must not be the model's own.
+     *
+     * @throws IllegalArgumentException for an extra tensor of another name or dtype, or a metadata key the model uses
+     */
+    public static void write(Path file, Model model, Map<String, Safetensors.Tensor> extra, Map<String, String> extraMeta)
+            throws IOException {
         DenseNetwork network = model.network();
         String dtype = network.precision().dtype();
         int[] widths = network.widths();
@@ -125,6 +153,19 @@ public final class ModelFile {
             meta.put("scaling.shift", Json.write(boxed(scaler.shift())));
             meta.put("scaling.factor", Json.write(boxed(scaler.factor())));
         }
+        for (Map.Entry<String, Safetensors.Tensor> e : extra.entrySet()) {
+            if (!e.getKey().startsWith(EXTRA) || !e.getValue().dtype().equals(dtype)) {
+                throw new IllegalArgumentException("extra tensor " + e.getKey() + " (" + e.getValue().dtype()
+                        + "): extra tensors are named " + EXTRA + "* and stored as " + dtype + ", as the model");
+            }
+            tensors.put(e.getKey(), e.getValue());
+        }
+        for (Map.Entry<String, String> e : extraMeta.entrySet()) {
+            if (meta.containsKey(e.getKey()) || e.getKey().startsWith("scaling")) {
+                throw new IllegalArgumentException("metadata " + e.getKey() + " is the model's own");
+            }
+            meta.put(e.getKey(), e.getValue());
+        }
         Safetensors.write(file, tensors, meta);
     }
 
@@ -139,6 +180,11 @@ public final class ModelFile {
      * the nearest float only when f32 is asked for.
      */
     public static Model read(Path file, Precision precision, KernelSelection kernels) throws IOException {
+        return readStored(file, precision, kernels).model();
+    }
+
+    /** As {@link #read(Path, Precision, KernelSelection)}, with the file's {@code checkpoint.*} tensors and all its metadata. */
+    public static Stored readStored(Path file, Precision precision, KernelSelection kernels) throws IOException {
         Safetensors.Contents contents = Safetensors.read(file);
         String name = file.getFileName().toString();
         Map<String, Safetensors.Tensor> tensors = contents.tensors();
@@ -181,6 +227,13 @@ public final class ModelFile {
                 list.add(new DenseLayer(DMatrixRMaj.wrap(out, in, w.values()), DMatrixRMaj.wrap(out, 1, b.values())));
             } catch (IllegalArgumentException e) {
                 throw new DataFormatException(name + ": layer " + l + ": " + e.getMessage());
+            }
+        }
+        Map<String, Safetensors.Tensor> extra = new LinkedHashMap<>();
+        for (String t : List.copyOf(unexpected)) {
+            if (t.startsWith(EXTRA)) {
+                extra.put(t, tensors.get(t));
+                unexpected.remove(t);
             }
         }
         if (!unexpected.isEmpty()) {
@@ -228,7 +281,7 @@ public final class ModelFile {
                 throw new DataFormatException(name + ": cannot compute in f32: " + e.getMessage());
             }
         }
-        return new Model(loaded, scaler, classes, stored, autoencoder);
+        return new Stored(new Model(loaded, scaler, classes, stored, autoencoder), extra, meta);
     }
 
     /**

@@ -140,6 +140,21 @@ final class AdamState implements LayerUpdate, OptimizerState {
         kernels.adam(beta1, 1 - beta1, beta2, 1 - beta2, stepSize, bc2Sqrt, eps, decay, l2, gScale, g, m, v, p); //@f32 kernels.adam((float) beta1, (float) (1 - beta1), (float) beta2, (float) (1 - beta2), (float) stepSize, (float) bc2Sqrt, (float) eps, (float) decay, (float) l2, gScale, g, m, v, p);
     }
 
+    @Override
+    public java.util.Map<String, DMatrixRMaj[]> arrays() {
+        return java.util.Map.of("m", SgdState.interleave(mW, mB), "v", SgdState.interleave(vW, vB));
+    }
+
+    @Override
+    public long steps() {
+        return t;
+    }
+
+    @Override
+    public void steps(long t) {
+        this.t = t;
+    }
+
     /** Moments back to zero and the step count to 0. */
     @Override
     public void reset() {

@@ -124,6 +124,16 @@ final class ClipNorm implements Optimizer {
     }
 
     @Override
+    public State state(DenseNetwork network) {
+        return rule.state(network);
+    }
+
+    @Override
+    public void restore(DenseNetwork network, State state) {
+        rule.restore(network, state);
+    }
+
+    @Override
     public void reset() {
         rule.reset();
     }

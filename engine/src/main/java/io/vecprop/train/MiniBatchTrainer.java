@@ -339,6 +339,52 @@ public final class MiniBatchTrainer {
                 case NetworkF32 f -> f.setParameters(f32);
             }
         }
+
+        /** A copy of the best weights, for a checkpoint; null before the first best. */
+        io.vecprop.nn.Parameters copy() {
+            return epoch == 0 ? null : f64 != null ? io.vecprop.nn.Parameters.of(f64.clone())
+                    : io.vecprop.nn.Parameters.of(f32.clone());
+        }
+
+        /** Back to a checkpoint's best. */
+        void resume(DenseNetwork network, int epoch, double loss, io.vecprop.nn.Parameters weights) {
+            this.epoch = epoch;
+            this.loss = loss;
+            if (weights != null) {
+                network.requirePrecision(weights.precision(), "best weights");
+                io.vecprop.nn.Parameters.checkLength(weights.size(), network.parameterCount(), "best weights");
+                if (f64 != null) {
+                    System.arraycopy(weights.f64(), 0, f64, 0, f64.length);
+                } else {
+                    System.arraycopy(weights.f32(), 0, f32, 0, f32.length);
+                }
+            }
+        }
+    }
+
+    /**
+     * A run's checkpoints: the one it resumes from (null: it starts afresh), how often it saves one
+     * (every this many epochs, and after its last; 0: never) and where they go.
+     */
+    public record Checkpoints(Checkpoint resume, int every, Sink sink) {
+        /** No checkpoints, a fresh start. */
+        public static final Checkpoints NONE = new Checkpoints(null, 0, null);
+
+        public Checkpoints {
+            if (every < 0) {
+                throw new IllegalArgumentException("checkpoint every " + every + " epochs: at least 1, or 0 for never");
+            }
+            if (every > 0) {
+                Objects.requireNonNull(sink, "sink");
+            }
+        }
+
+        /** Where a checkpoint goes: written with the network as it is after the checkpoint's epoch. */
+        @FunctionalInterface
+        public interface Sink {
+            /** @throws java.io.UncheckedIOException when it cannot be written: the run stops */
+            void save(DenseNetwork network, Checkpoint checkpoint);
+        }
     }
 
     /**
@@ -400,6 +446,9 @@ public final class MiniBatchTrainer {
         /** Rows of the last step's batch whose largest output, before the step, was their target's class. */
         long correct();
 
+        /** The optimizer whose state the steps keep (for this machine, or a cluster's driver), after {@link #start}. */
+        Optimizer optimizer();
+
         /** After the last step, also when the run failed: releases what start took. */
         default void finish() {}
     }
@@ -444,6 +493,11 @@ public final class MiniBatchTrainer {
             public long correct() {
                 return buffers.correct(); // the outputs this step saw, before its update
             }
+
+            @Override
+            public Optimizer optimizer() {
+                return optimizer;
+            }
         };
     }
 
@@ -465,6 +519,20 @@ public final class MiniBatchTrainer {
      */
     public static Result train(DenseNetwork network, Dataset train, Dataset validation, Options options, Listener listener,
             Steps steps) {
+        return train(network, train, validation, options, listener, steps, Checkpoints.NONE);
+    }
+
+    /**
+     * As {@link #train(DenseNetwork, Dataset, Dataset, Options, Listener, Steps)}, saving checkpoints and
+     * going on from one: resumed from a checkpoint of epoch k (network holding its weights), the run
+     * takes epochs k+1 to the options' last as the run that saved it would have, bit for bit; the
+     * result holds every epoch from 1. A checkpoint is saved after every {@code every}-th epoch and
+     * after the run's last, before early stopping puts the best weights back.
+     *
+     * @throws IllegalArgumentException when the checkpoint is not of these options ({@link Checkpoint#mismatch})
+     */
+    public static Result train(DenseNetwork network, Dataset train, Dataset validation, Options options, Listener listener,
+            Steps steps, Checkpoints checkpoints) {
         checkFits(network, train);
         if (validation != null) {
             checkFits(network, validation);
@@ -488,10 +556,30 @@ public final class MiniBatchTrainer {
         boolean classes = train.hasClasses();
         List<Epoch> epochs = new ArrayList<>();
         boolean reached = false;
+        Checkpoint resume = checkpoints.resume();
+        int first = 1;
+        if (resume != null) {
+            String why = resume.mismatch(options, n);
+            if (why != null) {
+                throw new IllegalArgumentException("cannot resume from the checkpoint after epoch " + resume.epoch() + ": " + why);
+            }
+            for (int e = 1; e <= resume.epoch() && options.shuffle(); e++) {
+                shuffle(order, rnd); // the generator's state, and the order, after those epochs
+            }
+            rate.restore(resume.plateauBest(), resume.plateauBadEpochs(), resume.plateauReductions());
+            if (best != null) {
+                best.resume(network, resume.bestEpoch(), resume.bestLoss(), resume.bestWeights());
+            }
+            epochs.addAll(resume.history());
+            first = resume.epoch() + 1;
+        }
         long start = System.nanoTime();
         steps.start(network, train, options, batch);
         try {
-            for (int epoch = 1; epoch <= options.epochs() && !reached && !stopped; epoch++) {
+            if (resume != null) {
+                steps.optimizer().restore(network, resume.optimizer());
+            }
+            for (int epoch = first; epoch <= options.epochs() && !reached && !stopped; epoch++) {
                 if (options.shuffle()) {
                     shuffle(order, rnd);
                 }
@@ -524,6 +612,13 @@ public final class MiniBatchTrainer {
                 if (best != null) {
                     best.offer(network, epoch, e.validationLoss());
                     stopped = epoch - best.epoch >= options.earlyStop() && epoch < options.epochs();
+                }
+                boolean last = epoch == options.epochs() || reached || stopped;
+                if (checkpoints.every() > 0 && (epoch % checkpoints.every() == 0 || last)) {
+                    checkpoints.sink().save(network, new Checkpoint(epoch, n, options, steps.optimizer().state(network),
+                            rate.best(), rate.badEpochs(), rate.reductions(), best == null ? 0 : best.epoch,
+                            best == null ? Double.POSITIVE_INFINITY : best.loss, best == null ? null : best.copy(),
+                            epochs, last));
                 }
             }
         } finally {

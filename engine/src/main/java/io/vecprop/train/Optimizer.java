@@ -65,4 +65,25 @@ public interface Optimizer {
 
     /** Forgets the state (velocities and moments back to zero, Adam's step count to 0), as at the start of training. */
     void reset();
+
+    /**
+     * What an optimizer keeps between steps, for a checkpoint: its arrays by name ("velocity"; Adam's "m" and
+     * "v"), each laid out as the network's {@link DenseNetwork#parameters()} and in its precision, and the
+     * steps it has counted (Adam's t). A frozen bias's part stays 0.
+     */
+    record State(java.util.Map<String, io.vecprop.nn.Parameters> arrays, long steps) {
+        public State {
+            arrays = java.util.Map.copyOf(arrays);
+        }
+    }
+
+    /** A copy of the state this optimizer keeps for network (zero before its first step). */
+    State state(DenseNetwork network);
+
+    /**
+     * Sets the state for network from a copy {@link #state} made: the same names, sizes and precision.
+     *
+     * @throws IllegalArgumentException naming what does not fit
+     */
+    void restore(DenseNetwork network, State state);
 }

@@ -2,6 +2,7 @@ package io.vecprop.train;
 
 import io.vecprop.GenerateF32;
 import io.vecprop.nn.Network;
+import java.util.Map;
 import org.ejml.data.DMatrixRMaj;
 
 /**
@@ -25,4 +26,16 @@ interface OptimizerState {
 
     /** The state back to its start. */
     void reset();
+
+    /**
+     * The state's arrays by name ("velocity"; "m" and "v"), live, each as the network's parameters
+     * are laid out: layer 0's W, layer 0's b, layer 1's W, ... Empty for a rule that keeps none.
+     */
+    Map<String, DMatrixRMaj[]> arrays();
+
+    /** Steps counted (Adam's t); 0 for a rule that counts none. */
+    long steps();
+
+    /** Sets the count of steps taken, as a checkpoint holds it. */
+    void steps(long t);
 }

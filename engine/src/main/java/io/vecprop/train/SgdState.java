@@ -204,8 +204,26 @@ final class SgdState implements LayerUpdate, OptimizerState {
         }
     }
 
-    /** The velocities, layer by layer (W then b), for a checkpoint; null for plain SGD. */
-    DMatrixRMaj[][] state() {
-        return velocityW == null ? null : new DMatrixRMaj[][] {velocityW, velocityB};
+    @Override
+    public java.util.Map<String, DMatrixRMaj[]> arrays() {
+        return velocityW == null ? java.util.Map.of() : java.util.Map.of("velocity", interleave(velocityW, velocityB));
+    }
+
+    @Override
+    public long steps() {
+        return 0;
+    }
+
+    @Override
+    public void steps(long t) {}
+
+    /** Each layer's weights' matrix, then its biases': the parameters' layout. */
+    static DMatrixRMaj[] interleave(DMatrixRMaj[] w, DMatrixRMaj[] b) {
+        DMatrixRMaj[] all = new DMatrixRMaj[2 * w.length];
+        for (int l = 0; l < w.length; l++) {
+            all[2 * l] = w[l];
+            all[2 * l + 1] = b[l];
+        }
+        return all;
     }
 }

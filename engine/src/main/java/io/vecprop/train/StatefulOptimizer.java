@@ -4,6 +4,10 @@ import io.vecprop.nn.DenseNetwork;
 import io.vecprop.nn.GradientSum;
 import io.vecprop.nn.Network;
 import io.vecprop.nn.NetworkF32;
+import io.vecprop.nn.Parameters;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.data.FMatrixRMaj;
 
@@ -57,6 +61,83 @@ abstract sealed class StatefulOptimizer implements Optimizer permits Sgd, Adam {
         }
         if (f32 != null) {
             f32.reset();
+        }
+    }
+
+    @Override
+    public final State state(DenseNetwork network) {
+        Map<String, Parameters> arrays = new TreeMap<>();
+        long steps;
+        switch (network) {
+            case Network n -> {
+                OptimizerState s = state(n);
+                for (Map.Entry<String, DMatrixRMaj[]> e : s.arrays().entrySet()) {
+                    double[] flat = new double[n.parameterCount()];
+                    int at = 0;
+                    for (DMatrixRMaj m : e.getValue()) {
+                        at = Parameters.flatten(m, flat, at);
+                    }
+                    arrays.put(e.getKey(), Parameters.of(flat));
+                }
+                steps = s.steps();
+            }
+            case NetworkF32 f -> {
+                OptimizerStateF32 s = state(f);
+                for (Map.Entry<String, FMatrixRMaj[]> e : s.arrays().entrySet()) {
+                    float[] flat = new float[f.parameterCount()];
+                    int at = 0;
+                    for (FMatrixRMaj m : e.getValue()) {
+                        at = Parameters.flatten(m, flat, at);
+                    }
+                    arrays.put(e.getKey(), Parameters.of(flat));
+                }
+                steps = s.steps();
+            }
+        }
+        return new State(arrays, steps);
+    }
+
+    @Override
+    public final void restore(DenseNetwork network, State state) {
+        Map<String, ?> live = switch (network) {
+            case Network n -> state(n).arrays();
+            case NetworkF32 f -> state(f).arrays();
+        };
+        if (!live.keySet().equals(state.arrays().keySet())) {
+            throw new IllegalArgumentException(this + " keeps " + new TreeSet<>(live.keySet()) + ", the state holds "
+                    + new TreeSet<>(state.arrays().keySet()));
+        }
+        if (state.steps() < 0) {
+            throw new IllegalArgumentException("a state of " + state.steps() + " steps");
+        }
+        for (Map.Entry<String, Parameters> e : state.arrays().entrySet()) {
+            Parameters p = e.getValue();
+            network.requirePrecision(p.precision(), "optimizer state '" + e.getKey() + "'");
+            Parameters.checkLength(p.size(), network.parameterCount(), "optimizer state '" + e.getKey() + "'");
+        }
+        switch (network) {
+            case Network n -> {
+                OptimizerState s = state(n);
+                for (Map.Entry<String, DMatrixRMaj[]> e : s.arrays().entrySet()) {
+                    double[] flat = state.arrays().get(e.getKey()).f64();
+                    int at = 0;
+                    for (DMatrixRMaj m : e.getValue()) {
+                        at = Parameters.unflatten(flat, at, m);
+                    }
+                }
+                s.steps(state.steps());
+            }
+            case NetworkF32 f -> {
+                OptimizerStateF32 s = state(f);
+                for (Map.Entry<String, FMatrixRMaj[]> e : s.arrays().entrySet()) {
+                    float[] flat = state.arrays().get(e.getKey()).f32();
+                    int at = 0;
+                    for (FMatrixRMaj m : e.getValue()) {
+                        at = Parameters.unflatten(flat, at, m);
+                    }
+                }
+                s.steps(state.steps());
+            }
         }
     }
 

@@ -11,6 +11,7 @@ import io.vecprop.nn.DenseNetwork;
 import io.vecprop.nn.Init;
 import io.vecprop.nn.Loss;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -68,12 +69,29 @@ public final class TrainOnData {
      * @param warmup epochs of linear warm-up, fewer than epochs
      * @param clipNorm the global gradient norm each step is clipped to; 0: none
      * @param dropout the probability that a training step drops a hidden unit, in [0, 1); 0: none
+     * @param checkpoint the directory checkpoints are saved in ({@link CheckpointFile}), or null (with resume:
+     *     resume's)
+     * @param checkpointEvery save one every this many epochs and after the last; 0: every epoch (or, resuming,
+     *     as the resumed run did)
+     * @param resume a directory of checkpoints whose latest this run goes on from, or null
      */
     public record Options(KernelSelection kernels, Precision precision, Path init, int[] layers, Loss loss,
             Scaler.Kind scale, double validation, boolean shuffle, long seed, int epochs, int batch,
             double learningRate, OptimizerSpec optimizer, boolean trainBias, double targetLoss, Path modelOut,
             Cluster cluster, List<Activation> activations, Init weightInit, boolean autoencoder, int earlyStop,
-            Schedule schedule, int warmup, double clipNorm, double dropout) {
+            Schedule schedule, int warmup, double clipNorm, double dropout, Path checkpoint, int checkpointEvery,
+            Path resume) {
+
+        /** Without checkpoints. */
+        public Options(KernelSelection kernels, Precision precision, Path init, int[] layers, Loss loss,
+                Scaler.Kind scale, double validation, boolean shuffle, long seed, int epochs, int batch,
+                double learningRate, OptimizerSpec optimizer, boolean trainBias, double targetLoss, Path modelOut,
+                Cluster cluster, List<Activation> activations, Init weightInit, boolean autoencoder, int earlyStop,
+                Schedule schedule, int warmup, double clipNorm, double dropout) {
+            this(kernels, precision, init, layers, loss, scale, validation, shuffle, seed, epochs, batch, learningRate,
+                    optimizer, trainBias, targetLoss, modelOut, cluster, activations, weightInit, autoencoder, earlyStop,
+                    schedule, warmup, clipNorm, dropout, null, 0, null);
+        }
 
         /** Without dropout. */
         public Options(KernelSelection kernels, Precision precision, Path init, int[] layers, Loss loss,
@@ -140,17 +158,22 @@ public final class TrainOnData {
     /**
      * What a run is about to train, told before the first step.
      *
-     * @param start the model it started from, or null
+     * @param start the model it started from (a checkpoint's, when resumed), or null
+     * @param resumed the checkpoint it goes on from, or null
      * @param all the data before the split
      * @param validation the held-out part, or null
      * @param notes what the user should know about this choice of network and loss, one line each
      */
     public record Plan(int[] widths, Loss loss, ModelFile.Model start, Dataset all, Dataset train, Dataset validation,
-            Scaler scaler, DenseNetwork network, MiniBatchTrainer.Options training, List<String> notes) {}
+            Scaler scaler, DenseNetwork network, MiniBatchTrainer.Options training, List<String> notes,
+            CheckpointFile.Loaded resumed) {}
 
     /** Progress: the plan once it is made, then the trainer's events. */
     public interface Listener extends MiniBatchTrainer.Listener {
         default void planned(Plan plan) {}
+
+        /** After each checkpoint is written, with its file. */
+        default void checkpointSaved(Path file, int epoch) {}
     }
 
     /** What a run did: its plan (the network now trained in place) and the trainer's figures. */
@@ -168,43 +191,58 @@ public final class TrainOnData {
         }
         MiniBatchTrainer.Options training; // checked before anything is read
         try {
+            if (o.checkpointEvery() < 0) {
+                throw new IllegalArgumentException("--checkpoint-every " + o.checkpointEvery() + " must be at least 1");
+            }
             training = new MiniBatchTrainer.Options(o.epochs(), o.batch(), o.learningRate(), o.optimizer(), o.seed(),
                     o.shuffle(), o.trainBias(), o.targetLoss(), o.earlyStop(), o.schedule(), o.warmup(), o.clipNorm(),
                     o.dropout());
         } catch (IllegalArgumentException e) {
             throw new Conflict(e.getMessage());
         }
-        // the network: from init (in its file's precision unless precision asks for the other), or new from layers and loss
-        ModelFile.Model start = o.init() == null ? null : ModelFile.read(o.init(), o.precision(), o.kernels());
+        CheckpointFile.Loaded resumed = resume(o);
+        Path checkpoints = o.checkpoint() != null ? o.checkpoint() : o.resume();
+        int every = o.checkpointEvery() > 0 ? o.checkpointEvery() : resumed != null ? Math.max(1, resumed.every()) : 1;
+        if (o.checkpointEvery() > 0 && checkpoints == null) {
+            throw new Conflict("--checkpoint-every " + o.checkpointEvery() + " needs --checkpoint DIR, the directory they go to");
+        }
+        if (o.checkpoint() != null) {
+            checkCheckpointDirectory(o.checkpoint(), resumed);
+        }
+        // the network: from init or a checkpoint (in its file's precision unless precision asks for the other), or new
+        ModelFile.Model start = resumed != null ? resumed.model()
+                : o.init() == null ? null : ModelFile.read(o.init(), o.precision(), o.kernels());
+        String source = resumed != null ? "--resume " + o.resume() + " (" + resumed.file().getFileName() + ")"
+                : o.init() != null ? "--init " + o.init().getFileName() : null;
         Loss loss = o.loss();
         int[] widths;
         if (start != null) {
             widths = start.network().widths();
             if (o.layers() != null && !Arrays.equals(o.layers(), widths)) {
-                throw new Conflict("--layers " + commas(o.layers()) + " disagrees with --init " + o.init().getFileName()
+                throw new Conflict("--layers " + commas(o.layers()) + " disagrees with " + source
                         + ", whose widths are " + commas(widths) + " (leave --layers out to train that network)");
             }
             if (loss != null && loss != start.network().lossFunction()) {
-                throw new Conflict("--loss " + loss + " disagrees with --init " + o.init().getFileName()
+                throw new Conflict("--loss " + loss + " disagrees with " + source
                         + ", trained on " + start.network().lossFunction());
             }
             if (o.activations() != null && !o.activations().equals(start.network().activations())
                     && !(o.activations().size() == 1 && DenseNetwork.activations(o.activations(), widths.length - 1,
                             start.network().lossFunction()).equals(start.network().activations()))) {
-                throw new Conflict("--activations " + ids(o.activations()) + " disagrees with --init " + o.init().getFileName()
+                throw new Conflict("--activations " + ids(o.activations()) + " disagrees with " + source
                         + ", whose layers are " + ids(start.network().activations()));
             }
-            if (o.weightInit() != null) {
-                throw new Conflict("--weight-init draws a new network's weights; --init " + o.init().getFileName()
+            if (o.weightInit() != null && resumed == null) {
+                throw new Conflict("--weight-init draws a new network's weights; " + source
                         + " starts from a model's: give one of them");
             }
             if (start.autoencoder() != o.autoencoder()) {
-                throw new Conflict("--init " + o.init().getFileName() + (start.autoencoder()
+                throw new Conflict(source + (start.autoencoder()
                         ? " is an auto-encoder: add --autoencoder to train it on its inputs"
                         : " is not an auto-encoder: --autoencoder trains a network whose outputs are its inputs"));
             }
-            if (o.scale() != null) {
-                throw new Conflict("--scale does not apply with --init: the model's own scaling ("
+            if (o.scale() != null && (resumed == null || o.scale() != start.scaler().kind())) {
+                throw new Conflict("--scale " + o.scale() + " does not apply with " + source + ": the model's own scaling ("
                         + start.scaler().kind() + ") is used so its weights see the inputs they were trained on");
             }
             loss = start.network().lossFunction();
@@ -273,14 +311,79 @@ public final class TrainOnData {
                 : DenseNetwork.random(precision(o), o.kernels(), loss, activations, o.weightInit() != null ? o.weightInit()
                         : Init.AUTO, o.seed(), widths);
 
-        Plan plan = new Plan(widths, loss, start, all, train, validation, scaler, network, training, List.copyOf(notes));
+        if (resumed != null) {
+            String why = resumed.checkpoint().mismatch(training, train.size());
+            if (why != null) {
+                throw new Conflict("--resume " + o.resume() + ": " + resumed.file().getFileName() + " cannot go on with this"
+                        + " command: " + why + " (resume with the flags its run was started with; only --epochs may grow)");
+            }
+        }
+        Plan plan = new Plan(widths, loss, start, all, train, validation, scaler, network, training, List.copyOf(notes),
+                resumed);
         listener.planned(plan);
-        MiniBatchTrainer.Result result = MiniBatchTrainer.train(network, train, validation, training, listener,
-                o.cluster() != null ? o.cluster().steps() : MiniBatchTrainer.local());
+        MiniBatchTrainer.Checkpoints saving = MiniBatchTrainer.Checkpoints.NONE;
+        if (checkpoints != null) {
+            Dataset trained = train;
+            saving = new MiniBatchTrainer.Checkpoints(resumed == null ? null : resumed.checkpoint(), every, (net, c) -> {
+                try {
+                    Path file = CheckpointFile.write(checkpoints, net, scaler, trained.classes(), o.autoencoder(), every, c);
+                    listener.checkpointSaved(file, c.epoch());
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+        }
+        MiniBatchTrainer.Result result;
+        try {
+            result = MiniBatchTrainer.train(network, train, validation, training, listener,
+                    o.cluster() != null ? o.cluster().steps() : MiniBatchTrainer.local(), saving);
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause(); // a checkpoint that could not be written
+        }
         if (o.modelOut() != null) {
             ModelFile.write(o.modelOut(), new ModelFile.Model(network, scaler, train.classes()).withAutoencoder(o.autoencoder()));
         }
         return new Outcome(plan, result);
+    }
+
+    /**
+     * The latest checkpoint in the resume directory, or null without one to resume: a {@link Conflict} when the
+     * directory holds none, or when it holds one of another precision than asked for.
+     */
+    private static CheckpointFile.Loaded resume(Options o) throws IOException {
+        if (o.resume() == null) {
+            return null;
+        }
+        if (o.init() != null) {
+            throw new Conflict("--resume goes on from a checkpoint's weights and state, --init starts from a model's: "
+                    + "give one of them");
+        }
+        Path file = CheckpointFile.latest(o.resume()).orElseThrow(() -> new Conflict("--resume " + o.resume()
+                + (Files.isDirectory(o.resume()) ? ": no checkpoint in it (epoch-NNNNNN.safetensors, as --checkpoint writes)"
+                        : ": no such directory")));
+        CheckpointFile.Loaded loaded = CheckpointFile.read(file, o.kernels());
+        Precision p = loaded.model().network().precision();
+        if (o.precision() != null && o.precision() != p) {
+            throw new Conflict("--precision " + o.precision() + " disagrees with --resume " + o.resume() + ": "
+                    + file.getFileName() + " is " + p + ", and its optimizer's state with it (leave --precision out)");
+        }
+        return loaded;
+    }
+
+    /**
+     * That checkpoints can go to dir: a directory, or none yet; and, for a new run, one holding no checkpoint
+     * (whose epochs would mix with this run's) unless it is the one being resumed.
+     */
+    private static void checkCheckpointDirectory(Path dir, CheckpointFile.Loaded resumed) throws IOException {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new Conflict("--checkpoint " + dir + " is a file: give a directory for the checkpoints");
+        }
+        java.util.Optional<Path> there = CheckpointFile.latest(dir);
+        if (there.isPresent() && (resumed == null || !there.get().toAbsolutePath().normalize()
+                .equals(resumed.file().toAbsolutePath().normalize()))) {
+            throw new Conflict("--checkpoint " + dir + " already holds checkpoints (" + there.get().getFileName()
+                    + "): go on from them with --resume " + dir + ", or give another directory");
+        }
     }
 
     /** The new network's activations for this loss, a misfit a {@link Conflict}. */

@@ -253,6 +253,11 @@ class TestMiniBatchTrainer {
         public long correct() {
             return correct;
         }
+
+        @Override
+        public Optimizer optimizer() {
+            return optimizer;
+        }
     }
 
     @ParameterizedTest(name = "{0}, dropout {1}")

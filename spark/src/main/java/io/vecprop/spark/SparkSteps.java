@@ -98,6 +98,11 @@ final class SparkSteps implements MiniBatchTrainer.Steps {
     }
 
     @Override
+    public Optimizer optimizer() {
+        return optimizer;
+    }
+
+    @Override
     public void finish() {
         if (blocks != null) {
             for (Broadcast<Block> b : blocks) {
