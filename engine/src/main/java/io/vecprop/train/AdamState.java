@@ -7,6 +7,7 @@ import io.vecprop.nn.LayerUpdate;
 import io.vecprop.nn.Network;
 import io.vecprop.nn.Parameters;
 import io.vecprop.nn.Workspace;
+import java.util.Map;
 import org.ejml.data.DMatrixRMaj;
 
 /**
@@ -141,8 +142,8 @@ final class AdamState implements LayerUpdate, OptimizerState {
     }
 
     @Override
-    public java.util.Map<String, DMatrixRMaj[]> arrays() {
-        return java.util.Map.of("m", SgdState.interleave(mW, mB), "v", SgdState.interleave(vW, vB));
+    public Map<String, DMatrixRMaj[]> arrays() {
+        return Map.of("m", SgdState.interleave(mW, mB), "v", SgdState.interleave(vW, vB));
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.vecprop.nn.DenseNetwork;
 import io.vecprop.nn.Dropout;
 import io.vecprop.nn.Network;
 import io.vecprop.nn.NetworkF32;
+import io.vecprop.nn.Parameters;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -341,18 +342,18 @@ public final class MiniBatchTrainer {
         }
 
         /** A copy of the best weights, for a checkpoint; null before the first best. */
-        io.vecprop.nn.Parameters copy() {
-            return epoch == 0 ? null : f64 != null ? io.vecprop.nn.Parameters.of(f64.clone())
-                    : io.vecprop.nn.Parameters.of(f32.clone());
+        Parameters copy() {
+            return epoch == 0 ? null : f64 != null ? Parameters.of(f64.clone())
+                    : Parameters.of(f32.clone());
         }
 
         /** Back to a checkpoint's best. */
-        void resume(DenseNetwork network, int epoch, double loss, io.vecprop.nn.Parameters weights) {
+        void resume(DenseNetwork network, int epoch, double loss, Parameters weights) {
             this.epoch = epoch;
             this.loss = loss;
             if (weights != null) {
                 network.requirePrecision(weights.precision(), "best weights");
-                io.vecprop.nn.Parameters.checkLength(weights.size(), network.parameterCount(), "best weights");
+                Parameters.checkLength(weights.size(), network.parameterCount(), "best weights");
                 if (f64 != null) {
                     System.arraycopy(weights.f64(), 0, f64, 0, f64.length);
                 } else {

@@ -4,6 +4,8 @@ import io.vecprop.nn.DenseNetwork;
 import io.vecprop.nn.GradientSum;
 import io.vecprop.nn.Network;
 import io.vecprop.nn.NetworkF32;
+import io.vecprop.nn.Parameters;
+import java.util.Map;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.data.FMatrixRMaj;
 
@@ -71,9 +73,9 @@ public interface Optimizer {
      * "v"), each laid out as the network's {@link DenseNetwork#parameters()} and in its precision, and the
      * steps it has counted (Adam's t). A frozen bias's part stays 0.
      */
-    record State(java.util.Map<String, io.vecprop.nn.Parameters> arrays, long steps) {
+    record State(Map<String, Parameters> arrays, long steps) {
         public State {
-            arrays = java.util.Map.copyOf(arrays);
+            arrays = Map.copyOf(arrays);
         }
     }
 

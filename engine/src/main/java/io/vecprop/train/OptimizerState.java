@@ -2,7 +2,9 @@ package io.vecprop.train;
 
 import io.vecprop.GenerateF32;
 import io.vecprop.nn.Network;
+import io.vecprop.nn.Parameters;
 import java.util.Map;
+import java.util.TreeMap;
 import org.ejml.data.DMatrixRMaj;
 
 /**
@@ -38,4 +40,29 @@ interface OptimizerState {
 
     /** Sets the count of steps taken, as a checkpoint holds it. */
     void steps(long t);
+
+    /** A copy of each of {@link #arrays()}, flat as the network's count parameters are laid out. */
+    default Map<String, Parameters> copyArrays(int count) {
+        Map<String, Parameters> copies = new TreeMap<>();
+        for (Map.Entry<String, DMatrixRMaj[]> e : arrays().entrySet()) {
+            double[] flat = new double[count];
+            int at = 0;
+            for (DMatrixRMaj m : e.getValue()) {
+                at = Parameters.flatten(m, flat, at);
+            }
+            copies.put(e.getKey(), Parameters.of(flat));
+        }
+        return copies;
+    }
+
+    /** Sets each of {@link #arrays()} from the copy of its name, checked by the caller to fit. */
+    default void setArrays(Map<String, Parameters> copies) {
+        for (Map.Entry<String, DMatrixRMaj[]> e : arrays().entrySet()) {
+            double[] flat = copies.get(e.getKey()).f64(); //@f32 float[] flat = copies.get(e.getKey()).f32();
+            int at = 0;
+            for (DMatrixRMaj m : e.getValue()) {
+                at = Parameters.unflatten(flat, at, m);
+            }
+        }
+    }
 }

@@ -7,6 +7,7 @@ import io.vecprop.nn.LayerUpdate;
 import io.vecprop.nn.Network;
 import io.vecprop.nn.Parameters;
 import io.vecprop.nn.Workspace;
+import java.util.Map;
 import org.ejml.data.DMatrixRMaj;
 
 /**
@@ -205,8 +206,8 @@ final class SgdState implements LayerUpdate, OptimizerState {
     }
 
     @Override
-    public java.util.Map<String, DMatrixRMaj[]> arrays() {
-        return velocityW == null ? java.util.Map.of() : java.util.Map.of("velocity", interleave(velocityW, velocityB));
+    public Map<String, DMatrixRMaj[]> arrays() {
+        return velocityW == null ? Map.of() : Map.of("velocity", interleave(velocityW, velocityB));
     }
 
     @Override

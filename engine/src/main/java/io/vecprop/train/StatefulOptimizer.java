@@ -6,7 +6,6 @@ import io.vecprop.nn.Network;
 import io.vecprop.nn.NetworkF32;
 import io.vecprop.nn.Parameters;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.data.FMatrixRMaj;
@@ -66,35 +65,10 @@ abstract sealed class StatefulOptimizer implements Optimizer permits Sgd, Adam {
 
     @Override
     public final State state(DenseNetwork network) {
-        Map<String, Parameters> arrays = new TreeMap<>();
-        long steps;
-        switch (network) {
-            case Network n -> {
-                OptimizerState s = state(n);
-                for (Map.Entry<String, DMatrixRMaj[]> e : s.arrays().entrySet()) {
-                    double[] flat = new double[n.parameterCount()];
-                    int at = 0;
-                    for (DMatrixRMaj m : e.getValue()) {
-                        at = Parameters.flatten(m, flat, at);
-                    }
-                    arrays.put(e.getKey(), Parameters.of(flat));
-                }
-                steps = s.steps();
-            }
-            case NetworkF32 f -> {
-                OptimizerStateF32 s = state(f);
-                for (Map.Entry<String, FMatrixRMaj[]> e : s.arrays().entrySet()) {
-                    float[] flat = new float[f.parameterCount()];
-                    int at = 0;
-                    for (FMatrixRMaj m : e.getValue()) {
-                        at = Parameters.flatten(m, flat, at);
-                    }
-                    arrays.put(e.getKey(), Parameters.of(flat));
-                }
-                steps = s.steps();
-            }
-        }
-        return new State(arrays, steps);
+        return switch (network) {
+            case Network n -> new State(state(n).copyArrays(n.parameterCount()), state(n).steps());
+            case NetworkF32 f -> new State(state(f).copyArrays(f.parameterCount()), state(f).steps());
+        };
     }
 
     @Override
@@ -117,26 +91,12 @@ abstract sealed class StatefulOptimizer implements Optimizer permits Sgd, Adam {
         }
         switch (network) {
             case Network n -> {
-                OptimizerState s = state(n);
-                for (Map.Entry<String, DMatrixRMaj[]> e : s.arrays().entrySet()) {
-                    double[] flat = state.arrays().get(e.getKey()).f64();
-                    int at = 0;
-                    for (DMatrixRMaj m : e.getValue()) {
-                        at = Parameters.unflatten(flat, at, m);
-                    }
-                }
-                s.steps(state.steps());
+                state(n).setArrays(state.arrays());
+                state(n).steps(state.steps());
             }
             case NetworkF32 f -> {
-                OptimizerStateF32 s = state(f);
-                for (Map.Entry<String, FMatrixRMaj[]> e : s.arrays().entrySet()) {
-                    float[] flat = state.arrays().get(e.getKey()).f32();
-                    int at = 0;
-                    for (FMatrixRMaj m : e.getValue()) {
-                        at = Parameters.unflatten(flat, at, m);
-                    }
-                }
-                s.steps(state.steps());
+                state(f).setArrays(state.arrays());
+                state(f).steps(state.steps());
             }
         }
     }

@@ -11,12 +11,14 @@ import io.vecprop.nn.DenseNetwork;
 import io.vecprop.nn.Init;
 import io.vecprop.nn.Loss;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.stream.Collectors;
 import org.ejml.data.DMatrixRMaj;
@@ -329,7 +331,7 @@ public final class TrainOnData {
                     Path file = CheckpointFile.write(checkpoints, net, scaler, trained.classes(), o.autoencoder(), every, c);
                     listener.checkpointSaved(file, c.epoch());
                 } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                    throw new UncheckedIOException(e);
                 }
             });
         }
@@ -337,7 +339,7 @@ public final class TrainOnData {
         try {
             result = MiniBatchTrainer.train(network, train, validation, training, listener,
                     o.cluster() != null ? o.cluster().steps() : MiniBatchTrainer.local(), saving);
-        } catch (java.io.UncheckedIOException e) {
+        } catch (UncheckedIOException e) {
             throw e.getCause(); // a checkpoint that could not be written
         }
         if (o.modelOut() != null) {
@@ -378,7 +380,7 @@ public final class TrainOnData {
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new Conflict("--checkpoint " + dir + " is a file: give a directory for the checkpoints");
         }
-        java.util.Optional<Path> there = CheckpointFile.latest(dir);
+        Optional<Path> there = CheckpointFile.latest(dir);
         if (there.isPresent() && (resumed == null || !there.get().toAbsolutePath().normalize()
                 .equals(resumed.file().toAbsolutePath().normalize()))) {
             throw new Conflict("--checkpoint " + dir + " already holds checkpoints (" + there.get().getFileName()
