@@ -85,31 +85,26 @@ public class LayerUpdateBench {
     public void update() {
         // a tiny rate and step keep W, m and v in range over any number of repeats
         int n = width;
+        boolean sgd = update.equals("sgd"), adam = update.equals("adam");
         if (f32) {
-            switch (update) {
-                case "sgd" -> kF.multAddTransA(n, n, batch, -1e-9f, deltaF, inF, wF);
-                case "gradient" -> {
-                    Arrays.fill(gF, 0);
-                    kF.multAddTransA(n, n, batch, 1f / batch, deltaF, inF, gF);
-                }
-                default -> {
-                    Arrays.fill(gF, 0);
-                    kF.multAddTransA(n, n, batch, 1f / batch, deltaF, inF, gF);
-                    kF.adam(n * n, 0.9f, 0.1f, 0.999f, 0.001f, 1e-9f, 0.03f, 1e-8f, 1, 0, 1, gF, mF, vF, wF);
-                }
+            if (sgd) {
+                kF.multAddTransA(n, n, batch, -1e-9f, deltaF, inF, wF);
+                return;
+            }
+            Arrays.fill(gF, 0);
+            kF.multAddTransA(n, n, batch, 1f / batch, deltaF, inF, gF);
+            if (adam) {
+                kF.adam(n * n, 0.9f, 0.1f, 0.999f, 0.001f, 1e-9f, 0.03f, 1e-8f, 1, 0, 1, gF, mF, vF, wF);
             }
         } else {
-            switch (update) {
-                case "sgd" -> k.multAddTransA(n, n, batch, -1e-9, delta, in, w);
-                case "gradient" -> {
-                    Arrays.fill(g, 0);
-                    k.multAddTransA(n, n, batch, 1.0 / batch, delta, in, g);
-                }
-                default -> {
-                    Arrays.fill(g, 0);
-                    k.multAddTransA(n, n, batch, 1.0 / batch, delta, in, g);
-                    k.adam(n * n, 0.9, 0.1, 0.999, 0.001, 1e-9, 0.03, 1e-8, 1, 0, 1, g, m, v, w);
-                }
+            if (sgd) {
+                k.multAddTransA(n, n, batch, -1e-9, delta, in, w);
+                return;
+            }
+            Arrays.fill(g, 0);
+            k.multAddTransA(n, n, batch, 1.0 / batch, delta, in, g);
+            if (adam) {
+                k.adam(n * n, 0.9, 0.1, 0.999, 0.001, 1e-9, 0.03, 1e-8, 1, 0, 1, g, m, v, w);
             }
         }
     }

@@ -48,8 +48,8 @@ public class OptimizerBench {
     @Param({"f64", "f32"})
     public String precision;
 
-    /** Parameters per pass: W3's, or 2048 (in cache). */
-    @Param({"1863690"})
+    /** Parameters per pass: W3's ({@link #W3}), or 2048 (in cache). */
+    @Param({"" + W3})
     public int size;
 
     boolean f32;
@@ -78,7 +78,7 @@ public class OptimizerBench {
         }
     }
 
-    /** Bytes the pass reads and writes, for GB/s: 7, 3, 2 or 1 arrays of W3. */
+    /** Bytes the pass reads and writes, for GB/s: 7, 3, 2 or 1 arrays of {@code size}. */
     public long bytes() {
         int arrays = switch (pass) {
             case "adam" -> 7;
