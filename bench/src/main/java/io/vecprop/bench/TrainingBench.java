@@ -58,6 +58,10 @@ public class TrainingBench {
     @Param({"none"})
     public String optimizer;
 
+    /** Inverted dropout's rate on the hidden layers ({@code --dropout}), 0 for none: to time what its masks add. */
+    @Param({"0"})
+    public double dropout;
+
     TrainingStep state;
 
     @Setup(Level.Trial)
@@ -66,6 +70,7 @@ public class TrainingBench {
                 : TrainingStep.random(Workloads.widths(workload), Workloads.batch(workload), kernels, threads, precision,
                         Activation.parse(activation));
         state.optimizer(optimizer);
+        state.dropout(dropout);
     }
 
     /** Training updates the weights in place: each iteration starts from the same ones. */

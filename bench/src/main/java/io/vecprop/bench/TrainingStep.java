@@ -6,6 +6,7 @@ import io.vecprop.kernels.Precision;
 import io.vecprop.kernels.Kernels;
 import io.vecprop.kernels.KernelsF32;
 import io.vecprop.kernels.KernelProvider;
+import io.vecprop.nn.Dropout;
 import io.vecprop.nn.Init;
 import io.vecprop.nn.Loss;
 import io.vecprop.nn.Network;
@@ -35,6 +36,8 @@ final class TrainingStep {
     /** The optimizer the step takes, or null for plain SGD's fused {@code trainStep}. */
     private Optimizer optimizer;
     private double lr = 0.1;
+    /** Dropout's rate on the hidden layers, 0 for none. */
+    private double dropout;
 
     private TrainingStep(String precision) {
         this.f32 = KernelState.isF32(precision);
@@ -104,11 +107,22 @@ final class TrainingStep {
         return new FMatrixRMaj(m.numRows, m.numCols, true, KernelState.narrow(m.data));
     }
 
+    /**
+     * Inverted dropout of this rate on the hidden layers (seed 7), as {@code --dropout}; 0 for none.
+     * Call before the first {@link #reset}.
+     */
+    void dropout(double rate) {
+        dropout = new Dropout(rate, 7).rate(); // refuses a rate outside [0, 1) as the trainer does
+    }
+
     /** Training updates the weights in place: call this before each iteration so each starts from the same ones. */
     void reset() {
         if (f32) {
             if (netF == null) {
                 netF = startF.copy(startF.kernels());
+                if (dropout > 0) {
+                    netF.dropout(new Dropout(dropout, 7));
+                }
             }
             for (int l = 0; l < startF.layerCount(); l++) {
                 copy(startF.layer(l).weights().data, netF.layer(l).weights().data);
@@ -118,6 +132,9 @@ final class TrainingStep {
         }
         if (net == null) {
             net = start.copy(start.kernels());
+            if (dropout > 0) {
+                net.dropout(new Dropout(dropout, 7));
+            }
         }
         for (int l = 0; l < start.layerCount(); l++) {
             copy(start.layer(l).weights().data, net.layer(l).weights().data);

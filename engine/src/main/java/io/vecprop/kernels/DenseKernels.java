@@ -169,6 +169,17 @@ public interface DenseKernels {
     void mulElements(int n, double[] a, double[] b, double[] c);
 
     /**
+     * Dropout's mask of rows x units: {@code keep[r · units + j] = scale} where unit j of row r is
+     * kept, 0 where it is dropped. Unit j of row r is kept when
+     * {@code SplitMix64.mix(rowKeys[r] + (j + 1) · GOLDEN) >>> 11} is at least threshold
+     * ({@link SplitMix64#keepThreshold}: the 53-bit draw at or above the rate). Each unit's draw
+     * depends on its row key and index alone, so any split or width gives the same mask.
+     *
+     * @param rowKeys at least rows keys, not modified
+     */
+    void dropoutMask(int rows, int units, long[] rowKeys, long threshold, double scale, double[] keep);
+
+    /**
      * One step of Adam on n parameters, as PyTorch's {@code torch.optim.Adam} and {@code AdamW} compute
      * it: {@code g = gScale · g[i] + l2 · p[i]}, {@code m = beta1 · m + c1 · g},
      * {@code v = beta2 · v + c2 · g · g},

@@ -178,6 +178,17 @@ public final class Kernels {
     }
 
     /**
+     * Dropout's mask, as {@link DenseKernels#dropoutMask}: {@code keep} (rows x units) gets scale
+     * where the unit is kept and 0 where it is dropped, row r drawn from {@code rowKeys[r]}.
+     */
+    public void dropoutMask(long[] rowKeys, long threshold, double scale, DMatrixRMaj keep) {
+        if (rowKeys.length < keep.numRows) {
+            throw new IllegalArgumentException(rowKeys.length + " row keys for a mask of " + shape(keep));
+        }
+        impl.dropoutMask(keep.numRows, keep.numCols, rowKeys, threshold, scale, keep.data);
+    }
+
+    /**
      * {@code c = a ∘ b}, element by element (c may be b): dropout's mask a on a layer's out or delta.
      * All three must hold the same number of elements.
      */

@@ -1,5 +1,8 @@
 package io.vecprop.nn;
 
+import io.vecprop.kernels.Kernels;
+import io.vecprop.kernels.KernelsF32;
+import io.vecprop.kernels.SplitMix64;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.data.FMatrixRMaj;
 
@@ -17,14 +20,18 @@ import org.ejml.data.FMatrixRMaj;
  * checkpoint; and the double and float networks of one seed drop the same units.
  *
  * <p>A trainer sets where the coming batch's rows come from ({@link #rows}) before each step. Not
- * thread-safe: one per network.
+ * thread-safe: one per network (the row keys of a fill are a buffer it keeps).
  */
 public final class Dropout {
 
-    private static final long GOLDEN = 0x9E3779B97F4A7C15L;
+    private static final long GOLDEN = SplitMix64.GOLDEN;
 
     private final double rate;
     private final double keepScale;
+    /** A unit is kept when its 53-bit draw is at least this (SplitMix64#keepThreshold of the rate). */
+    private final long threshold;
+    /** The row keys of the last fill, kept: a fill allocates nothing once it has seen its batch size. */
+    private long[] keys = new long[0];
     private final long seed;
     private long epochKey;
     private int[] samples;
@@ -41,6 +48,7 @@ public final class Dropout {
         }
         this.rate = rate;
         this.keepScale = 1 / (1 - rate);
+        this.threshold = SplitMix64.keepThreshold(rate);
         this.seed = seed;
         rows(1, null, 0);
     }
@@ -67,28 +75,27 @@ public final class Dropout {
 
     /**
      * Fills keep (rows x units of hidden layer l) with the mask of the current rows: 0 where a unit
-     * is dropped, {@code 1/(1 − p)} where it is kept.
+     * is dropped, {@code 1/(1 − p)} where it is kept; the draws by the kernels'
+     * {@link Kernels#dropoutMask}.
      */
-    void fill(int layer, DMatrixRMaj keep) {
-        int units = keep.numCols;
-        for (int r = 0; r < keep.numRows; r++) {
-            long row = rowKey(layer, r);
-            for (int j = 0, at = r * units; j < units; j++, at++) {
-                keep.data[at] = kept(row, j) ? keepScale : 0;
-            }
-        }
+    void fill(Kernels kernels, int layer, DMatrixRMaj keep) {
+        kernels.dropoutMask(rowKeys(layer, keep.numRows), threshold, keepScale, keep);
     }
 
-    /** As {@link #fill(int, DMatrixRMaj)} in float: the same units dropped, the scale rounded to float. */
-    void fill(int layer, FMatrixRMaj keep) {
-        int units = keep.numCols;
-        float scale = (float) keepScale;
-        for (int r = 0; r < keep.numRows; r++) {
-            long row = rowKey(layer, r);
-            for (int j = 0, at = r * units; j < units; j++, at++) {
-                keep.data[at] = kept(row, j) ? scale : 0;
-            }
+    /** As {@link #fill(Kernels, int, DMatrixRMaj)} in float: the same units dropped, the scale rounded to float. */
+    void fill(KernelsF32 kernels, int layer, FMatrixRMaj keep) {
+        kernels.dropoutMask(rowKeys(layer, keep.numRows), threshold, (float) keepScale, keep);
+    }
+
+    /** The key of each of the rows of layer l, in a buffer kept from call to call. */
+    private long[] rowKeys(int layer, int rows) {
+        if (keys.length < rows) {
+            keys = new long[rows];
         }
+        for (int r = 0; r < rows; r++) {
+            keys[r] = rowKey(layer, r);
+        }
+        return keys;
     }
 
     private long rowKey(int layer, int r) {
@@ -96,16 +103,7 @@ public final class Dropout {
         return mix(mix(epochKey + (sample + 1) * GOLDEN) + (layer + 1L) * 0xD1B54A32D192ED03L);
     }
 
-    /** Whether unit j of a row is kept: a uniform draw in [0, 1) of 53 bits at or above p. */
-    private boolean kept(long row, int j) {
-        double u = (mix(row + (j + 1L) * GOLDEN) >>> 11) * 0x1.0p-53;
-        return u >= rate;
-    }
-
-    /** SplitMix64's finaliser (Steele, Lea and Flood, 2014): a bijection of 64 bits whose outputs pass BigCrush. */
-    static long mix(long z) {
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
+    private static long mix(long z) {
+        return SplitMix64.mix(z);
     }
 }

@@ -374,7 +374,7 @@ public final class Network implements DenseNetwork {
             in = ws.out(l);
             if (drop && l < last) {
                 // inverted dropout: out ∘ keep, keep 0 or 1/(1 - p) per unit
-                dropout.fill(l, ws.keep(l));
+                dropout.fill(kernels, l, ws.keep(l));
                 kernels.mulElements(ws.keep(l), ws.out(l), ws.dropped(l));
                 in = ws.dropped(l);
             }

@@ -622,6 +622,56 @@ class TestKernelParity {
         CHECKED.add("adam");
     }
 
+    /**
+     * Dropout's mask: SIMD against scalar bit for bit, on one thread and several, and each unit
+     * against the draw as the docs define it, in double: kept when {@code (h >>> 11) · 2^-53 >= rate}
+     * (which the kernels test as an integer threshold), for rates at and near the ends of [0, 1).
+     */
+    @Test
+    void dropoutMaskIsTheDraw() {
+        SplittableRandom rnd = new SplittableRandom(28);
+        for (double rate : new double[] {0, 1e-300, 0x1p-53, 0.1, 0.5, 1 - 0x1p-53}) { //@keep
+            long threshold = SplitMix64.keepThreshold(rate);
+            for (int units : SIZES) {
+                int rows = 3;
+                long[] keys = rnd.longs(rows).toArray();
+                double[] e = new double[rows * units], s = new double[rows * units], sN = new double[rows * units];
+                scalar.dropoutMask(rows, units, keys, threshold, 2.5, e);
+                simd.dropoutMask(rows, units, keys, threshold, 2.5, s);
+                simdN.dropoutMask(rows, units, keys, threshold, 2.5, sN);
+                String what = "dropoutMask rate " + rate + " units " + units;
+                assertSameBits(e, s, what + " simd vs scalar");
+                assertSameBits(s, sN, what);
+                for (int r = 0; r < rows; r++) {
+                    for (int j = 0; j < units; j++) {
+                        long h = SplitMix64.mix(keys[r] + (j + 1L) * SplitMix64.GOLDEN);
+                        boolean kept = (h >>> 11) * 0x1p-53 >= rate; //@keep
+                        assertEquals(kept ? 2.5 : 0, e[r * units + j], 0, what + " [" + r + "][" + j + "]");
+                    }
+                }
+            }
+        }
+        CHECKED.add("dropoutMask");
+    }
+
+    //@f32 {
+    // /** The float mask drops the units the double one drops, and keeps them at the double scale rounded. */
+    // @Test
+    // void dropoutMaskAgainstDouble() {
+    //     SplittableRandom rnd = new SplittableRandom(29);
+    //     long threshold = SplitMix64.keepThreshold(0.3);
+    //     long[] keys = rnd.longs(4).toArray();
+    //     float[] f = new float[4 * 1000];
+    //     double[] d = new double[4 * 1000];
+    //     simd.dropoutMask(4, 1000, keys, threshold, (float) (1 / 0.7), f);
+    //     scalar64.dropoutMask(4, 1000, keys, threshold, 1 / 0.7, d);
+    //     for (int i = 0; i < d.length; i++) {
+    //         assertEquals((float) d[i], f[i], 0, "dropoutMask float vs double [" + i + "]");
+    //     }
+    //     CHECKED_VS_DOUBLE.add("dropoutMask");
+    // }
+    //@}
+
     /** Adam on enough parameters to be split over threads (W3's layers are this size): the same bits as one thread. */
     @Test
     void adamSplitOverThreads() {

@@ -44,7 +44,7 @@ class TestDropout {
             Dropout d = new Dropout(p, 11);
             d.rows(3, null, 0);
             DMatrixRMaj keep = new DMatrixRMaj(400, 500);
-            d.fill(1, keep);
+            d.fill(Kernels.scalar(), 1, keep);
             int dropped = 0;
             for (double v : keep.data) {
                 if (v == 0) {
@@ -68,23 +68,23 @@ class TestDropout {
         int[] order = {9, 4, 7, 1, 30, 2};
         d.rows(2, order, 1); // rows 4, 7, 1, 30, 2
         DMatrixRMaj a = new DMatrixRMaj(5, 64);
-        d.fill(0, a);
+        d.fill(Kernels.scalar(), 0, a);
         d.rows(2, new int[] {30, 8, 7}, 0); // 7 at row 2, 30 at row 0
         DMatrixRMaj b = new DMatrixRMaj(3, 64);
-        d.fill(0, b);
+        d.fill(Kernels.scalar(), 0, b);
         assertArrayEquals(row(a, 1), row(b, 2), "sample 7");
         assertArrayEquals(row(a, 3), row(b, 0), "sample 30");
         // another epoch, layer or seed draws another mask
         DMatrixRMaj other = new DMatrixRMaj(3, 64);
-        d.fill(1, other);
+        d.fill(Kernels.scalar(), 1, other);
         assertFalse(java.util.Arrays.equals(row(b, 0), row(other, 0)), "layer 1 vs layer 0");
         d.rows(3, new int[] {30}, 0);
         DMatrixRMaj next = new DMatrixRMaj(1, 64);
-        d.fill(0, next);
+        d.fill(Kernels.scalar(), 0, next);
         assertFalse(java.util.Arrays.equals(row(b, 0), row(next, 0)), "epoch 3 vs epoch 2");
         // float drops the same units
         FMatrixRMaj f = new FMatrixRMaj(1, 64);
-        d.fill(0, f);
+        d.fill(KernelsF32.scalar(), 0, f);
         for (int j = 0; j < 64; j++) {
             assertEquals(next.data[j] == 0, f.data[j] == 0, "unit " + j + " in float");
         }
@@ -123,7 +123,7 @@ class TestDropout {
             }
             if (l + 1 < net.layerCount()) {
                 DMatrixRMaj keep = new DMatrixRMaj(out.numRows, out.numCols);
-                d.fill(l, keep);
+                d.fill(Kernels.scalar(), l, keep);
                 CommonOps_DDRM.elementMult(out, keep);
                 assertArrayEquals(out.data, net.workspace().dropped(l).data, 1e-12, "dropped out of layer " + l);
             }

@@ -4,6 +4,7 @@ import io.vecprop.GenerateF32;
 import io.vecprop.kernels.Activation;
 import io.vecprop.kernels.DenseKernels;
 import io.vecprop.kernels.KernelInfo;
+import io.vecprop.kernels.SplitMix64;
 
 /**
  * The reference implementation: plain loops, one accumulator per output element, reduced in
@@ -303,6 +304,21 @@ public final class ScalarDenseKernels implements DenseKernels {
     public void scale(int n, double alpha, double[] x) {
         for (int i = 0; i < n; i++) {
             x[i] *= alpha;
+        }
+    }
+
+    @Override
+    public void dropoutMask(int rows, int units, long[] rowKeys, long threshold, double scale, double[] keep) {
+        for (int r = 0; r < rows; r++) {
+            dropoutRow(rowKeys[r], 0, units, threshold, scale, keep, r * units);
+        }
+    }
+
+    /** Units [from, to) of one row of {@link #dropoutMask}, the row's first unit at {@code keep[at]}: the SIMD kernel's tail too. */
+    public static void dropoutRow(long rowKey, int from, int to, long threshold, double scale, double[] keep, int at) {
+        for (int j = from; j < to; j++) {
+            long h = SplitMix64.mix(rowKey + (j + 1L) * SplitMix64.GOLDEN);
+            keep[at + j] = (h >>> 11) >= threshold ? scale : 0;
         }
     }
 

@@ -11,9 +11,13 @@ import io.vecprop.kernels.Activation;
 import io.vecprop.kernels.DenseKernels;
 import io.vecprop.kernels.KernelInfo;
 import io.vecprop.kernels.Parallel;
+import io.vecprop.kernels.SplitMix64;
 import io.vecprop.kernels.scalar.ScalarDenseKernels;
 import java.util.function.IntConsumer;
+import java.util.stream.LongStream;
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.LongVector; //@keep
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -170,6 +174,44 @@ public final class SimdDenseKernels implements DenseKernels {
         for (; i < n; i++) {
             c[i] = a[i] * b[i];
         }
+    }
+
+    /** Dropout's draws, V units a vector: as many long lanes as the kernels' vectors have bits. */
+    static final VectorSpecies<Long> LS = VectorSpecies.of(long.class, S.vectorShape());
+    /** Lane i: i · GOLDEN, the offset of unit j + i's key from unit j's. */
+    private static final long[] LANE_GOLDEN = LongStream.range(0, LS.length()).map(i -> i * SplitMix64.GOLDEN).toArray();
+
+    @Override
+    public void dropoutMask(int rows, int units, long[] rowKeys, long threshold, double scale, double[] keep) {
+        if (units < SHORT) {
+            SCALAR.dropoutMask(rows, units, rowKeys, threshold, scale, keep);
+            return;
+        }
+        int bound = S.loopBound(units);
+        DoubleVector zero = DoubleVector.zero(S);
+        for (int r = 0; r < rows; r++) {
+            long rowKey = rowKeys[r];
+            int at = r * units;
+            int j = 0;
+            for (; j < bound; j += V) {
+                // V draws as V / LS.length() long vectors (one in double, two in float), their masks as lane bits //@keep
+                long bits = 0;
+                for (int h = 0; h < V; h += LS.length()) {
+                    bits |= keptBits(rowKey, j + h, threshold) << h;
+                }
+                zero.blend(scale, VectorMask.fromLong(S, bits)).intoArray(keep, at + j);
+            }
+            ScalarDenseKernels.dropoutRow(rowKey, j, units, threshold, scale, keep, at);
+        }
+    }
+
+    /** Bit i set when unit j + i of the row is kept: SplitMix64 lane by lane, the scalar kernel's draw. */
+    private static long keptBits(long rowKey, int j, long threshold) {
+        LongVector z = LongVector.fromArray(LS, LANE_GOLDEN, 0).add(rowKey + (j + 1L) * SplitMix64.GOLDEN); //@keep
+        z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 30)).mul(SplitMix64.M1);
+        z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 27)).mul(SplitMix64.M2);
+        z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 31));
+        return z.lanewise(VectorOperators.LSHR, 11).compare(VectorOperators.GE, threshold).toLong();
     }
 
     @Override
