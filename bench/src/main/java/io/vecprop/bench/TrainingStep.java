@@ -36,8 +36,8 @@ final class TrainingStep {
     /** The optimizer the step takes, or null for plain SGD's fused {@code trainStep}. */
     private Optimizer optimizer;
     private double lr = 0.1;
-    /** Dropout's rate on the hidden layers, 0 for none. */
-    private double dropout;
+    /** Dropout on the hidden layers, or null for none. */
+    private Dropout dropout;
 
     private TrainingStep(String precision) {
         this.f32 = KernelState.isF32(precision);
@@ -112,7 +112,8 @@ final class TrainingStep {
      * Call before the first {@link #reset}.
      */
     void dropout(double rate) {
-        dropout = new Dropout(rate, 7).rate(); // refuses a rate outside [0, 1) as the trainer does
+        Dropout d = new Dropout(rate, 7); // refuses a rate outside [0, 1) as the trainer does
+        dropout = rate > 0 ? d : null;
     }
 
     /** Training updates the weights in place: call this before each iteration so each starts from the same ones. */
@@ -120,9 +121,7 @@ final class TrainingStep {
         if (f32) {
             if (netF == null) {
                 netF = startF.copy(startF.kernels());
-                if (dropout > 0) {
-                    netF.dropout(new Dropout(dropout, 7));
-                }
+                netF.dropout(dropout);
             }
             for (int l = 0; l < startF.layerCount(); l++) {
                 copy(startF.layer(l).weights().data, netF.layer(l).weights().data);
@@ -132,9 +131,7 @@ final class TrainingStep {
         }
         if (net == null) {
             net = start.copy(start.kernels());
-            if (dropout > 0) {
-                net.dropout(new Dropout(dropout, 7));
-            }
+            net.dropout(dropout);
         }
         for (int l = 0; l < start.layerCount(); l++) {
             copy(start.layer(l).weights().data, net.layer(l).weights().data);

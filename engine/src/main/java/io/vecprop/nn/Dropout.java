@@ -1,5 +1,8 @@
 package io.vecprop.nn;
 
+import static io.vecprop.kernels.SplitMix64.GOLDEN;
+import static io.vecprop.kernels.SplitMix64.mix;
+
 import io.vecprop.kernels.Kernels;
 import io.vecprop.kernels.KernelsF32;
 import io.vecprop.kernels.SplitMix64;
@@ -23,8 +26,6 @@ import org.ejml.data.FMatrixRMaj;
  * thread-safe: one per network (the row keys of a fill are a buffer it keeps).
  */
 public final class Dropout {
-
-    private static final long GOLDEN = SplitMix64.GOLDEN;
 
     private final double rate;
     private final double keepScale;
@@ -103,7 +104,4 @@ public final class Dropout {
         return mix(mix(epochKey + (sample + 1) * GOLDEN) + (layer + 1L) * 0xD1B54A32D192ED03L);
     }
 
-    private static long mix(long z) {
-        return SplitMix64.mix(z);
-    }
 }
