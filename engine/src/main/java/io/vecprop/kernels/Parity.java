@@ -78,6 +78,7 @@ public final class Parity {
         SCALE("scale", Form.VALUES, "scale"),
         MUL_ELEMENTS("mulElements", Form.ROWS, "mulElements"),
         ADAM("adam", Form.VALUES, "adam"),
+        DROPOUT_MASK("dropoutMask", Form.ROWS, "dropoutMask"),
         SOFTMAX("softmax", Form.ROWS, "softmax"),
         SOFTMAX_CROSS_ENTROPY("softmaxCrossEntropy", Form.ROWS, "softmaxCrossEntropy"),
         TANH("activate(tanh)", Form.VALUES, "activate", Activation.TANH),

@@ -77,6 +77,7 @@ final class ParityCheck {
             case SCALE -> scale(rnd, m * n, reference, candidate, d);
             case MUL_ELEMENTS -> mulElements(rnd, m * n, reference, candidate, d);
             case ADAM -> adam(rnd, m * n, reference, candidate, d);
+            case DROPOUT_MASK -> dropoutMask(rnd, m, n, reference, candidate, d);
             case SOFTMAX -> softmax(rnd, m, n, reference, candidate, d);
             case SOFTMAX_CROSS_ENTROPY -> softmaxCrossEntropy(rnd, m, n, reference, candidate, d);
             case TANH, RELU, LEAKY_RELU, GELU -> activate(kernel.activation(), rnd, m * n, reference, candidate, d);
@@ -242,6 +243,36 @@ final class ParityCheck {
         reference.adam(n, 0.9, 0.1, 0.999, 0.001, 0.001, 0.0447, 1e-8, 0.999, 0.0, 1.0, g, m.clone(), v.clone(), expected);
         candidate.adam(n, 0.9, 0.1, 0.999, 0.001, 0.001, 0.0447, 1e-8, 0.999, 0.0, 1.0, g, m, v, actual);
         compare(expected, actual, d);
+    }
+
+    /**
+     * Dropout's mask at rate 0.3 over m rows of n units, from drawn row keys. The first row's key is
+     * drawn again until its first unit is kept, and the last row's until its last unit is, so that a
+     * changed vector head or tail is never hidden by a zero.
+     */
+    private static void dropoutMask(SplittableRandom rnd, int m, int n, DenseKernels reference,
+            DenseKernels candidate, Parity.Distance d) {
+        long threshold = SplitMix64.keepThreshold(0.3);
+        long[] rowKeys = new long[m];
+        for (int r = 0; r < m; r++) {
+            rowKeys[r] = rnd.nextLong();
+        }
+        while (!kept(rowKeys[0], 0, threshold)) {
+            rowKeys[0] = rnd.nextLong();
+        }
+        // with one row, that row must keep both its first unit and its last
+        while (!kept(rowKeys[m - 1], n - 1, threshold) || !kept(rowKeys[0], 0, threshold)) {
+            rowKeys[m - 1] = rnd.nextLong();
+        }
+        double[] expected = new double[m * n], actual = new double[m * n];
+        reference.dropoutMask(m, n, rowKeys, threshold, 1.0 / (1.0 - 0.3), expected);
+        candidate.dropoutMask(m, n, rowKeys, threshold, 1.0 / (1.0 - 0.3), actual);
+        compare(expected, actual, d);
+    }
+
+    /** Whether unit j of the row with this key is kept, by the draw DenseKernels.dropoutMask documents. */
+    private static boolean kept(long rowKey, int j, long threshold) {
+        return SplitMix64.mix(rowKey + (j + 1) * SplitMix64.GOLDEN) >>> 11 >= threshold;
     }
 
     private static void softmax(SplittableRandom rnd, int m, int n, DenseKernels reference, DenseKernels candidate,

@@ -42,7 +42,7 @@ class TestParity {
             covered.add(k.method());
         }
         assertEquals(declared, covered);
-        assertEquals(27, Parity.Kernel.values().length);
+        assertEquals(28, Parity.Kernel.values().length);
     }
 
     @Test
@@ -63,7 +63,7 @@ class TestParity {
                 assertEquals(2, calls.get(), kernel + ": one call per precision");
             }
         }
-        assertEquals(108, checked);
+        assertEquals(112, checked);
     }
 
     @Test
