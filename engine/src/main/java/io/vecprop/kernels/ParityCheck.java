@@ -257,22 +257,18 @@ final class ParityCheck {
         for (int r = 0; r < m; r++) {
             rowKeys[r] = rnd.nextLong();
         }
-        while (!kept(rowKeys[0], 0, threshold)) {
+        while (SplitMix64.unitDraw(rowKeys[0], 0) < threshold) {
             rowKeys[0] = rnd.nextLong();
         }
         // with one row, that row must keep both its first unit and its last
-        while (!kept(rowKeys[m - 1], n - 1, threshold) || !kept(rowKeys[0], 0, threshold)) {
+        while (SplitMix64.unitDraw(rowKeys[m - 1], n - 1) < threshold
+                || SplitMix64.unitDraw(rowKeys[0], 0) < threshold) {
             rowKeys[m - 1] = rnd.nextLong();
         }
         double[] expected = new double[m * n], actual = new double[m * n];
         reference.dropoutMask(m, n, rowKeys, threshold, 1.0 / (1.0 - 0.3), expected);
         candidate.dropoutMask(m, n, rowKeys, threshold, 1.0 / (1.0 - 0.3), actual);
         compare(expected, actual, d);
-    }
-
-    /** Whether unit j of the row with this key is kept, by the draw DenseKernels.dropoutMask documents. */
-    private static boolean kept(long rowKey, int j, long threshold) {
-        return SplitMix64.mix(rowKey + (j + 1) * SplitMix64.GOLDEN) >>> 11 >= threshold;
     }
 
     private static void softmax(SplittableRandom rnd, int m, int n, DenseKernels reference, DenseKernels candidate,

@@ -23,6 +23,14 @@ public final class SplitMix64 {
     }
 
     /**
+     * The 53-bit draw of unit j of the row with this key, {@code mix(rowKey + (j + 1) · GOLDEN) >>> 11}:
+     * the unit is kept when it is at least {@link #keepThreshold}.
+     */
+    public static long unitDraw(long rowKey, int j) {
+        return mix(rowKey + (j + 1L) * GOLDEN) >>> 11;
+    }
+
+    /**
      * The threshold of a 53-bit draw that keeps a unit with probability 1 − rate:
      * {@code x >= ceil(rate · 2^53)} for the integer x = h >>> 11 is exactly
      * {@code x · 2^-53 >= rate}, as both scalings by 2^53 are exact.

@@ -317,8 +317,7 @@ public final class ScalarDenseKernels implements DenseKernels {
     /** Units [from, to) of one row of {@link #dropoutMask}, the row's first unit at {@code keep[at]}: the SIMD kernel's tail too. */
     public static void dropoutRow(long rowKey, int from, int to, long threshold, double scale, double[] keep, int at) {
         for (int j = from; j < to; j++) {
-            long h = SplitMix64.mix(rowKey + (j + 1L) * SplitMix64.GOLDEN);
-            keep[at + j] = (h >>> 11) >= threshold ? scale : 0;
+            keep[at + j] = SplitMix64.unitDraw(rowKey, j) >= threshold ? scale : 0;
         }
     }
 
